@@ -1,0 +1,45 @@
+import type { Node } from 'web-tree-sitter';
+import { classifyCall, type ClassifiedCall } from './classify';
+import { enclosingEwt, type EwtCall, type GoFile } from './goFile';
+import { blockStatements, contains } from './syntax';
+import type { Vocabulary } from './vocabulary';
+
+/** EventuallyWithT calls whose callback parsed cleanly: rules skip half-typed ones. */
+export function completeEwtCalls(file: GoFile): EwtCall[] {
+  return file.ewtCalls.filter((e) => e.body !== null && !e.call.hasError);
+}
+
+/** Calls whose innermost EventuallyWithT callback is `ewt` (nested callbacks report their own). */
+export function callsInCallback(ewt: EwtCall, file: GoFile, vocab: Vocabulary): ClassifiedCall[] {
+  if (!ewt.body) return [];
+  const body = ewt.body;
+  return file.calls
+    .filter((c) => contains(body, c) && enclosingEwt(file, c) === ewt)
+    .map((c) => classifyCall(c, file, vocab));
+}
+
+/** The callback's top-level statements. */
+export function callbackStatements(ewt: EwtCall): Node[] {
+  return blockStatements(ewt.body);
+}
+
+/** The top-level callback statement containing `node`. */
+export function topStatementOf(ewt: EwtCall, node: Node): Node | null {
+  return callbackStatements(ewt).find((s) => contains(s, node)) ?? null;
+}
+
+/** True when `node` is inside a `for` loop that is itself inside the callback. */
+export function inLoopWithin(ewt: EwtCall, node: Node): boolean {
+  let p = node.parent;
+  while (p && ewt.body && p.id !== ewt.body.id) {
+    if (p.type === 'for_statement') return true;
+    p = p.parent;
+  }
+  return false;
+}
+
+/** A message that names what the block waits for, from its first external read. */
+export function suggestedMessage(ewt: EwtCall, file: GoFile, vocab: Vocabulary): string {
+  const read = callsInCallback(ewt, file, vocab).find((c) => c.kind === 'read');
+  return read ? `${read.label} should reach the expected state` : 'condition should eventually hold';
+}

@@ -1,0 +1,78 @@
+import type { Edit, Point, Tree } from 'web-tree-sitter';
+import { LineIndex, type LineCol } from './lineIndex';
+import type { GoParser } from './parser';
+
+export interface ContentChange {
+  /** Absent for a full-document replacement. */
+  range?: { start: LineCol; end: LineCol };
+  text: string;
+}
+
+/**
+ * A document's text and syntax tree, kept in step with edits: each change is applied with
+ * `tree.edit` and the next parse reuses every unchanged subtree.
+ */
+export class IncrementalDocument {
+  private tree: Tree;
+  private dirty = false;
+
+  constructor(private readonly parser: GoParser, public text: string, public version: number) {
+    this.tree = parser.parse(text);
+  }
+
+  applyChanges(changes: readonly ContentChange[], version: number): void {
+    for (const change of changes) {
+      if (!change.range) {
+        this.text = change.text;
+        this.tree.delete();
+        this.tree = this.parser.parse(this.text);
+        this.dirty = false;
+        continue;
+      }
+      const lines = new LineIndex(this.text);
+      const startIndex = lines.offsetAt(change.range.start);
+      const oldEndIndex = lines.offsetAt(change.range.end);
+      const newText = this.text.slice(0, startIndex) + change.text + this.text.slice(oldEndIndex);
+      const newEndIndex = startIndex + change.text.length;
+      const edit: Edit = {
+        startIndex,
+        oldEndIndex,
+        newEndIndex,
+        startPosition: point(lines.positionAt(startIndex)),
+        oldEndPosition: point(lines.positionAt(oldEndIndex)),
+        newEndPosition: endPoint(lines.positionAt(startIndex), change.text),
+      };
+      this.tree.edit(edit);
+      this.text = newText;
+      this.dirty = true;
+    }
+    this.version = version;
+  }
+
+  /** The tree for the current text, re-parsed incrementally if edits are pending. */
+  currentTree(): Tree {
+    if (this.dirty) {
+      const next = this.parser.parse(this.text, this.tree);
+      this.tree.delete();
+      this.tree = next;
+      this.dirty = false;
+    }
+    return this.tree;
+  }
+
+  dispose(): void {
+    this.tree.delete();
+  }
+}
+
+function point(p: LineCol): Point {
+  return { row: p.line, column: p.character };
+}
+
+function endPoint(start: LineCol, inserted: string): Point {
+  const nl = inserted.lastIndexOf('\n');
+  if (nl === -1) return { row: start.line, column: start.character + inserted.length };
+  let rows = 0;
+  for (let i = 0; i < inserted.length; i++) if (inserted.charCodeAt(i) === 10) rows++;
+  return { row: start.line + rows, column: inserted.length - nl - 1 };
+}

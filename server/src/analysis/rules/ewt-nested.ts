@@ -1,0 +1,49 @@
+import { completeEwtCalls } from '../callbacks';
+import { callee, contains } from '../syntax';
+import type { Rule } from '../rule';
+import { enclosingEwt } from '../goFile';
+
+export const rule: Rule = {
+  id: 'ewt-nested',
+  defaultSeverity: 'error',
+  scope: 'test',
+  doc: `Never nest EventuallyWithT.
+The inner block runs its whole timeout on every tick of the outer one, so the outer timeout is
+meaningless and a failure multiplies into minutes of retries. The inner block also reports to
+the outer t, not to the tick. Run the two waits one after the other.`,
+  example: {
+    incorrect: `assert.EventuallyWithT(t, func(c *assert.CollectT) {
+    assert.EventuallyWithT(t, func(c2 *assert.CollectT) { … }, 5*time.Second, 100*time.Millisecond, "inner")
+}, 10*time.Second, 500*time.Millisecond, "outer")`,
+    correct: `assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 500*time.Millisecond, "nodes are listed")
+assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 500*time.Millisecond, "client sees peers")`,
+  },
+  check(ctx) {
+    for (const ewt of ctx.file.ewtCalls) {
+      if (!ewt.parent || ewt.parent.call.hasError) continue;
+      ctx.report({
+        start: ewt.nameNode.startIndex,
+        end: ewt.nameNode.endIndex,
+        message: 'EventuallyWithT nested inside another EventuallyWithT callback: the inner wait runs its full timeout on every outer tick. Run the waits one after the other.',
+        related: [{ start: ewt.parent.nameNode.startIndex, end: ewt.parent.nameNode.endIndex, message: 'the outer EventuallyWithT' }],
+      });
+    }
+    for (const ewt of completeEwtCalls(ctx.file)) {
+      for (const call of ctx.file.calls) {
+        if (!contains(ewt.body!, call) || enclosingEwt(ctx.file, call) !== ewt) continue;
+        const c = callee(call);
+        if (!c || c.receiver || !ctx.file.functionsWithEwt.has(c.name)) continue;
+        const decl = ctx.file.functions.get(c.name)?.childForFieldName('name');
+        ctx.report({
+          start: c.nameNode.startIndex,
+          end: c.nameNode.endIndex,
+          message: `\`${c.name}\` runs an EventuallyWithT itself; calling it from this callback nests the waits.`,
+          related: [
+            { start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the outer EventuallyWithT' },
+            ...(decl ? [{ start: decl.startIndex, end: decl.endIndex, message: `${c.name} is declared here` }] : []),
+          ],
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,97 @@
+import { callbackStatements, callsInCallback, completeEwtCalls, inLoopWithin } from '../callbacks';
+import type { ClassifiedCall } from '../classify';
+import { deleteLines, linesOf, quote } from '../edits';
+import type { EwtCall, GoFile } from '../goFile';
+import type { Rule } from '../rule';
+import { declaredNames, references } from '../scopes';
+import { contains, indentOf, lineEndOffset, reindent } from '../syntax';
+import type { Fix } from '../types';
+
+export const rule: Rule = {
+  id: 'ewt-one-external-call',
+  defaultSeverity: 'warning',
+  scope: 'test',
+  doc: `One external call per EventuallyWithT.
+Each tick re-runs the whole callback. With two external calls (say ListNodes and Status) a tick
+that fails on the second one also repeats the first, the failure message mixes two conditions,
+and the timeout has to cover both propagation paths. Give each external read its own block.
+A loop that calls the same method on several clients is one call; cached accessors (IPs, FQDN)
+do not count.`,
+  example: {
+    incorrect: `assert.EventuallyWithT(t, func(c *assert.CollectT) {
+    nodes, err := headscale.ListNodes()
+    assert.NoError(c, err)
+    status, err := client.Status()
+    assert.NoError(c, err)
+}, 10*time.Second, 500*time.Millisecond, "mixed operations")`,
+    correct: `assert.EventuallyWithT(t, func(c *assert.CollectT) {
+    nodes, err := headscale.ListNodes()
+    assert.NoError(c, err)
+    assert.Len(c, nodes, 2)
+}, 10*time.Second, 500*time.Millisecond, "nodes should be registered")`,
+  },
+  check(ctx) {
+    for (const ewt of completeEwtCalls(ctx.file)) {
+      const reads = callsInCallback(ewt, ctx.file, ctx.vocab).filter((c) => c.kind === 'read');
+      const groups = new Map<string, ClassifiedCall[]>();
+      for (const call of reads) {
+        // A loop over clients calling the same method is one logical call.
+        const argv = call.argv ? call.argv.join(' ') : '';
+        const key = inLoopWithin(ewt, call.call) ? `${call.method}|${argv}` : `${call.receiver}.${call.method}|${argv}`;
+        const list = groups.get(key) ?? [];
+        list.push(call);
+        groups.set(key, list);
+      }
+      if (groups.size < 2) continue;
+      const firsts = [...groups.values()].map((g) => g[0]);
+      const [first, second] = firsts;
+      const nameNode = second.call.childForFieldName('function') ?? second.call;
+      ctx.report({
+        start: nameNode.startIndex,
+        end: nameNode.endIndex,
+        message: `This EventuallyWithT makes ${groups.size} different external calls (${firsts.map((c) => '`' + c.label + '`').join(', ')}); give each its own block so every tick retries one condition.`,
+        related: [
+          { start: first.call.startIndex, end: first.call.endIndex, message: `first external call: ${first.label}` },
+          { start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the EventuallyWithT' },
+        ],
+        fixes: splitFix(ctx.file, ewt, groups, second),
+      });
+    }
+  },
+};
+
+/** Split at the statement holding the second call, when no variable crosses the cut. */
+function splitFix(file: GoFile, ewt: EwtCall, groups: Map<string, ClassifiedCall[]>, second: ClassifiedCall): Fix[] {
+  if (groups.size !== 2 || !ewt.statement || !ewt.collectName) return [];
+  const stmts = callbackStatements(ewt);
+  const cut = stmts.findIndex((s) => contains(s, second.call));
+  if (cut <= 0) return [];
+  const [firstGroup, secondGroup] = [...groups.values()];
+  const head = stmts.slice(0, cut);
+  const tail = stmts.slice(cut);
+  if (!firstGroup.every((c) => head.some((s) => contains(s, c.call)))) return [];
+  if (!secondGroup.every((c) => tail.some((s) => contains(s, c.call)))) return [];
+  // A name declared before the cut and used after it (without its own declaration) would break.
+  const tailNames = declaredNames(tail);
+  const crossing = new Set([...declaredNames(head)].filter((n) => !tailNames.has(n)));
+  if (references(tail, crossing)) return [];
+  const fn = ewt.call.childForFieldName('function')!.text;
+  const args = ewt.call.childForFieldName('arguments');
+  if (!args) return [];
+  const lead = ewt.form === 'package' && ewt.tName ? `${ewt.tName}, ` : '';
+  const indent = indentOf(file.text, ewt.statement.startIndex);
+  const bodyIndent = indentOf(file.text, tail[0].startIndex);
+  const timing = [ewt.waitFor?.text, ewt.tick?.text].filter(Boolean).join(', ');
+  const tailText = reindent(linesOf(file, tail[0], tail[tail.length - 1]), bodyIndent, indent + '\t').replace(/^[ \t]*/, indent + '\t');
+  const block =
+    `${indent}${fn}(${lead}func(${ewt.collectName} *${ewt.collectQualifier}.CollectT) {\n` +
+    `${tailText}\n` +
+    `${indent}}, ${timing}, ${quote(`${second.label} should reach the expected state`)})\n`;
+  const after = lineEndOffset(file.text, ewt.statement.endIndex);
+  return [
+    {
+      title: 'Split into two EventuallyWithT blocks, one per external call',
+      edits: [deleteLines(file, tail[0], tail[tail.length - 1]), { start: after, end: after, newText: block }],
+    },
+  ];
+}

@@ -1,0 +1,78 @@
+import type { Node } from 'web-tree-sitter';
+import { completeEwtCalls } from '../callbacks';
+import type { EwtCall } from '../goFile';
+import { firstReadAfter, outerDeclarations } from '../scopes';
+import type { Rule } from '../rule';
+import { assignedNames, blockStatements, contains, walk } from '../syntax';
+import type { Fix, TextEdit } from '../types';
+import { insertLinesBefore } from '../edits';
+
+export const rule: Rule = {
+  id: 'ewt-shadowed-result',
+  defaultSeverity: 'error',
+  scope: 'test',
+  doc: `Assign results with =, not :=, when they are used after the EventuallyWithT.
+\`:=\` inside the callback declares a new variable that shadows the outer one. The outer
+variable keeps its zero value, so code after the block reads nil or an empty slice: the test
+then fails (or passes) for the wrong reason. Declare the variable before the block and assign it
+with \`=\` inside.`,
+  example: {
+    incorrect: `var nodes []*v1.Node
+assert.EventuallyWithT(t, func(c *assert.CollectT) {
+    nodes, err := headscale.ListNodes()
+    assert.NoError(c, err)
+}, 10*time.Second, 500*time.Millisecond, "nodes should be listed")
+require.Len(t, nodes, 2) // nodes is still nil`,
+    correct: `var nodes []*v1.Node
+assert.EventuallyWithT(t, func(c *assert.CollectT) {
+    var err error
+    nodes, err = headscale.ListNodes()
+    assert.NoError(c, err)
+}, 10*time.Second, 500*time.Millisecond, "nodes should be listed")`,
+  },
+  check(ctx) {
+    for (const ewt of completeEwtCalls(ctx.file)) {
+      if (!ewt.statement) continue;
+      const outer = outerDeclarations(ewt);
+      if (outer.size === 0) continue;
+      walk(ewt.body!, (n) => {
+        if (n.type !== 'short_var_declaration') return true;
+        for (const id of assignedNames(n)) {
+          const decl = outer.get(id.text);
+          if (!decl || id.text === '_') continue;
+          const use = firstReadAfter(ewt.statement!, id.text);
+          if (!use) continue;
+          ctx.report({
+            start: id.startIndex,
+            end: id.endIndex,
+            message: `\`${id.text} :=\` declares a new variable that shadows the outer \`${id.text}\`; the outer one stays unset and is read after the EventuallyWithT. Assign it with \`=\`.`,
+            related: [
+              { start: decl.startIndex, end: decl.endIndex, message: `outer ${id.text} declared here` },
+              { start: use.startIndex, end: use.endIndex, message: `outer ${id.text} read here, still unset` },
+            ],
+            fixes: assignFix(ewt, n, outer, (lines) => insertLinesBefore(ctx.file, n, lines)),
+          });
+        }
+        return true;
+      });
+    }
+  },
+};
+
+/** `:=` → `=`, hoisting `var err error` for new error variables; nothing when a type is unknown. */
+function assignFix(ewt: EwtCall, decl: Node, outer: Map<string, Node>, hoist: (lines: string[]) => TextEdit): Fix[] {
+  const declaredBefore = new Set<string>();
+  for (const s of blockStatements(ewt.body)) {
+    if (s.startIndex >= decl.startIndex) break;
+    if (s.type === 'short_var_declaration') assignedNames(s).forEach((id) => declaredBefore.add(id.text));
+  }
+  const fresh = assignedNames(decl)
+    .map((id) => id.text)
+    .filter((n) => n !== '_' && !outer.has(n) && !declaredBefore.has(n));
+  if (fresh.some((n) => !/^err\w*$/.test(n))) return [];
+  const op = decl.children.find((c) => c?.type === ':=');
+  if (!op || !contains(decl, op)) return [];
+  const edits = [{ start: op.startIndex, end: op.endIndex, newText: '=' }];
+  if (fresh.length > 0) edits.unshift(hoist(fresh.map((n) => `var ${n} error`)));
+  return [{ title: 'Assign with = (keep the outer variable)', edits, isPreferred: true }];
+}

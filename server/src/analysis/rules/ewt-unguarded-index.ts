@@ -1,0 +1,101 @@
+import type { Node } from 'web-tree-sitter';
+import { callbackStatements, completeEwtCalls, topStatementOf } from '../callbacks';
+import { insertLinesBefore, replaceNode } from '../edits';
+import { enclosingEwt, type EwtCall, type GoFile } from '../goFile';
+import type { Rule } from '../rule';
+import { callArguments, callee, indentOf, walk } from '../syntax';
+import type { Fix } from '../types';
+
+const GUARD_METHODS = /^(Len|NotEmpty|GreaterOrEqual|Greater|Less|LessOrEqual|Equal)$/;
+
+export const rule: Rule = {
+  id: 'ewt-unguarded-index',
+  defaultSeverity: 'warning',
+  scope: 'test',
+  doc: `Check the length before indexing inside EventuallyWithT.
+On an early tick the slice is often shorter than it will be (nodes not registered yet, peers
+not seen yet). \`nodes[0]\` then panics, and a panic in the callback goroutine kills the test
+binary before teardown saves the logs. \`assert.Len(c, …)\` alone does not stop the tick: guard
+with \`if !assert.Len(c, nodes, 2) { return }\`.`,
+  example: {
+    incorrect: `assert.Len(c, nodes, 2)
+requireNodeRouteCountWithCollect(c, nodes[0], 2, 2, 2)`,
+    correct: `if !assert.Len(c, nodes, 2) {
+    return
+}
+requireNodeRouteCountWithCollect(c, nodes[0], 2, 2, 2)`,
+  },
+  check(ctx) {
+    for (const ewt of completeEwtCalls(ctx.file)) {
+      const seen = new Set<string>();
+      walk(ewt.body!, (n) => {
+        if (n.type !== 'index_expression') return true;
+        const operand = n.childForFieldName('operand');
+        const index = n.childForFieldName('index');
+        if (!operand || index?.type !== 'int_literal' || (operand.type !== 'identifier' && operand.type !== 'selector_expression')) return true;
+        if (seen.has(operand.text) || enclosingEwt(ctx.file, n) !== ewt || isGuarded(ewt, n, operand.text, ctx.file.imports.require ?? 'require')) return true;
+        seen.add(operand.text);
+        ctx.report({
+          start: n.startIndex,
+          end: n.endIndex,
+          message: `\`${n.text}\` panics when a tick sees fewer elements, and a panic in the callback kills the test binary before logs are saved. Guard it with \`if !assert.… { return }\`.`,
+          fixes: guardFix(ctx.file, ewt, n, operand.text, Number(index.text)),
+        });
+        return true;
+      });
+    }
+  },
+};
+
+function mentions(node: Node, operand: string): boolean {
+  return node.text.includes(operand);
+}
+
+function hasReturn(node: Node | null): boolean {
+  let found = false;
+  if (node) walk(node, (n) => { if (n.type === 'return_statement') found = true; return !found; });
+  return found;
+}
+
+function isGuarded(ewt: EwtCall, index: Node, operand: string, requireAlias: string): boolean {
+  // Inside `if len(x) > 0 { … x[0] … }`.
+  for (let p = index.parent; p && p.id !== ewt.body!.id; p = p.parent) {
+    if (p.type === 'if_statement' && mentions(p.childForFieldName('condition') ?? p, `len(${operand})`)) return true;
+    if (p.type === 'for_statement' && /range/.test(p.text.slice(0, 200))) return true;
+  }
+  const top = topStatementOf(ewt, index);
+  for (const s of callbackStatements(ewt)) {
+    if (top && s.startIndex >= top.startIndex) break;
+    if (s.type === 'if_statement') {
+      const cond = s.childForFieldName('condition');
+      if (cond && mentions(cond, operand) && hasReturn(s.childForFieldName('consequence'))) return true;
+    }
+    if (s.type === 'expression_statement') {
+      const call = s.namedChild(0);
+      const ce = call?.type === 'call_expression' ? callee(call) : null;
+      // require.X(…) stops the tick (with c) or the test (with t): either way no panic follows.
+      if (ce && ce.receiver === requireAlias && GUARD_METHODS.test(ce.name) && callArguments(call!).some((a) => mentions(a, operand))) return true;
+    }
+  }
+  return false;
+}
+
+function guardFix(file: GoFile, ewt: EwtCall, index: Node, operand: string, at: number): Fix[] {
+  const top = topStatementOf(ewt, index);
+  const collect = ewt.collectName;
+  if (!top || !collect) return [];
+  const q = ewt.collectQualifier;
+  // Prefer upgrading an existing unguarded `assert.Len(c, x, n)` that precedes the access.
+  for (const s of callbackStatements(ewt)) {
+    if (s.startIndex >= top.startIndex) break;
+    const call = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const ce = call?.type === 'call_expression' ? callee(call) : null;
+    const args = call ? callArguments(call) : [];
+    if (ce && ce.receiver === q && GUARD_METHODS.test(ce.name) && args[0]?.text === collect && args.slice(1).some((a) => a.text === operand || a.text === `len(${operand})`)) {
+      const indent = indentOf(file.text, s.startIndex);
+      return [{ title: `Return from the tick when ${ce.name} fails`, edits: [replaceNode(s, `if !${call!.text} {\n${indent}\treturn\n${indent}}`)], isPreferred: true }];
+    }
+  }
+  const check = at === 0 ? `${q}.NotEmpty(${collect}, ${operand})` : `${q}.Greater(${collect}, len(${operand}), ${at})`;
+  return [{ title: `Guard with if !${check} { return }`, edits: [insertLinesBefore(file, top, [`if !${check} {`, '\treturn', '}'])], isPreferred: true }];
+}

@@ -1,0 +1,113 @@
+import type { Node } from 'web-tree-sitter';
+import { classifyCall } from '../classify';
+import { addImport, deleteLines, linesOf, quote } from '../edits';
+import { ASSERT_PATH, FUNC_TYPES, enclosingEwt, type GoFile } from '../goFile';
+import type { Rule } from '../rule';
+import { ancestor, assignedNames, callArguments, callee, enclosingStatement, identifiersIn, indentOf, lineStartOffset, namedChildren, reindent, siblingStatements } from '../syntax';
+import type { Fix } from '../types';
+
+const LOOKAHEAD = 3;
+
+export const rule: Rule = {
+  id: 'ewt-unwrapped-read',
+  defaultSeverity: 'warning',
+  scope: 'test',
+  doc: `Wrap external reads that are asserted on in EventuallyWithT.
+Headscale and the tailscale clients converge asynchronously: right after a change, ListNodes or
+Status may still show the old state. Asserting immediately on such a read makes the test flaky.
+Read inside EventuallyWithT and assert on the CollectT so the read is retried until it converges.`,
+  example: {
+    incorrect: `nodes, err := headscale.ListNodes()
+require.NoError(t, err)
+require.Len(t, nodes, 2)`,
+    correct: `assert.EventuallyWithT(t, func(c *assert.CollectT) {
+    nodes, err := headscale.ListNodes()
+    assert.NoError(c, err)
+    assert.Len(c, nodes, 2)
+}, 10*time.Second, 100*time.Millisecond, "both nodes should be registered")`,
+  },
+  check(ctx) {
+    const { file } = ctx;
+    for (const call of file.calls) {
+      const c = callee(call);
+      if (!c || !c.receiver || !ctx.vocab.read.has(c.name) || /^Must/.test(c.name)) continue;
+      if (enclosingEwt(file, call)) continue;
+      const stmt = enclosingStatement(call);
+      if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) continue;
+      if (stmt.childForFieldName('right')?.namedChild(0)?.id !== call.id) continue;
+      const names = assignedNames(stmt).map((n) => n.text).filter((n) => n !== '_');
+      if (names.length === 0) continue;
+      const siblings = siblingStatements(stmt);
+      const after = siblings.slice(siblings.findIndex((s) => s.id === stmt.id) + 1);
+      const asserts: Node[] = [];
+      for (const s of after.slice(0, LOOKAHEAD)) {
+        if (!isAssertion(file, s)) break;
+        asserts.push(s);
+      }
+      if (!asserts.some((s) => identifiersIn(s).some((id) => names.includes(id.text)))) continue;
+      const label = classifyCall(call, file, ctx.vocab).label;
+      ctx.report({
+        start: call.startIndex,
+        end: call.endIndex,
+        message: `\`${label}\` reads state that converges asynchronously, and the next statements assert on it right away. Read and assert inside EventuallyWithT.`,
+        fixes: wrapFix(file, stmt, asserts, names, after, label),
+      });
+    }
+  },
+};
+
+function isAssertion(file: GoFile, s: Node): boolean {
+  if (s.type !== 'expression_statement') return false;
+  const c = s.namedChild(0);
+  const ce = c?.type === 'call_expression' ? callee(c) : null;
+  return !!ce && (ce.receiver === file.imports.assert || ce.receiver === file.imports.require) && !ce.name.startsWith('EventuallyWithT');
+}
+
+function wrapFix(file: GoFile, read: Node, asserts: Node[], names: string[], after: Node[], label: string): Fix[] {
+  // Results used after the wrapped statements would need a hoisted `var` of a type we cannot know.
+  const rest = after.slice(asserts.length);
+  const escaping = names.filter((n) => !/^err\w*$/.test(n));
+  if (rest.some((s) => identifiersIn(s).some((id) => escaping.includes(id.text)))) return [];
+  const fn = ancestor(read, FUNC_TYPES);
+  const tName = fn ? testingParam(fn) : null;
+  if (!tName) return [];
+  const collect = [read, ...asserts].some((s) => identifiersIn(s, 'c').length > 0) ? 'ct' : 'c';
+  const assertPkg = file.imports.assert ?? 'assert';
+  const timePkg = file.imports.time ?? 'time';
+  const indent = indentOf(file.text, read.startIndex);
+  const last = asserts[asserts.length - 1] ?? read;
+  let body = reindent(linesOf(file, read, last), indent, indent + '\t').replace(/^[ \t]*/, indent + '\t');
+  // Switch the assertions to the CollectT: require ends the tick via the CollectT too, but the
+  // retry-friendly spelling is assert.
+  for (const a of asserts) {
+    const call = a.namedChild(0)!;
+    const first = callArguments(call)[0];
+    const ce = callee(call)!;
+    const original = a.text;
+    const rewritten = `${assertPkg}.${ce.name}(${collect}${call.childForFieldName('arguments')!.text.slice(1 + (first ? first.text.length : 0))}`;
+    if (first?.text === tName) body = body.replace(original, rewritten);
+  }
+  const block =
+    `${indent}${assertPkg}.EventuallyWithT(${tName}, func(${collect} *${assertPkg}.CollectT) {\n${body}\n` +
+    `${indent}}, 10*${timePkg}.Second, 100*${timePkg}.Millisecond, ${quote(`${label} should reach the expected state`)})\n`;
+  const at = lineStartOffset(file.text, read.startIndex);
+  return [
+    {
+      title: 'Wrap the read and its assertions in EventuallyWithT',
+      edits: [
+        ...addImport(file, ASSERT_PATH, file.imports.assert),
+        ...addImport(file, 'time', file.imports.time),
+        { start: at, end: at, newText: block },
+        deleteLines(file, read, last),
+      ],
+    },
+  ];
+}
+
+function testingParam(fn: Node): string | null {
+  const params = fn.childForFieldName('parameters');
+  for (const p of params ? namedChildren(params) : []) {
+    if (/^\*\w+\.T$/.test(p.childForFieldName('type')?.text ?? '')) return p.childForFieldName('name')?.text ?? null;
+  }
+  return null;
+}

@@ -1,0 +1,36 @@
+import type { Rule } from '../rule';
+import { rule as ewtNested } from './ewt-nested';
+import { rule as ewtMutatingCall } from './ewt-mutating-call';
+import { rule as ewtShadowedResult } from './ewt-shadowed-result';
+import { rule as ewtOuterT } from './ewt-outer-t';
+import { rule as ewtMustInCallback } from './ewt-must-in-callback';
+import { rule as ewtOneExternalCall } from './ewt-one-external-call';
+import { rule as ewtUnguardedIndex } from './ewt-unguarded-index';
+import { rule as ewtUnwrappedRead } from './ewt-unwrapped-read';
+import { rule as ewtMessage } from './ewt-message';
+import { rule as ewtRequireGuard } from './ewt-require-guard';
+import { rule as ewtOrderAssumption } from './ewt-order-assumption';
+import { rule as ewtTiming } from './ewt-timing';
+import { rule as hsAnnouncedRoutes } from './hs-announced-routes';
+
+/**
+ * Every rule, in priority order: when fixes overlap, the earlier rule's fix wins, and findings
+ * are listed in this order. Adding a rule is one line here.
+ */
+export const allRules: readonly Rule[] = [
+  ewtNested,
+  ewtMutatingCall,
+  ewtShadowedResult,
+  ewtOuterT,
+  ewtMustInCallback,
+  ewtOneExternalCall,
+  ewtUnguardedIndex,
+  ewtUnwrappedRead,
+  ewtMessage,
+  ewtRequireGuard,
+  ewtOrderAssumption,
+  ewtTiming,
+  hsAnnouncedRoutes,
+];
+
+export const rulesById: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));

@@ -1,0 +1,76 @@
+import type { Node } from 'web-tree-sitter';
+import { FUNC_TYPES, type EwtCall } from './goFile';
+import { assignedNames, identifiersIn, namedChildren, walk } from './syntax';
+
+/** Name-based scope facts, enough for fixes that move code across a callback boundary. */
+
+/** Names declared (`:=` or `var`) anywhere inside the given statements. */
+export function declaredNames(statements: readonly Node[]): Set<string> {
+  const names = new Set<string>();
+  for (const s of statements) {
+    walk(s, (n) => {
+      if (n.type === 'short_var_declaration') for (const id of assignedNames(n)) names.add(id.text);
+      if (n.type === 'var_spec') for (const id of n.childrenForFieldName('name')) if (id) names.add(id.text);
+    });
+  }
+  return names;
+}
+
+/** True when any identifier in `statements` names one of `names`. */
+export function references(statements: readonly Node[], names: ReadonlySet<string>): boolean {
+  return statements.some((s) => identifiersIn(s).some((id) => id.text !== '_' && names.has(id.text)));
+}
+
+/** Variables declared before the EventuallyWithT statement in the scopes that enclose it. */
+export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
+  const found = new Map<string, Node>();
+  const note = (id: Node | null) => {
+    if (id && id.type === 'identifier' && !found.has(id.text)) found.set(id.text, id);
+  };
+  let cur: Node | null = ewt.statement;
+  while (cur?.parent) {
+    const parent: Node = cur.parent;
+    if (parent.type === 'statement_list') {
+      for (const s of namedChildren(parent)) {
+        if (s.startIndex >= cur.startIndex) break;
+        if (s.type === 'short_var_declaration') assignedNames(s).forEach(note);
+        if (s.type === 'var_declaration') walk(s, (n) => { if (n.type === 'var_spec') n.childrenForFieldName('name').forEach(note); });
+      }
+    }
+    if (FUNC_TYPES.has(parent.type)) {
+      const params = parent.childForFieldName('parameters');
+      if (params) for (const p of namedChildren(params)) p.childrenForFieldName('name').forEach(note);
+      if (parent.type !== 'func_literal') break;
+    }
+    cur = parent;
+  }
+  return found;
+}
+
+/**
+ * The first later read of `name` after `stmt` in its block and the blocks around it (up to the
+ * function), or null when it is reassigned or redeclared first.
+ */
+export function firstReadAfter(stmt: Node, name: string): Node | null {
+  let cur: Node | null = stmt;
+  while (cur?.parent) {
+    const parent: Node = cur.parent;
+    if (FUNC_TYPES.has(parent.type)) return null;
+    if (parent.type === 'statement_list') {
+      for (const s of namedChildren(parent)) {
+        if (s.startIndex <= cur.startIndex) continue;
+        const first = identifiersIn(s, name)[0];
+        if (first) return isWrite(first) ? null : first;
+      }
+    }
+    cur = parent;
+  }
+  return null;
+}
+
+function isWrite(id: Node): boolean {
+  const list = id.parent;
+  const stmt = list?.parent;
+  if (list?.type !== 'expression_list' || !stmt || stmt.childForFieldName('left')?.id !== list.id) return false;
+  return stmt.type === 'short_var_declaration' || (stmt.type === 'assignment_statement' && stmt.childForFieldName('operator')?.text === '=');
+}

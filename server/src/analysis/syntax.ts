@@ -1,0 +1,183 @@
+import type { Node } from 'web-tree-sitter';
+
+/** Small, allocation-light helpers over tree-sitter-go nodes. */
+
+export function namedChildren(node: Node): Node[] {
+  const out: Node[] = [];
+  for (let i = 0; i < node.namedChildCount; i++) {
+    const c = node.namedChild(i);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+/**
+ * Pre-order walk with a cursor (far cheaper than node.children across the wasm boundary).
+ * The visitor returns false to skip a node's children.
+ */
+export function walk(root: Node, visit: (node: Node) => boolean | void): void {
+  const cursor = root.walk();
+  try {
+    let descend = true;
+    for (;;) {
+      if (descend) {
+        const node = cursor.currentNode;
+        const goDeeper = visit(node) !== false;
+        if (goDeeper && cursor.gotoFirstChild()) continue;
+      }
+      if (cursor.gotoNextSibling()) {
+        descend = true;
+        continue;
+      }
+      // Climb until a sibling exists or we are back at the root.
+      let climbed = false;
+      while (cursor.gotoParent()) {
+        if (cursor.currentNode.id === root.id) return;
+        if (cursor.gotoNextSibling()) {
+          climbed = true;
+          break;
+        }
+      }
+      if (!climbed) return;
+      descend = true;
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+export function descendants(root: Node, types: ReadonlySet<string>, skipInto?: ReadonlySet<string>): Node[] {
+  const out: Node[] = [];
+  walk(root, (n) => {
+    if (n.id !== root.id && types.has(n.type)) out.push(n);
+    if (n.id !== root.id && skipInto?.has(n.type)) return false;
+    return true;
+  });
+  return out;
+}
+
+export function ancestor(node: Node, types: ReadonlySet<string> | string): Node | null {
+  let p = node.parent;
+  while (p) {
+    if (typeof types === 'string' ? p.type === types : types.has(p.type)) return p;
+    p = p.parent;
+  }
+  return null;
+}
+
+export function contains(outer: Node, inner: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** The statements of a block (tree-sitter-go 0.25 nests them in a statement_list). */
+export function blockStatements(block: Node | null): Node[] {
+  if (!block) return [];
+  const list = namedChildren(block).find((c) => c.type === 'statement_list');
+  return (list ? namedChildren(list) : namedChildren(block)).filter((c) => c.type !== 'comment');
+}
+
+/** The statements beside `stmt` in its statement list (comments are named siblings there, so skipped). */
+export function siblingStatements(stmt: Node): Node[] {
+  return stmt.parent ? namedChildren(stmt.parent).filter((c) => c.type !== 'comment') : [];
+}
+
+/** The statement that directly holds `node` inside `block`'s statement list, if any. */
+export function statementIn(block: Node, node: Node): Node | null {
+  for (const s of blockStatements(block)) if (contains(s, node)) return s;
+  return null;
+}
+
+/** Nearest enclosing node that is a statement in some block's statement list. */
+export function enclosingStatement(node: Node): Node | null {
+  let cur: Node | null = node;
+  while (cur && cur.parent) {
+    const p: Node = cur.parent;
+    if (p.type === 'statement_list' || p.type === 'block') return cur;
+    cur = p;
+  }
+  return null;
+}
+
+/** Contents of a Go string literal, or null when the node is not a plain literal. */
+export function stringValue(node: Node | null): string | null {
+  if (!node) return null;
+  if (node.type === 'raw_string_literal') return node.text.slice(1, -1);
+  if (node.type !== 'interpreted_string_literal') return null;
+  const body = node.text.slice(1, -1);
+  return body.replace(/\\(["\\nt])/g, (_m, ch: string) => (ch === 'n' ? '\n' : ch === 't' ? '\t' : ch));
+}
+
+export function callArguments(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  return args ? namedChildren(args).filter((a) => a.type !== 'comment') : [];
+}
+
+export interface Callee {
+  /** Method or function name. */
+  name: string;
+  /** Receiver / package expression text for selector calls, null for plain identifiers. */
+  receiver: string | null;
+  receiverNode: Node | null;
+  nameNode: Node;
+}
+
+export function callee(call: Node): Callee | null {
+  const fn = call.childForFieldName('function');
+  if (!fn) return null;
+  if (fn.type === 'identifier') return { name: fn.text, receiver: null, receiverNode: null, nameNode: fn };
+  if (fn.type === 'selector_expression') {
+    const operand = fn.childForFieldName('operand');
+    const field = fn.childForFieldName('field');
+    if (!field) return null;
+    return { name: field.text, receiver: operand ? operand.text : null, receiverNode: operand, nameNode: field };
+  }
+  if (fn.type === 'generic_type' || fn.type === 'index_expression') {
+    const inner = fn.namedChild(0);
+    if (inner?.type === 'identifier') return { name: inner.text, receiver: null, receiverNode: null, nameNode: inner };
+  }
+  return null;
+}
+
+/** The identifier nodes on the left of `:=`, `=`, or a `var` spec. */
+export function assignedNames(stmt: Node): Node[] {
+  if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') {
+    const left = stmt.childForFieldName('left');
+    return left ? namedChildren(left).filter((n) => n.type === 'identifier') : [];
+  }
+  return [];
+}
+
+export function indentOf(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const m = /^[ \t]*/.exec(text.slice(lineStart, offset + 200));
+  return m ? m[0] : '';
+}
+
+export function lineStartOffset(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** Offset just past the end of the line holding `offset` (after its newline, if any). */
+export function lineEndOffset(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl === -1 ? text.length : nl + 1;
+}
+
+/** Text of a multi-line snippet re-indented from `fromIndent` to `toIndent`. */
+export function reindent(snippet: string, fromIndent: string, toIndent: string): string {
+  return snippet
+    .split('\n')
+    .map((line, i) => {
+      if (i === 0) return line;
+      return line.startsWith(fromIndent) ? toIndent + line.slice(fromIndent.length) : line;
+    })
+    .join('\n');
+}
+
+export function identifiersIn(node: Node, name?: string): Node[] {
+  const out: Node[] = [];
+  walk(node, (n) => {
+    if (n.type === 'identifier' && (name === undefined || n.text === name)) out.push(n);
+  });
+  return out;
+}
