@@ -1,1 +1,83 @@
+import * as fs from 'fs';
+import { GoParser } from '../../server/src/analysis/parser';
+import { renderRuleDocs, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
+import { allRules } from '../../server/src/analysis/rules';
+import { check, formatSarif, formatText } from './check';
+import { UsageError } from './files';
 
+const USAGE = `usage: hi-workbench <command> [options]
+
+commands:
+  check <files|dirs…> [--format text|json|sarif]   EventuallyWithT and route-safety findings
+  docs [--write README.md]                          print (or write) the generated rule docs
+
+exit status: 0 no findings, 1 findings, 2 usage or I/O error`;
+
+interface Parsed {
+  command: string | undefined;
+  positional: string[];
+  flags: Map<string, string>;
+}
+
+function parseArgs(argv: readonly string[]): Parsed {
+  const [command, ...rest] = argv;
+  const positional: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+      else if (i + 1 < rest.length && !rest[i + 1].startsWith('--')) flags.set(a.slice(2), rest[++i]);
+      else flags.set(a.slice(2), 'true');
+    } else positional.push(a);
+  }
+  return { command, positional, flags };
+}
+
+function oneOf(flags: Map<string, string>, name: string, allowed: readonly string[], fallback: string): string {
+  const v = flags.get(name) ?? fallback;
+  if (!allowed.includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
+  return v;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { command, positional, flags } = parseArgs(argv);
+  if (!command || command === 'help' || command === '--help' || flags.has('help')) {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case 'check': {
+      const format = oneOf(flags, 'format', ['text', 'json', 'sarif'], 'text');
+      if (positional.length === 0) throw new UsageError('check needs at least one file or directory');
+      const parser = await GoParser.load({ wasmDir: __dirname });
+      const rows = check(parser, positional, (w) => process.stderr.write(w + '\n'));
+      process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : format === 'sarif' ? formatSarif(rows) + '\n' : formatText(rows));
+      return rows.length > 0 ? 1 : 0;
+    }
+    case 'docs': {
+      const rendered = renderRuleDocs(allRules);
+      const target = flags.get('write');
+      if (!target) {
+        process.stdout.write(rendered + '\n');
+        return 0;
+      }
+      const updated = replaceRuleDocs(fs.readFileSync(target, 'utf8'), rendered);
+      if (updated === null) throw new UsageError(`${target} has no rule-docs markers`);
+      fs.writeFileSync(target, updated);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof UsageError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`;
+    process.stderr.write(`hi-workbench: ${message.split('\n')[0]}\n`);
+    process.exit(2);
+  },
+);

@@ -1,1 +1,118 @@
+import { fileURLToPath } from 'url';
+import {
+  CodeActionKind,
+  createConnection,
+  DocumentDiagnosticReportKind,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { GO_LANGUAGE_ID, type InitializationOptions } from '../../shared/src/protocol';
+import { GoParser } from './analysis/parser';
+import { codeActions } from './codeActions';
+import { toDiagnostic } from './diagnostics';
+import { DocumentStore, type AnalyzedDocument } from './documentStore';
+import { hoverAt } from './hover';
+import { SettingsStore } from './settingsStore';
 
+/**
+ * The hi workbench language server. Run standalone with `node dist/server.js --stdio` (any LSP
+ * editor), or started by the VS Code extension. All parsing and analysis happens here.
+ */
+const connection = createConnection(ProposedFeatures.all);
+const settings = new SettingsStore(connection);
+let store: DocumentStore | undefined;
+let pullDiagnostics = false;
+let trusted = true;
+const reportedRuleErrors = new Set<string>();
+
+function uriToPath(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  } catch {
+    return uri;
+  }
+}
+
+connection.onInitialize(async (params): Promise<InitializeResult> => {
+  const caps = params.capabilities;
+  settings.supportsConfiguration = !!caps.workspace?.configuration;
+  pullDiagnostics = !!caps.textDocument?.diagnostic;
+  trusted = (params.initializationOptions as InitializationOptions | undefined)?.trusted ?? true;
+  const parser = await GoParser.load({ wasmDir: __dirname });
+  store = new DocumentStore(parser, (ruleId, error) => {
+    // One log line per failing rule per session: a bug must be visible, not spammy.
+    if (reportedRuleErrors.has(ruleId)) return;
+    reportedRuleErrors.add(ruleId);
+    connection.console.error(`rule ${ruleId} failed and was skipped: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  });
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      diagnosticProvider: pullDiagnostics ? { interFileDependencies: false, workspaceDiagnostics: false } : undefined,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+      hoverProvider: true,
+    },
+    serverInfo: { name: 'hi-workbench', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  connection.console.info(`hi workbench server ready (${pullDiagnostics ? 'pull' : 'push'} diagnostics, workspace ${trusted ? 'trusted' : 'restricted'})`);
+});
+
+async function analyzed(uri: string): Promise<AnalyzedDocument | undefined> {
+  if (!store?.has(uri)) return undefined;
+  return store.analyzed(uri, await settings.forResource(uri));
+}
+
+async function push(uri: string): Promise<void> {
+  const doc = await analyzed(uri);
+  if (doc) connection.sendDiagnostics({ uri, version: doc.version, diagnostics: doc.findings.map((f) => toDiagnostic(uri, doc.lines, f, doc.version)) });
+}
+
+connection.onDidOpenTextDocument(({ textDocument }) => {
+  if (textDocument.languageId !== GO_LANGUAGE_ID && !textDocument.uri.endsWith('.go')) return;
+  store?.open(textDocument.uri, uriToPath(textDocument.uri), textDocument.text, textDocument.version);
+  if (!pullDiagnostics) void push(textDocument.uri);
+});
+
+connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+  store?.change(textDocument.uri, contentChanges, textDocument.version);
+  if (!pullDiagnostics) void push(textDocument.uri);
+});
+
+connection.onDidCloseTextDocument(({ textDocument }) => {
+  store?.close(textDocument.uri);
+  if (!pullDiagnostics) connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+});
+
+connection.languages.diagnostics.on(async ({ textDocument }) => {
+  const doc = await analyzed(textDocument.uri);
+  return {
+    kind: DocumentDiagnosticReportKind.Full,
+    items: doc ? doc.findings.map((f) => toDiagnostic(textDocument.uri, doc.lines, f, doc.version)) : [],
+  };
+});
+
+connection.onDidChangeConfiguration(() => {
+  settings.clear();
+  if (pullDiagnostics) connection.languages.diagnostics.refresh();
+  else for (const uri of store?.uris() ?? []) void push(uri);
+});
+
+connection.onCodeAction(async (params) => {
+  const doc = await analyzed(params.textDocument.uri);
+  return doc ? codeActions(doc, params) : [];
+});
+
+connection.onHover(async ({ textDocument, position }) => {
+  const doc = await analyzed(textDocument.uri);
+  return doc ? hoverAt(doc, position) : null;
+});
+
+connection.onShutdown(() => store?.dispose());
+
+// Keep the process alive through a bad input: log and carry on rather than dropping the editor's server.
+process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));
+connection.listen();

@@ -1,11 +1,12 @@
-import type { Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { RuleLevel } from '../../../shared/src/settings';
-import { buildGoFile, type GoFile } from './goFile';
+import { buildGoFile, functionsContainingEwt, readHeader, summarize, type DeclarationSummary, type GoFile } from './goFile';
 import { LineIndex } from './lineIndex';
 import type { GoParser } from './parser';
 import type { Rule } from './rule';
 import { allRules } from './rules';
 import { isSuppressed, parseSuppressions } from './suppress';
+import { namedChildren } from './syntax';
 import type { Finding } from './types';
 import { defaultVocabulary, type Vocabulary } from './vocabulary';
 
@@ -17,59 +18,199 @@ export interface AnalyzeOptions {
   onRuleError?: (rule: Rule, error: unknown) => void;
 }
 
-/** Test-scoped rules also run in helper files of test packages (they use testify or testing). */
+/** Top-level declarations are the unit of analysis and of caching. */
+const UNIT_TYPES = new Set(['function_declaration', 'method_declaration', 'var_declaration', 'const_declaration']);
+
+interface CachedUnit {
+  start: number;
+  end: number;
+  summary: DeclarationSummary;
+  /** Null until the rules ran under the current context. */
+  findings: Finding[] | null;
+}
+
+interface Cache {
+  structureKey: string;
+  contextKey: string;
+  /** By declaration text: an unchanged declaration is recognised wherever it moved. */
+  units: Map<string, CachedUnit>;
+}
+
+const vocabularyIds = new WeakMap<Vocabulary, number>();
+let nextVocabularyId = 1;
+function vocabularyId(v: Vocabulary): number {
+  let id = vocabularyIds.get(v);
+  if (!id) vocabularyIds.set(v, (id = nextVocabularyId++));
+  return id;
+}
+
+/** Test-scoped rules also run in helper files of test packages (they use testify). */
 function appliesTo(rule: Rule, file: GoFile): boolean {
   if (rule.scope === 'non-test') return !file.isTestFile;
   return file.isTestFile || file.imports.assert !== null || file.imports.require !== null;
 }
 
 /**
- * Runs every enabled rule over a parsed file. Never throws: a failing rule is reported through
- * onRuleError and skipped, so one bug cannot take the diagnostics of a whole file down.
+ * Runs the rules declaration by declaration and remembers each declaration's findings by its
+ * text. After an edit only the declarations whose text changed are analysed again; the others'
+ * findings are moved to their new offsets. Anything file-wide that rules read (imports, function
+ * names, which helpers wait, constants, settings) is part of the cache key.
+ * Never throws: a failing rule is reported through onRuleError and skipped.
  */
-export function analyzeTree(path: string, text: string, tree: Tree, options: AnalyzeOptions = {}): Finding[] {
-  let file: GoFile;
-  try {
-    file = buildGoFile(path, text, tree);
-  } catch (error) {
-    options.onRuleError?.({ id: 'parser' } as Rule, error);
-    return [];
+export class Analyzer {
+  private cache: Cache | undefined;
+
+  analyze(path: string, text: string, tree: Tree, options: AnalyzeOptions = {}): Finding[] {
+    const vocab = options.vocabulary ?? defaultVocabulary;
+    const rules = options.rules ?? allRules;
+    const levels = options.ruleLevels ?? {};
+    const root = tree.rootNode;
+    const header = readHeader(root);
+    const units = namedChildren(root).filter((n) => UNIT_TYPES.has(n.type));
+    const structureKey = JSON.stringify([
+      path.endsWith('_test.go'), header.packageName, header.imports.assert, header.imports.require, header.imports.time, header.imports.testing,
+      [...header.functions.keys()].sort(), vocabularyId(vocab), rules.map((r) => r.id), levels,
+    ]);
+    if (this.cache?.structureKey !== structureKey) this.cache = { structureKey, contextKey: '', units: new Map() };
+    const cache = this.cache;
+
+    // Phase 1: summaries (what each declaration tells the others), reusing unchanged ones.
+    const texts = units.map((u) => u.text);
+    const models = new Map<number, GoFile>();
+    const summaries: DeclarationSummary[] = [];
+    units.forEach((unit, i) => {
+      const cached = cache.units.get(texts[i]);
+      if (cached) {
+        summaries.push(cached.summary);
+        return;
+      }
+      const model = this.safeBuild(path, text, tree, unit, header, options);
+      if (model) models.set(i, model);
+      summaries.push(model ? summarize(model) : { containsEwt: [], calls: new Map() });
+    });
+    const functionsWithEwt = functionsContainingEwt(summaries, header.functions);
+    const contextKey = JSON.stringify([[...functionsWithEwt].sort(), units.filter((u) => u.type !== 'function_declaration' && u.type !== 'method_declaration').map((u) => u.text)]);
+    const contextChanged = cache.contextKey !== contextKey;
+    cache.contextKey = contextKey;
+
+    // Phase 2: findings per declaration.
+    const oldUnits = [...cache.units.entries()].map(([key, u]) => ({ key, ...u })).sort((a, b) => a.start - b.start);
+    const newStartByKey = new Map(units.map((u, i) => [texts[i], u.startIndex]));
+    const headerEnd = units.length ? units[0].startIndex : text.length;
+    const next = new Map<string, CachedUnit>();
+    const all: Finding[] = [];
+    units.forEach((unit, i) => {
+      const key = texts[i];
+      const cached = cache.units.get(key);
+      let findings: Finding[];
+      if (cached && cached.findings && !contextChanged && !next.has(key)) {
+        findings = rebase(cached.findings, (o) => mapOffset(o, oldUnits, newStartByKey, headerEnd));
+      } else {
+        const model = models.get(i) ?? this.safeBuild(path, text, tree, unit, header, options);
+        findings = model ? this.runRules(model, functionsWithEwt, vocab, rules, levels, options) : [];
+      }
+      next.set(key, { start: unit.startIndex, end: unit.endIndex, summary: summaries[i], findings });
+      all.push(...findings);
+    });
+    cache.units = next;
+
+    const order = new Map(rules.map((r, i) => [r.id, i]));
+    all.sort((a, b) => a.start - b.start || order.get(a.ruleId)! - order.get(b.ruleId)!);
+    if (!text.includes('hi:ignore')) return all;
+    const lines = new LineIndex(text);
+    const suppressions = parseSuppressions(root, text, lines);
+    return all.filter((f) => !isSuppressed(suppressions, f.ruleId, lines.positionAt(f.start).line));
   }
-  const vocab = options.vocabulary ?? defaultVocabulary;
-  const rules = options.rules ?? allRules;
-  const levels = options.ruleLevels ?? {};
-  const lines = new LineIndex(text);
-  const suppressions = parseSuppressions(file, lines);
-  const findings: Finding[] = [];
-  for (const rule of rules) {
-    const level = levels[rule.id] ?? 'default';
-    if (level === 'off' || !appliesTo(rule, file)) continue;
+
+  private safeBuild(path: string, text: string, tree: Tree, unit: Node, header: ReturnType<typeof readHeader>, options: AnalyzeOptions): GoFile | null {
     try {
-      rule.check({
-        file,
-        vocab,
-        report(f) {
-          if (isSuppressed(suppressions, rule.id, lines.positionAt(f.start).line)) return;
-          findings.push({
-            ruleId: rule.id,
-            severity: level === 'default' ? f.severity ?? rule.defaultSeverity : level,
-            message: f.message,
-            start: f.start,
-            end: f.end,
-            related: f.related ?? [],
-            fixes: f.fixes ?? [],
-          });
-        },
-      });
+      return buildGoFile(path, text, tree, { scope: unit, header });
     } catch (error) {
-      options.onRuleError?.(rule, error);
+      options.onRuleError?.({ id: 'model' } as Rule, error);
+      return null;
     }
   }
-  const order = new Map(rules.map((r, i) => [r.id, i]));
-  return findings.sort((a, b) => a.start - b.start || order.get(a.ruleId)! - order.get(b.ruleId)!);
+
+  private runRules(file: GoFile, functionsWithEwt: Set<string>, vocab: Vocabulary, rules: readonly Rule[], levels: Record<string, RuleLevel>, options: AnalyzeOptions): Finding[] {
+    file.functionsWithEwt = functionsWithEwt;
+    const findings: Finding[] = [];
+    for (const rule of rules) {
+      const level = levels[rule.id] ?? 'default';
+      if (level === 'off' || !appliesTo(rule, file)) continue;
+      try {
+        rule.check({
+          file,
+          vocab,
+          report(f) {
+            findings.push({
+              ruleId: rule.id,
+              severity: level === 'default' ? f.severity ?? rule.defaultSeverity : level,
+              message: f.message,
+              start: f.start,
+              end: f.end,
+              related: f.related ?? [],
+              fixes: f.fixes ?? [],
+            });
+          },
+        });
+      } catch (error) {
+        options.onRuleError?.(rule, error);
+      }
+    }
+    return findings;
+  }
 }
 
-/** Parses and analyses in one go (CLI, tests). Never throws. */
+/** Old offset → new offset: through the declaration that held it, or unchanged in the header. */
+function mapOffset(offset: number, oldUnits: { key: string; start: number; end: number }[], newStartByKey: Map<string, number>, headerEnd: number): number | null {
+  let lo = 0;
+  let hi = oldUnits.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const u = oldUnits[mid];
+    if (offset < u.start) hi = mid - 1;
+    else if (offset > u.end) lo = mid + 1;
+    else {
+      const start = newStartByKey.get(u.key);
+      return start === undefined ? null : offset - u.start + start;
+    }
+  }
+  // Between declarations: only the header (imports) is stable; it is part of the cache key.
+  return offset <= headerEnd && (oldUnits.length === 0 || offset < oldUnits[0].start) ? offset : null;
+}
+
+/** Moves findings to new offsets; related info or fixes that pointed into changed code are dropped. */
+function rebase(findings: Finding[], map: (o: number) => number | null): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const start = map(f.start);
+    const end = map(f.end);
+    if (start === null || end === null) continue;
+    const related = f.related.flatMap((r) => {
+      const s = map(r.start);
+      const e = map(r.end);
+      return s === null || e === null ? [] : [{ ...r, start: s, end: e }];
+    });
+    const fixes = f.fixes.flatMap((fix) => {
+      const edits = fix.edits.map((e) => ({ ...e, start: map(e.start), end: map(e.end) }));
+      return edits.every((e) => e.start !== null && e.end !== null) ? [{ ...fix, edits: edits as { start: number; end: number; newText: string }[] }] : [];
+    });
+    out.push({ ...f, start, end, related, fixes });
+  }
+  return out;
+}
+
+/** Whole-file analysis of a tree (CLI, tests). Never throws. */
+export function analyzeTree(path: string, text: string, tree: Tree, options: AnalyzeOptions = {}): Finding[] {
+  try {
+    return new Analyzer().analyze(path, text, tree, options);
+  } catch (error) {
+    options.onRuleError?.({ id: 'analyzer' } as Rule, error);
+    return [];
+  }
+}
+
+/** Parses and analyses in one go. Never throws. */
 export function analyzeText(parser: GoParser, path: string, text: string, options: AnalyzeOptions = {}): Finding[] {
   let tree: Tree;
   try {

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { classifyCall, type ClassifiedCall } from './classify';
-import { enclosingEwt, type EwtCall, type GoFile } from './goFile';
+import type { EwtCall, GoFile } from './goFile';
 import { blockStatements, contains } from './syntax';
 import type { Vocabulary } from './vocabulary';
 
@@ -11,11 +11,16 @@ export function completeEwtCalls(file: GoFile): EwtCall[] {
 
 /** Calls whose innermost EventuallyWithT callback is `ewt` (nested callbacks report their own). */
 export function callsInCallback(ewt: EwtCall, file: GoFile, vocab: Vocabulary): ClassifiedCall[] {
-  if (!ewt.body) return [];
-  const body = ewt.body;
-  return file.calls
-    .filter((c) => contains(body, c) && enclosingEwt(file, c) === ewt)
-    .map((c) => classifyCall(c, file, vocab));
+  return (file.callsByEwt.get(ewt) ?? []).map((c) => classified(c, file, vocab));
+}
+
+/** Classification is asked for by several rules: compute it once per call per analysis. */
+export function classified(call: Node, file: GoFile, vocab: Vocabulary): ClassifiedCall {
+  let memo = file.memo.get('classified') as Map<number, ClassifiedCall> | undefined;
+  if (!memo) file.memo.set('classified', (memo = new Map()));
+  let c = memo.get(call.id);
+  if (!c) memo.set(call.id, (c = classifyCall(call, file, vocab)));
+  return c;
 }
 
 /** The callback's top-level statements. */

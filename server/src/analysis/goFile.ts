@@ -1,5 +1,5 @@
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
-import { ancestor, callArguments, callee, contains, enclosingStatement, namedChildren, stringValue } from './syntax';
+import { ancestor, callArguments, callee, enclosingStatement, namedChildren, stringValue } from './syntax';
 
 /**
  * Everything the rules need to know about one Go file, computed once per analysis with
@@ -46,6 +46,9 @@ export interface EwtCall {
   lastArg: Node | null;
   statement: Node | null;
   enclosingFunction: Node | null;
+  /** Callback body interval, cached as numbers (node getters cross into wasm). */
+  bodyStart: number;
+  bodyEnd: number;
   /** Names of every *testing.T / testing.TB in scope outside the callback. */
   outerTNames: Set<string>;
   /** The EventuallyWithT whose callback contains this one, if any. */
@@ -66,82 +69,115 @@ export interface GoFile {
   functions: Map<string, Node>;
   /** Same-file functions that contain an EventuallyWithT (directly or through another such function). */
   functionsWithEwt: Set<string>;
-  /** Every selector/identifier call in the file, for rules that look outside callbacks. */
+  /** Every call in the file in document order, for rules that look outside callbacks. */
   calls: Node[];
+  /** For each call (by node id): the EventuallyWithT whose callback most closely contains it. */
+  innermostEwt: Map<number, EwtCall>;
+  /** Calls grouped by their innermost EventuallyWithT. */
+  callsByEwt: Map<EwtCall, Node[]>;
+  /** Per-file memo for rules' derived data (classification, …), keyed by the deriving module. */
+  memo: Map<string, unknown>;
 }
 
-const FILE_QUERY = `
-(package_clause (package_identifier) @pkg)
-(import_spec) @import
-(function_declaration name: (identifier) @fn.name) @fn
-(call_expression) @call
-`;
+const CALLS_QUERY = '(call_expression) @call';
 
 const queryCache = new WeakMap<Language, Query>();
-function fileQuery(language: Language): Query {
+function callsQuery(language: Language): Query {
   let q = queryCache.get(language);
   if (!q) {
-    q = new Query(language, FILE_QUERY);
+    q = new Query(language, CALLS_QUERY);
     queryCache.set(language, q);
   }
   return q;
 }
 
-const EWT_NAMES = new Set(['EventuallyWithT', 'EventuallyWithTf']);
+/** Calls inside `scope`, in document order (the query runs inside wasm; only matches cross over). */
+export function callsIn(scope: Node): Node[] {
+  return callsQuery(scope.tree.language).captures(scope).map((c) => c.node);
+}
 
-export function buildGoFile(path: string, text: string, tree: Tree): GoFile {
-  const root = tree.rootNode;
+const namedQueries = new Map<string, WeakMap<Language, Query>>();
+
+/**
+ * Nodes under `scope` captured by a tree-sitter query (compiled once per source). Searching in
+ * wasm and materialising only the matches is far cheaper than walking every node from JS.
+ */
+export function queryIn(scope: Node, source: string): Node[] {
+  let byLanguage = namedQueries.get(source);
+  if (!byLanguage) namedQueries.set(source, (byLanguage = new WeakMap()));
+  let q = byLanguage.get(scope.tree.language);
+  if (!q) byLanguage.set(scope.tree.language, (q = new Query(scope.tree.language, source)));
+  return q.captures(scope).map((c) => c.node);
+}
+
+/** The file-level facts: package, imports and top-level function names (top-level nodes only). */
+export interface FileHeader {
+  packageName: string | null;
+  imports: Imports;
+  functions: Map<string, Node>;
+}
+
+export function readHeader(root: Node): FileHeader {
   const imports: Imports = { assert: null, require: null, time: null, testing: null, declarations: [] };
   const functions = new Map<string, Node>();
-  const calls: Node[] = [];
   let packageName: string | null = null;
-
-  for (const cap of fileQuery(tree.language).captures(root)) {
-    const n = cap.node;
-    switch (cap.name) {
-      case 'pkg':
-        packageName ??= n.text;
-        break;
-      case 'import': {
-        const p = stringValue(n.childForFieldName('path'));
-        const alias = n.childForFieldName('name')?.text ?? null;
-        if (alias === '_' || alias === '.') break;
+  for (const top of namedChildren(root)) {
+    if (top.type === 'package_clause') packageName ??= top.namedChild(0)?.text ?? null;
+    else if (top.type === 'function_declaration') {
+      const name = top.childForFieldName('name');
+      if (name) functions.set(name.text, top);
+    } else if (top.type === 'import_declaration') {
+      imports.declarations.push(top);
+      const specs = namedChildren(top).flatMap((c) => (c.type === 'import_spec_list' ? namedChildren(c) : [c]));
+      for (const spec of specs) {
+        if (spec.type !== 'import_spec') continue;
+        const p = stringValue(spec.childForFieldName('path'));
+        const alias = spec.childForFieldName('name')?.text ?? null;
+        if (alias === '_' || alias === '.') continue;
         if (p === ASSERT_PATH) imports.assert = alias ?? 'assert';
         else if (p === REQUIRE_PATH) imports.require = alias ?? 'require';
         else if (p === 'time') imports.time = alias ?? 'time';
         else if (p === 'testing') imports.testing = alias ?? 'testing';
-        const decl = ancestor(n, 'import_declaration');
-        if (decl && !imports.declarations.some((d) => d.id === decl.id)) imports.declarations.push(decl);
-        break;
       }
-      case 'fn':
-        break;
-      case 'fn.name':
-        if (n.parent) functions.set(n.text, n.parent);
-        break;
-      case 'call':
-        calls.push(n);
-        break;
     }
   }
+  return { packageName, imports, functions };
+}
 
+export interface BuildOptions {
+  /** Analyse only this top-level declaration (the rest of the file supplies context). */
+  scope?: Node;
+  header?: FileHeader;
+  /** Known from per-declaration summaries; computed from the scope's calls otherwise. */
+  functionsWithEwt?: Set<string>;
+}
+
+const EWT_NAMES = new Set(['EventuallyWithT', 'EventuallyWithTf']);
+
+export function buildGoFile(path: string, text: string, tree: Tree, options: BuildOptions = {}): GoFile {
+  const root = tree.rootNode;
+  const header = options.header ?? readHeader(root);
   const file: GoFile = {
     path,
     text,
     tree,
     root,
     isTestFile: path.endsWith('_test.go'),
-    packageName,
-    imports,
+    packageName: header.packageName,
+    imports: header.imports,
     assertObjects: new Map(),
     ewtCalls: [],
-    functions,
+    functions: header.functions,
     functionsWithEwt: new Set(),
-    calls,
+    calls: callsIn(options.scope ?? root),
+    innermostEwt: new Map(),
+    callsByEwt: new Map(),
+    memo: new Map(),
   };
   resolveAssertObjects(file);
   file.ewtCalls = findEwtCalls(file);
-  file.functionsWithEwt = functionsContainingEwt(file);
+  assignCallsToCallbacks(file);
+  file.functionsWithEwt = options.functionsWithEwt ?? functionsContainingEwt(summarize(file), file.functions);
   return file;
 }
 
@@ -223,15 +259,18 @@ function findEwtCalls(file: GoFile): EwtCall[] {
     const variant = c.name as EwtCall['variant'];
     const outer = outerTestingNames(call, file);
     if (tName && /^\w+$/.test(tName)) outer.add(tName);
+    const body = callback?.childForFieldName('body') ?? null;
     out.push({
       call,
       nameNode: c.nameNode,
+      bodyStart: body ? body.startIndex : -1,
+      bodyEnd: body ? body.endIndex : -1,
       variant,
       pkg,
       form,
       tName,
       callback,
-      body: callback?.childForFieldName('body') ?? null,
+      body,
       collectName: collectName && collectName !== '_' ? collectName : null,
       collectQualifier: qualifier,
       waitFor: rest[1] ?? null,
@@ -244,40 +283,72 @@ function findEwtCalls(file: GoFile): EwtCall[] {
       parent: null,
     });
   }
-  // Parent links: the innermost callback that contains each call. Calls come in document order.
-  for (const inner of out) {
-    let best: EwtCall | null = null;
-    for (const outer of out) {
-      if (outer === inner || !outer.body || !contains(outer.body, inner.call)) continue;
-      if (!best || contains(best.body!, outer.call)) best = outer;
-    }
-    inner.parent = best;
-  }
   return out;
 }
 
-/** Fixed point over same-file calls: f contains an EWT, or calls a function that does. */
-function functionsContainingEwt(file: GoFile): Set<string> {
-  const result = new Set<string>();
-  for (const e of file.ewtCalls) {
-    const fn = topLevelFunction(e.call);
-    const name = fn?.childForFieldName('name')?.text;
-    if (name) result.add(name);
-  }
-  const callsByFunction = new Map<string, Set<string>>();
+/**
+ * One sweep over calls in document order with a stack of open callbacks: each call's innermost
+ * enclosing callback, and each EventuallyWithT's parent, in O(calls + callbacks).
+ */
+function assignCallsToCallbacks(file: GoFile): void {
+  const byCall = new Map<number, EwtCall>();
+  for (const e of file.ewtCalls) byCall.set(e.call.id, e);
+  const stack: EwtCall[] = [];
   for (const call of file.calls) {
-    const c = callee(call);
-    if (!c || c.receiver || !file.functions.has(c.name)) continue;
+    const start = call.startIndex;
+    while (stack.length && stack[stack.length - 1].bodyEnd <= start) stack.pop();
+    const inner = stack[stack.length - 1];
+    if (inner) {
+      file.innermostEwt.set(call.id, inner);
+      const list = file.callsByEwt.get(inner) ?? [];
+      list.push(call);
+      file.callsByEwt.set(inner, list);
+    }
+    const ewt = byCall.get(call.id);
+    if (ewt) {
+      ewt.parent = inner ?? null;
+      if (ewt.bodyStart >= 0) stack.push(ewt);
+    }
+  }
+}
+
+/** What other declarations need to know about one declaration: cheap to cache by its text. */
+export interface DeclarationSummary {
+  /** Names of top-level functions this declaration is or defines that contain an EventuallyWithT. */
+  containsEwt: string[];
+  /** function name → same-file functions it calls (plain identifier calls). */
+  calls: Map<string, Set<string>>;
+}
+
+export function summarize(file: GoFile): DeclarationSummary {
+  const containsEwt = new Set<string>();
+  for (const e of file.ewtCalls) {
+    const name = topLevelFunction(e.call)?.childForFieldName('name')?.text;
+    if (name) containsEwt.add(name);
+  }
+  const calls = new Map<string, Set<string>>();
+  for (const call of file.calls) {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'identifier' || !file.functions.has(fn.text)) continue;
     const owner = topLevelFunction(call)?.childForFieldName('name')?.text;
     if (!owner) continue;
-    let set = callsByFunction.get(owner);
-    if (!set) callsByFunction.set(owner, (set = new Set()));
-    set.add(c.name);
+    let set = calls.get(owner);
+    if (!set) calls.set(owner, (set = new Set()));
+    set.add(fn.text);
   }
+  return { containsEwt: [...containsEwt], calls };
+}
+
+/** Fixed point over same-file calls: f contains an EWT, or calls a function that does. */
+export function functionsContainingEwt(summaries: DeclarationSummary | DeclarationSummary[], functions: Map<string, Node>): Set<string> {
+  const list = Array.isArray(summaries) ? summaries : [summaries];
+  const result = new Set<string>(list.flatMap((s) => s.containsEwt));
+  const callsByFunction = new Map<string, Set<string>>();
+  for (const s of list) for (const [owner, callees] of s.calls) callsByFunction.set(owner, callees);
   for (let changed = true; changed; ) {
     changed = false;
     for (const [owner, callees] of callsByFunction) {
-      if (result.has(owner)) continue;
+      if (result.has(owner) || !functions.has(owner)) continue;
       if ([...callees].some((n) => result.has(n))) {
         result.add(owner);
         changed = true;
@@ -294,9 +365,12 @@ export function topLevelFunction(node: Node): Node | null {
 
 /** The EventuallyWithT callback that most closely contains `node`, if any. */
 export function enclosingEwt(file: GoFile, node: Node): EwtCall | null {
+  if (node.type === 'call_expression') return file.innermostEwt.get(node.id) ?? null;
+  const start = node.startIndex;
+  const end = node.endIndex;
   let best: EwtCall | null = null;
   for (const e of file.ewtCalls) {
-    if (e.body && contains(e.body, node) && (!best || contains(best.body!, e.body))) best = e;
+    if (e.bodyStart <= start && end <= e.bodyEnd && (!best || best.bodyStart <= e.bodyStart)) best = e;
   }
   return best;
 }

@@ -1,5 +1,5 @@
-import type { GoFile } from './goFile';
-import { LineIndex } from './lineIndex';
+import type { Node } from 'web-tree-sitter';
+import type { LineIndex } from './lineIndex';
 
 /**
  * Suppression comments:
@@ -15,12 +15,12 @@ export interface Suppressions {
 
 const DIRECTIVE = /\/\/\s*hi:ignore(-file)?\b([^\n]*)/g;
 
-export function parseSuppressions(file: GoFile, lines: LineIndex): Suppressions {
+export function parseSuppressions(root: Node, text: string, lines: LineIndex): Suppressions {
   const result: Suppressions = { file: new Set(), lines: new Map() };
-  for (const m of file.text.matchAll(DIRECTIVE)) {
+  for (const m of text.matchAll(DIRECTIVE)) {
     const offset = m.index ?? 0;
     // Only real comments count, not the same text inside a string literal.
-    const node = file.root.descendantForIndex(offset, offset + 2);
+    const node = root.descendantForIndex(offset, offset + 2);
     if (!node || node.type !== 'comment') continue;
     const ids = m[2].split('--')[0].split(/[\s,]+/).filter((s) => /^[a-z][a-z0-9-]*$/.test(s));
     if (m[1]) {
@@ -28,7 +28,7 @@ export function parseSuppressions(file: GoFile, lines: LineIndex): Suppressions 
       continue;
     }
     const pos = lines.positionAt(offset);
-    const lineText = file.text.slice(lines.lineStart(pos.line), offset);
+    const lineText = text.slice(lines.lineStart(pos.line), offset);
     // A directive alone on its line covers the next line; a trailing one covers its own.
     const target = lineText.trim() === '' ? pos.line + 1 : pos.line;
     const set = result.lines.get(target) ?? new Set<string>();

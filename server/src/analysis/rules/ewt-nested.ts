@@ -1,7 +1,6 @@
 import { completeEwtCalls } from '../callbacks';
-import { callee, contains } from '../syntax';
+import { callee } from '../syntax';
 import type { Rule } from '../rule';
-import { enclosingEwt } from '../goFile';
 
 export const rule: Rule = {
   id: 'ewt-nested',
@@ -29,8 +28,7 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 500*
       });
     }
     for (const ewt of completeEwtCalls(ctx.file)) {
-      for (const call of ctx.file.calls) {
-        if (!contains(ewt.body!, call) || enclosingEwt(ctx.file, call) !== ewt) continue;
+      for (const call of ctx.file.callsByEwt.get(ewt) ?? []) {
         const c = callee(call);
         if (!c || c.receiver || !ctx.file.functionsWithEwt.has(c.name)) continue;
         const decl = ctx.file.functions.get(c.name)?.childForFieldName('name');

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { FUNC_TYPES } from '../goFile';
+import { FUNC_TYPES, queryIn } from '../goFile';
 import type { Rule } from '../rule';
-import { ancestor, assignedNames, callee, namedChildren, walk } from '../syntax';
+import { ancestor, assignedNames, callee, namedChildren } from '../syntax';
 
 const LIST_METHODS = new Set(['ListNodes', 'ListUsers']);
 
@@ -38,20 +38,17 @@ up by name, ID or user, then assert on it.`,
       listed.set(fn.id, entry);
     }
     for (const { fn, vars } of listed.values()) {
-      walk(fn, (n) => {
-        if (n.type !== 'index_expression') return true;
+      for (const n of queryIn(fn, '(index_expression operand: (identifier) index: (int_literal)) @i')) {
         const operand = n.childForFieldName('operand');
-        const index = n.childForFieldName('index');
-        const source = operand?.type === 'identifier' ? vars.get(operand.text) : undefined;
-        if (!source || index?.type !== 'int_literal' || isAssignmentTarget(n)) return true;
+        const source = operand ? vars.get(operand.text) : undefined;
+        if (!source || isAssignmentTarget(n)) continue;
         ctx.report({
           start: n.startIndex,
           end: n.endIndex,
           message: `\`${n.text}\` assumes an order; ${callee(source)!.name} does not guarantee one. Find the element by name or ID.`,
           related: [{ start: source.startIndex, end: source.endIndex, message: 'the list comes from here' }],
         });
-        return true;
-      });
+      }
     }
   },
 };

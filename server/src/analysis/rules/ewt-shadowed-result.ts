@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import { completeEwtCalls } from '../callbacks';
-import type { EwtCall } from '../goFile';
+import { queryIn, type EwtCall } from '../goFile';
 import { firstReadAfter, outerDeclarations } from '../scopes';
 import type { Rule } from '../rule';
-import { assignedNames, blockStatements, contains, walk } from '../syntax';
+import { assignedNames, blockStatements, contains } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 import { insertLinesBefore } from '../edits';
 
@@ -35,8 +35,7 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) {
       if (!ewt.statement) continue;
       const outer = outerDeclarations(ewt);
       if (outer.size === 0) continue;
-      walk(ewt.body!, (n) => {
-        if (n.type !== 'short_var_declaration') return true;
+      for (const n of queryIn(ewt.body!, '(short_var_declaration) @d')) {
         for (const id of assignedNames(n)) {
           const decl = outer.get(id.text);
           if (!decl || id.text === '_') continue;
@@ -53,8 +52,7 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) {
             fixes: assignFix(ewt, n, outer, (lines) => insertLinesBefore(ctx.file, n, lines)),
           });
         }
-        return true;
-      });
+      }
     }
   },
 };

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { callbackStatements, completeEwtCalls, topStatementOf } from '../callbacks';
 import { insertLinesBefore, replaceNode } from '../edits';
-import { enclosingEwt, type EwtCall, type GoFile } from '../goFile';
+import { enclosingEwt, queryIn, type EwtCall, type GoFile } from '../goFile';
 import type { Rule } from '../rule';
 import { callArguments, callee, indentOf, walk } from '../syntax';
 import type { Fix } from '../types';
@@ -28,12 +28,10 @@ requireNodeRouteCountWithCollect(c, nodes[0], 2, 2, 2)`,
   check(ctx) {
     for (const ewt of completeEwtCalls(ctx.file)) {
       const seen = new Set<string>();
-      walk(ewt.body!, (n) => {
-        if (n.type !== 'index_expression') return true;
-        const operand = n.childForFieldName('operand');
-        const index = n.childForFieldName('index');
-        if (!operand || index?.type !== 'int_literal' || (operand.type !== 'identifier' && operand.type !== 'selector_expression')) return true;
-        if (seen.has(operand.text) || enclosingEwt(ctx.file, n) !== ewt || isGuarded(ewt, n, operand.text, ctx.file.imports.require ?? 'require')) return true;
+      for (const n of queryIn(ewt.body!, '(index_expression operand: [(identifier) (selector_expression)] index: (int_literal)) @i')) {
+        const operand = n.childForFieldName('operand')!;
+        const index = n.childForFieldName('index')!;
+        if (seen.has(operand.text) || enclosingEwt(ctx.file, n) !== ewt || isGuarded(ewt, n, operand.text, ctx.file.imports.require ?? 'require')) continue;
         seen.add(operand.text);
         ctx.report({
           start: n.startIndex,
@@ -41,8 +39,7 @@ requireNodeRouteCountWithCollect(c, nodes[0], 2, 2, 2)`,
           message: `\`${n.text}\` panics when a tick sees fewer elements, and a panic in the callback kills the test binary before logs are saved. Guard it with \`if !assert.… { return }\`.`,
           fixes: guardFix(ctx.file, ewt, n, operand.text, Number(index.text)),
         });
-        return true;
-      });
+      }
     }
   },
 };

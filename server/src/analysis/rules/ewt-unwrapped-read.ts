@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { classifyCall } from '../classify';
 import { addImport, deleteLines, linesOf, quote } from '../edits';
-import { ASSERT_PATH, FUNC_TYPES, enclosingEwt, type GoFile } from '../goFile';
+import { ASSERT_PATH, FUNC_TYPES, type GoFile } from '../goFile';
 import type { Rule } from '../rule';
 import { ancestor, assignedNames, callArguments, callee, enclosingStatement, identifiersIn, indentOf, lineStartOffset, namedChildren, reindent, siblingStatements } from '../syntax';
 import type { Fix } from '../types';
@@ -31,7 +31,7 @@ require.Len(t, nodes, 2)`,
     for (const call of file.calls) {
       const c = callee(call);
       if (!c || !c.receiver || !ctx.vocab.read.has(c.name) || /^Must/.test(c.name)) continue;
-      if (enclosingEwt(file, call)) continue;
+      if (file.innermostEwt.has(call.id)) continue;
       const stmt = enclosingStatement(call);
       if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) continue;
       if (stmt.childForFieldName('right')?.namedChild(0)?.id !== call.id) continue;

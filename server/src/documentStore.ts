@@ -1,0 +1,69 @@
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { Analyzer } from './analysis/analyze';
+import { IncrementalDocument } from './analysis/incremental';
+import { LineIndex } from './analysis/lineIndex';
+import type { GoParser } from './analysis/parser';
+import type { Finding } from './analysis/types';
+import type { ResolvedSettings } from './settingsStore';
+
+export interface AnalyzedDocument {
+  uri: string;
+  path: string;
+  version: number;
+  text: string;
+  lines: LineIndex;
+  findings: Finding[];
+}
+
+/**
+ * Open Go documents, kept in step with edits (incremental tree-sitter re-parse) and analysed at
+ * most once per (version, settings generation).
+ */
+export class DocumentStore {
+  private docs = new Map<string, { doc: IncrementalDocument; analyzer: Analyzer; path: string; cached?: AnalyzedDocument & { generation: number } }>();
+
+  constructor(private readonly parser: GoParser, private readonly onRuleError: (ruleId: string, error: unknown) => void) {}
+
+  open(uri: string, path: string, text: string, version: number): void {
+    this.close(uri);
+    this.docs.set(uri, { doc: new IncrementalDocument(this.parser, text, version), analyzer: new Analyzer(), path });
+  }
+
+  change(uri: string, changes: TextDocumentContentChangeEvent[], version: number): void {
+    const entry = this.docs.get(uri);
+    if (!entry) return;
+    entry.doc.applyChanges(changes.map((c) => ('range' in c ? { range: c.range, text: c.text } : { text: c.text })), version);
+  }
+
+  close(uri: string): void {
+    this.docs.get(uri)?.doc.dispose();
+    this.docs.delete(uri);
+  }
+
+  has(uri: string): boolean {
+    return this.docs.has(uri);
+  }
+
+  uris(): string[] {
+    return [...this.docs.keys()];
+  }
+
+  analyzed(uri: string, settings: ResolvedSettings): AnalyzedDocument | undefined {
+    const entry = this.docs.get(uri);
+    if (!entry) return undefined;
+    const { doc } = entry;
+    const cached = entry.cached;
+    if (cached && cached.version === doc.version && cached.generation === settings.generation) return cached;
+    const findings = entry.analyzer.analyze(entry.path, doc.text, doc.currentTree(), {
+      vocabulary: settings.vocabulary,
+      ruleLevels: settings.settings.rules,
+      onRuleError: (rule, error) => this.onRuleError(rule.id, error),
+    });
+    entry.cached = { uri, path: entry.path, version: doc.version, text: doc.text, lines: new LineIndex(doc.text), findings, generation: settings.generation };
+    return entry.cached;
+  }
+
+  dispose(): void {
+    for (const uri of this.uris()) this.close(uri);
+  }
+}
