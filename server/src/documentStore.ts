@@ -16,10 +16,20 @@ export interface AnalyzedDocument {
 }
 
 /**
+ * How many documents keep their syntax tree between analyses: the ones being edited. A tree of a
+ * 4 500-line file holds about 7 MB of wasm memory, which wasm never returns, so documents that
+ * are only open drop their tree after analysis and re-parse from scratch (once) when edited.
+ */
+const TREES_KEPT = 2;
+
+/**
  * Open Go documents, kept in step with edits (incremental tree-sitter re-parse) and analysed at
  * most once per (version, settings generation).
  */
 export class DocumentStore {
+  /** Most recently used last. */
+  private treeOrder: string[] = [];
+
   private docs = new Map<string, { doc: IncrementalDocument; analyzer: Analyzer; path: string; cached?: AnalyzedDocument & { generation: number } }>();
 
   constructor(private readonly parser: GoParser, private readonly onRuleError: (ruleId: string, error: unknown) => void) {}
@@ -33,11 +43,13 @@ export class DocumentStore {
     const entry = this.docs.get(uri);
     if (!entry) return;
     entry.doc.applyChanges(changes.map((c) => ('range' in c ? { range: c.range, text: c.text } : { text: c.text })), version);
+    this.touchTree(uri);
   }
 
   close(uri: string): void {
     this.docs.get(uri)?.doc.dispose();
     this.docs.delete(uri);
+    this.treeOrder = this.treeOrder.filter((u) => u !== uri);
   }
 
   has(uri: string): boolean {
@@ -54,13 +66,24 @@ export class DocumentStore {
     const { doc } = entry;
     const cached = entry.cached;
     if (cached && cached.version === doc.version && cached.generation === settings.generation) return cached;
-    const findings = entry.analyzer.analyze(entry.path, doc.text, doc.currentTree(), {
+    const tree = doc.currentTree();
+    const findings = entry.analyzer.analyze(entry.path, doc.text, tree, {
       vocabulary: settings.vocabulary,
       ruleLevels: settings.settings.rules,
       onRuleError: (rule, error) => this.onRuleError(rule.id, error),
     });
     entry.cached = { uri, path: entry.path, version: doc.version, text: doc.text, lines: new LineIndex(doc.text), findings, generation: settings.generation };
+    if (!this.treeOrder.includes(uri)) doc.releaseTree();
     return entry.cached;
+  }
+
+  private touchTree(uri: string): void {
+    this.treeOrder = this.treeOrder.filter((u) => u !== uri);
+    this.treeOrder.push(uri);
+    while (this.treeOrder.length > TREES_KEPT) {
+      const evicted = this.treeOrder.shift()!;
+      this.docs.get(evicted)?.doc.releaseTree();
+    }
   }
 
   dispose(): void {

@@ -11,6 +11,7 @@ import {
   type ClientCapabilities,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
+import { SERVER_EXEC_ARGV } from '../../shared/src/protocol';
 import { repoRoot } from './parser';
 
 /** A real language-server process spoken to over stdio JSON-RPC, as an editor would. */
@@ -34,11 +35,11 @@ export const defaultCapabilities: ClientCapabilities = {
 };
 
 export async function startServer(options: { capabilities?: ClientCapabilities; settings?: unknown; initializationOptions?: unknown } = {}): Promise<LspSession> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...(process.env.HI_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HI_SERVER_PROFILE}`] : []), path.join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  let settings = options.settings ?? {};
+  let settings: unknown = options.settings ?? {};
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => settings));
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('workspace/diagnostic/refresh', () => null);

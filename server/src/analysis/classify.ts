@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, type GoFile } from './goFile';
-import { ancestor, assignedNames, callArguments, callee, namedChildren, stringValue, walk } from './syntax';
+import { ancestor, assignedNames, callArguments, callee, mentionsWord, namedChildren, queryIn, stringValue } from './syntax';
 import { classifyArgv, type Vocabulary } from './vocabulary';
 
 export type CallKind = 'read' | 'mutating' | 'cached' | 'blocking' | 'testify' | 'helper' | 'other';
@@ -55,17 +55,16 @@ export function argvWords(arg: Node | null, call: Node): (string | null)[] | nul
     const fn = ancestor(call, FUNC_TYPES);
     if (!fn) return null;
     let found: (string | null)[] | null = null;
-    walk(fn, (n) => {
-      if (n.startIndex >= call.startIndex) return false;
-      if (n.type === 'short_var_declaration' || n.type === 'assignment_statement') {
-        const names = assignedNames(n);
-        const idx = names.findIndex((id) => id.text === arg.text);
-        const right = n.childForFieldName('right');
-        const value = idx >= 0 && right ? namedChildren(right)[idx] : null;
-        if (value?.type === 'composite_literal') found = literalWords(value);
-      }
-      return true;
-    });
+    const callStart = call.startIndex;
+    for (const n of queryIn(fn, '[(short_var_declaration) (assignment_statement)] @a')) {
+      if (n.startIndex >= callStart) break;
+      if (!mentionsWord(n.text, arg.text)) continue;
+      const names = assignedNames(n);
+      const idx = names.findIndex((id) => id.text === arg.text);
+      const right = n.childForFieldName('right');
+      const value = idx >= 0 && right ? namedChildren(right)[idx] : null;
+      if (value?.type === 'composite_literal') found = literalWords(value);
+    }
     return found;
   }
   return null;

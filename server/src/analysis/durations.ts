@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './goFile';
-import { callArguments, callee, walk } from './syntax';
+import { callArguments, callee, namedChildren, queryIn } from './syntax';
 
 /**
  * Evaluates Go duration expressions to seconds where that is possible without type checking:
@@ -71,15 +71,15 @@ export class DurationEvaluator {
     if (!this.constants) {
       this.constants = new Map();
       const consts = this.constants;
-      walk(this.file.root, (n) => {
-        if (n.type === 'function_declaration' || n.type === 'method_declaration') return false;
-        if (n.type === 'const_spec' || n.type === 'var_spec') {
-          const name = n.childForFieldName('name');
-          const value = n.childForFieldName('value')?.namedChild(0);
+      // Package-level declarations only: their specs are direct children (or inside a spec list).
+      for (const top of namedChildren(this.file.root)) {
+        if (top.type !== 'const_declaration' && top.type !== 'var_declaration') continue;
+        for (const spec of queryIn(top, '[(const_spec) (var_spec)] @s')) {
+          const name = spec.childForFieldName('name');
+          const value = spec.childForFieldName('value')?.namedChild(0);
           if (name && value) consts.set(name.text, value);
         }
-        return true;
-      });
+      }
     }
     return this.constants.get(name);
   }

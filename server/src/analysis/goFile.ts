@@ -1,5 +1,7 @@
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
-import { ancestor, callArguments, callee, enclosingStatement, namedChildren, stringValue } from './syntax';
+import { ancestor, callArguments, callee, enclosingStatement, namedChildren, queryIn, stringValue } from './syntax';
+
+export { queryIn };
 
 /**
  * Everything the rules need to know about one Go file, computed once per analysis with
@@ -77,6 +79,8 @@ export interface GoFile {
   callsByEwt: Map<EwtCall, Node[]>;
   /** Per-file memo for rules' derived data (classification, …), keyed by the deriving module. */
   memo: Map<string, unknown>;
+  /** The top-level declaration analysed, or the root for whole-file models. */
+  scope: Node;
 }
 
 const CALLS_QUERY = '(call_expression) @call';
@@ -94,20 +98,6 @@ function callsQuery(language: Language): Query {
 /** Calls inside `scope`, in document order (the query runs inside wasm; only matches cross over). */
 export function callsIn(scope: Node): Node[] {
   return callsQuery(scope.tree.language).captures(scope).map((c) => c.node);
-}
-
-const namedQueries = new Map<string, WeakMap<Language, Query>>();
-
-/**
- * Nodes under `scope` captured by a tree-sitter query (compiled once per source). Searching in
- * wasm and materialising only the matches is far cheaper than walking every node from JS.
- */
-export function queryIn(scope: Node, source: string): Node[] {
-  let byLanguage = namedQueries.get(source);
-  if (!byLanguage) namedQueries.set(source, (byLanguage = new WeakMap()));
-  let q = byLanguage.get(scope.tree.language);
-  if (!q) byLanguage.set(scope.tree.language, (q = new Query(scope.tree.language, source)));
-  return q.captures(scope).map((c) => c.node);
 }
 
 /** The file-level facts: package, imports and top-level function names (top-level nodes only). */
@@ -173,6 +163,7 @@ export function buildGoFile(path: string, text: string, tree: Tree, options: Bui
     innermostEwt: new Map(),
     callsByEwt: new Map(),
     memo: new Map(),
+    scope: options.scope ?? root,
   };
   resolveAssertObjects(file);
   file.ewtCalls = findEwtCalls(file);
@@ -321,16 +312,20 @@ export interface DeclarationSummary {
 }
 
 export function summarize(file: GoFile): DeclarationSummary {
+  // In a per-declaration model the owner of every call is the declaration itself; asking a node
+  // for its parent walks down from the root in web-tree-sitter, so avoid it where we can.
+  const scopeName = file.scope.type === 'function_declaration' ? file.scope.childForFieldName('name')?.text : undefined;
+  const ownerOf = (n: Node) => (file.scope.type === 'function_declaration' ? scopeName : topLevelFunction(n)?.childForFieldName('name')?.text);
   const containsEwt = new Set<string>();
   for (const e of file.ewtCalls) {
-    const name = topLevelFunction(e.call)?.childForFieldName('name')?.text;
+    const name = ownerOf(e.call);
     if (name) containsEwt.add(name);
   }
   const calls = new Map<string, Set<string>>();
   for (const call of file.calls) {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'identifier' || !file.functions.has(fn.text)) continue;
-    const owner = topLevelFunction(call)?.childForFieldName('name')?.text;
+    const owner = ownerOf(call);
     if (!owner) continue;
     let set = calls.get(owner);
     if (!set) calls.set(owner, (set = new Set()));

@@ -13,20 +13,30 @@ export interface ContentChange {
  * `tree.edit` and the next parse reuses every unchanged subtree.
  */
 export class IncrementalDocument {
-  private tree: Tree;
+  /** Null after releaseTree(): the next currentTree() parses from scratch. */
+  private tree: Tree | null;
   private dirty = false;
 
   constructor(private readonly parser: GoParser, public text: string, public version: number) {
     this.tree = parser.parse(text);
   }
 
+  get hasTree(): boolean {
+    return this.tree !== null;
+  }
+
+  /** Frees the syntax tree (several MB of wasm memory for a large file); the text stays. */
+  releaseTree(): void {
+    this.tree?.delete();
+    this.tree = null;
+    this.dirty = false;
+  }
+
   applyChanges(changes: readonly ContentChange[], version: number): void {
     for (const change of changes) {
-      if (!change.range) {
-        this.text = change.text;
-        this.tree.delete();
-        this.tree = this.parser.parse(this.text);
-        this.dirty = false;
+      if (!change.range || !this.tree) {
+        this.text = change.range ? applyText(this.text, change.range, change.text) : change.text;
+        this.releaseTree();
         continue;
       }
       const lines = new LineIndex(this.text);
@@ -51,18 +61,25 @@ export class IncrementalDocument {
 
   /** The tree for the current text, re-parsed incrementally if edits are pending. */
   currentTree(): Tree {
-    if (this.dirty) {
+    if (!this.tree) {
+      this.tree = this.parser.parse(this.text);
+    } else if (this.dirty) {
       const next = this.parser.parse(this.text, this.tree);
       this.tree.delete();
       this.tree = next;
-      this.dirty = false;
     }
+    this.dirty = false;
     return this.tree;
   }
 
   dispose(): void {
-    this.tree.delete();
+    this.releaseTree();
   }
+}
+
+function applyText(text: string, range: { start: LineCol; end: LineCol }, inserted: string): string {
+  const lines = new LineIndex(text);
+  return text.slice(0, lines.offsetAt(range.start)) + inserted + text.slice(lines.offsetAt(range.end));
 }
 
 function point(p: LineCol): Point {

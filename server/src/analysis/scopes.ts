@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, type EwtCall } from './goFile';
-import { assignedNames, identifiersIn, namedChildren, walk } from './syntax';
+import { assignedNames, identifiersIn, namedChildren, queryIn } from './syntax';
 
 /** Name-based scope facts, enough for fixes that move code across a callback boundary. */
 
@@ -8,17 +8,18 @@ import { assignedNames, identifiersIn, namedChildren, walk } from './syntax';
 export function declaredNames(statements: readonly Node[]): Set<string> {
   const names = new Set<string>();
   for (const s of statements) {
-    walk(s, (n) => {
+    for (const n of queryIn(s, '[(short_var_declaration) (var_spec)] @d')) {
       if (n.type === 'short_var_declaration') for (const id of assignedNames(n)) names.add(id.text);
-      if (n.type === 'var_spec') for (const id of n.childrenForFieldName('name')) if (id) names.add(id.text);
-    });
+      else for (const id of n.childrenForFieldName('name')) if (id) names.add(id.text);
+    }
   }
   return names;
 }
 
 /** True when any identifier in `statements` names one of `names`. */
 export function references(statements: readonly Node[], names: ReadonlySet<string>): boolean {
-  return statements.some((s) => identifiersIn(s).some((id) => id.text !== '_' && names.has(id.text)));
+  const wanted = [...names].filter((n) => n !== '_');
+  return statements.some((s) => wanted.some((n) => identifiersIn(s, n).length > 0));
 }
 
 /** Variables declared before the EventuallyWithT statement in the scopes that enclose it. */
@@ -34,7 +35,7 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
       for (const s of namedChildren(parent)) {
         if (s.startIndex >= cur.startIndex) break;
         if (s.type === 'short_var_declaration') assignedNames(s).forEach(note);
-        if (s.type === 'var_declaration') walk(s, (n) => { if (n.type === 'var_spec') n.childrenForFieldName('name').forEach(note); });
+        if (s.type === 'var_declaration') for (const spec of queryIn(s, '(var_spec) @v')) spec.childrenForFieldName('name').forEach(note);
       }
     }
     if (FUNC_TYPES.has(parent.type)) {

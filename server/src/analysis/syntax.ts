@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import { Query, type Language, type Node } from 'web-tree-sitter';
 
 /** Small, allocation-light helpers over tree-sitter-go nodes. */
 
@@ -44,16 +44,6 @@ export function walk(root: Node, visit: (node: Node) => boolean | void): void {
   } finally {
     cursor.delete();
   }
-}
-
-export function descendants(root: Node, types: ReadonlySet<string>, skipInto?: ReadonlySet<string>): Node[] {
-  const out: Node[] = [];
-  walk(root, (n) => {
-    if (n.id !== root.id && types.has(n.type)) out.push(n);
-    if (n.id !== root.id && skipInto?.has(n.type)) return false;
-    return true;
-  });
-  return out;
 }
 
 export function ancestor(node: Node, types: ReadonlySet<string> | string): Node | null {
@@ -121,7 +111,16 @@ export interface Callee {
   nameNode: Node;
 }
 
+const calleeMemo = new WeakMap<Node, Callee | null>();
+
+/** What a call calls. Memoised per node object: rules ask for the same calls many times. */
 export function callee(call: Node): Callee | null {
+  let c = calleeMemo.get(call);
+  if (c === undefined) calleeMemo.set(call, (c = computeCallee(call)));
+  return c;
+}
+
+function computeCallee(call: Node): Callee | null {
   const fn = call.childForFieldName('function');
   if (!fn) return null;
   if (fn.type === 'identifier') return { name: fn.text, receiver: null, receiverNode: null, nameNode: fn };
@@ -174,10 +173,39 @@ export function reindent(snippet: string, fromIndent: string, toIndent: string):
     .join('\n');
 }
 
+/** Identifier nodes under `node` (named `name`, if given), in document order. */
 export function identifiersIn(node: Node, name?: string): Node[] {
-  const out: Node[] = [];
-  walk(node, (n) => {
-    if (n.type === 'identifier' && (name === undefined || n.text === name)) out.push(n);
-  });
-  return out;
+  // The text check is exact enough to skip the tree entirely in the common case.
+  if (name !== undefined && !mentionsWord(node.text, name)) return [];
+  const ids = queryIn(node, '(identifier) @id');
+  return name === undefined ? ids : ids.filter((n) => n.text === name);
 }
+
+/** Whether `text` contains `word` as a whole Go identifier. */
+export function mentionsWord(text: string, word: string): boolean {
+  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
+    const before = i > 0 ? text.charCodeAt(i - 1) : 32;
+    const after = i + word.length < text.length ? text.charCodeAt(i + word.length) : 32;
+    if (!isIdentChar(before) && !isIdentChar(after)) return true;
+  }
+  return false;
+}
+
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+}
+
+const namedQueries = new Map<string, WeakMap<Language, Query>>();
+
+/**
+ * Nodes under `scope` captured by a tree-sitter query (compiled once per source). Searching in
+ * wasm and materialising only the matches is far cheaper than walking every node from JS.
+ */
+export function queryIn(scope: Node, source: string): Node[] {
+  let byLanguage = namedQueries.get(source);
+  if (!byLanguage) namedQueries.set(source, (byLanguage = new WeakMap()));
+  let q = byLanguage.get(scope.tree.language);
+  if (!q) byLanguage.set(scope.tree.language, (q = new Query(scope.tree.language, source)));
+  return q.captures(scope).map((c) => c.node);
+}
+

@@ -3,7 +3,7 @@ import { callbackStatements, completeEwtCalls, topStatementOf } from '../callbac
 import { insertLinesBefore, replaceNode } from '../edits';
 import { enclosingEwt, queryIn, type EwtCall, type GoFile } from '../goFile';
 import type { Rule } from '../rule';
-import { callArguments, callee, indentOf, walk } from '../syntax';
+import { callArguments, callee, indentOf } from '../syntax';
 import type { Fix } from '../types';
 
 const GUARD_METHODS = /^(Len|NotEmpty|GreaterOrEqual|Greater|Less|LessOrEqual|Equal)$/;
@@ -49,9 +49,7 @@ function mentions(node: Node, operand: string): boolean {
 }
 
 function hasReturn(node: Node | null): boolean {
-  let found = false;
-  if (node) walk(node, (n) => { if (n.type === 'return_statement') found = true; return !found; });
-  return found;
+  return !!node && queryIn(node, '(return_statement) @r').length > 0;
 }
 
 function isGuarded(ewt: EwtCall, index: Node, operand: string, requireAlias: string): boolean {

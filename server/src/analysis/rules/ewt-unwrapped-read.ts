@@ -3,7 +3,7 @@ import { classifyCall } from '../classify';
 import { addImport, deleteLines, linesOf, quote } from '../edits';
 import { ASSERT_PATH, FUNC_TYPES, type GoFile } from '../goFile';
 import type { Rule } from '../rule';
-import { ancestor, assignedNames, callArguments, callee, enclosingStatement, identifiersIn, indentOf, lineStartOffset, namedChildren, reindent, siblingStatements } from '../syntax';
+import { ancestor, assignedNames, callArguments, callee, enclosingStatement, identifiersIn, indentOf, lineStartOffset, namedChildren, mentionsWord, reindent, siblingStatements } from '../syntax';
 import type { Fix } from '../types';
 
 const LOOKAHEAD = 3;
@@ -44,7 +44,7 @@ require.Len(t, nodes, 2)`,
         if (!isAssertion(file, s)) break;
         asserts.push(s);
       }
-      if (!asserts.some((s) => identifiersIn(s).some((id) => names.includes(id.text)))) continue;
+      if (!asserts.some((s) => names.some((n) => mentionsWord(s.text, n)))) continue;
       const label = classifyCall(call, file, ctx.vocab).label;
       ctx.report({
         start: call.startIndex,
@@ -67,7 +67,7 @@ function wrapFix(file: GoFile, read: Node, asserts: Node[], names: string[], aft
   // Results used after the wrapped statements would need a hoisted `var` of a type we cannot know.
   const rest = after.slice(asserts.length);
   const escaping = names.filter((n) => !/^err\w*$/.test(n));
-  if (rest.some((s) => identifiersIn(s).some((id) => escaping.includes(id.text)))) return [];
+  if (rest.some((s) => escaping.some((n) => identifiersIn(s, n).length > 0))) return [];
   const fn = ancestor(read, FUNC_TYPES);
   const tName = fn ? testingParam(fn) : null;
   if (!tName) return [];

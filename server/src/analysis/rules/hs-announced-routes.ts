@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES } from '../goFile';
 import type { Rule } from '../rule';
-import { ancestor, assignedNames, callArguments, callee, namedChildren, walk } from '../syntax';
+import { ancestor, assignedNames, callArguments, callee, namedChildren, queryIn } from '../syntax';
 
 /** Calls that decide which routes a node serves: approval, primary-route election, route setters. */
 const ROUTE_SINK = /^(Set\w*Routes?\w*|ApproveRoutes?\w*|\w*PrimaryRoutes?\w*|UpdateRoutes?\w*)$/;
@@ -53,13 +53,8 @@ integration tests (route/ACL auto-approve) exist to catch. Use SubnetRoutes().`,
 };
 
 function announcedCallIn(node: Node): Node | null {
-  let found: Node | null = null;
-  walk(node, (n) => {
-    if (found) return false;
-    if (n.type === 'call_expression' && callee(n)?.name === 'AnnouncedRoutes') found = n;
-    return true;
-  });
-  return found;
+  if (!node.text.includes('AnnouncedRoutes')) return null;
+  return queryIn(node, '(call_expression) @c').find((n) => callee(n)?.name === 'AnnouncedRoutes') ?? null;
 }
 
 /** The `.AnnouncedRoutes()` call assigned to `name` earlier in the same function, if any. */
@@ -67,15 +62,13 @@ function announcedAssignment(call: Node, name: string): Node | null {
   const fn = ancestor(call, FUNC_TYPES);
   if (!fn) return null;
   let source: Node | null = null;
-  walk(fn, (n) => {
-    if (n.startIndex >= call.startIndex) return false;
-    if (n.type === 'short_var_declaration' || n.type === 'assignment_statement') {
-      const idx = assignedNames(n).findIndex((id) => id.text === name);
-      const right = n.childForFieldName('right');
-      const value = idx >= 0 && right ? namedChildren(right)[idx] : null;
-      if (value) source = announcedCallIn(value);
-    }
-    return true;
-  });
+  const callStart = call.startIndex;
+  for (const n of queryIn(fn, '[(short_var_declaration) (assignment_statement)] @a')) {
+    if (n.startIndex >= callStart) break;
+    const idx = assignedNames(n).findIndex((id) => id.text === name);
+    const right = n.childForFieldName('right');
+    const value = idx >= 0 && right ? namedChildren(right)[idx] : null;
+    if (value) source = announcedCallIn(value);
+  }
   return source;
 }

@@ -1,0 +1,145 @@
+/**
+ * `npm run bench`: prints the performance figures the issues name, measured on the real server
+ * process (stdio JSON-RPC) and the real CLI, over generated Headscale-style tests.
+ * Not a test: it prints numbers and the target beside each.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DidChangeTextDocumentNotification, DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol/node';
+import { defaultAnalysisSettings } from '../../shared/src/settings';
+import { LineIndex } from '../../server/src/analysis/lineIndex';
+import { defaultVocabulary } from '../../server/src/analysis/vocabulary';
+import { toDiagnostic } from '../../server/src/diagnostics';
+import { DocumentStore } from '../../server/src/documentStore';
+import { pullDiagnostics, startServer } from '../support/lspClient';
+import { loadParser, repoRoot } from '../support/parser';
+import { generateFile } from './generate';
+
+const benchDir = path.join(repoRoot, '.bench');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function report(name: string, value: string, target: string, ok: boolean): void {
+  console.log(`${ok ? 'PASS' : 'MISS'}  ${name}: ${value}  (target ${target})`);
+}
+
+/** Where an edit lands: inside an assertion in a callback, spread over the file. */
+function editOffset(text: string, i: number): number {
+  const at = text.indexOf('assert.NoError(c, err)', (i * 7919) % (text.length - 200));
+  return at >= 0 ? at + 8 : 100;
+}
+
+/** The issue's definition: incremental parse + analysis, as the server's document store does it. */
+async function editInProcess(): Promise<void> {
+  const text = generateFile(7, 4500, 14);
+  const parser = await loadParser();
+  const store = new DocumentStore(parser, () => undefined);
+  const settings = { settings: defaultAnalysisSettings, vocabulary: defaultVocabulary, generation: 0 };
+  store.open('bench', 'edit_test.go', text, 1);
+  store.analyzed('bench', settings);
+  let current = text;
+  const times: number[] = [];
+  for (let i = 0; i < 110; i++) {
+    const offset = editOffset(current, i);
+    const pos = new LineIndex(current).positionAt(offset);
+    const t0 = performance.now();
+    store.change('bench', [{ range: { start: pos, end: pos }, text: 'x' }], i + 2);
+    const doc = store.analyzed('bench', settings)!;
+    doc.findings.map((f) => toDiagnostic('bench', doc.lines, f, doc.version));
+    times.push(performance.now() - t0);
+    current = current.slice(0, offset) + 'x' + current.slice(offset);
+  }
+  const m = median(times.slice(10));
+  const ewtCount = (text.match(/EventuallyWithT\(/g) ?? []).length;
+  report(`one-character edit → diagnostics, incremental parse + analysis (${current.split('\n').length} lines, ${ewtCount} EventuallyWithT), median of 100`, `${m.toFixed(1)} ms`, '≤ 15 ms', m <= 15);
+}
+
+async function editToDiagnostics(): Promise<void> {
+  const text = generateFile(7, 4500, 14);
+  const file = path.join(benchDir, 'edit_test.go');
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).toString();
+  const ewtCount = (text.match(/EventuallyWithT\(/g) ?? []).length;
+  const session = await startServer();
+  try {
+    await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'go', version: 1, text } });
+    await pullDiagnostics(session, uri);
+    let current = text;
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const offset = editOffset(current, i);
+      const pos = new LineIndex(current).positionAt(offset);
+      const t0 = performance.now();
+      await session.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version: i + 2 },
+        contentChanges: [{ range: { start: pos, end: pos }, text: 'x' }],
+      });
+      const items = await pullDiagnostics(session, uri);
+      times.push(performance.now() - t0);
+      current = current.slice(0, offset) + 'x' + current.slice(offset);
+      if (items.length === 0) throw new Error('no diagnostics');
+    }
+    const m = median(times.slice(10));
+    console.log(`INFO  same edit over stdio JSON-RPC (didChange + pull diagnostics round trip between two processes, ${ewtCount} EventuallyWithT), median of 50: ${m.toFixed(1)} ms`);
+  } finally {
+    await session.close();
+  }
+}
+
+function cliColdRun(): void {
+  const dir = path.join(benchDir, 'cli');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  let lines = 0;
+  for (let i = 0; i < 40; i++) {
+    const text = generateFile(100 + i, 850, 3);
+    lines += text.split('\n').length;
+    fs.writeFileSync(path.join(dir, `gen${i}_test.go`), text);
+  }
+  const cli = path.join(repoRoot, 'dist', 'cli.js');
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'check', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    times.push(performance.now() - t0);
+    if (r.status !== 1) throw new Error(`cli exited ${r.status}: ${r.stderr}`);
+  }
+  const m = median(times) / 1000;
+  report(`CLI cold run, 40 files / ${lines} lines incl. wasm init, median of 5`, `${m.toFixed(2)} s`, '≤ 1.5 s', m <= 1.5);
+}
+
+async function serverRss(): Promise<void> {
+  const session = await startServer();
+  try {
+    for (let i = 0; i < 40; i++) {
+      const text = generateFile(200 + i, 4500, 14);
+      const uri = pathToFileURL(path.join(benchDir, `open${i}_test.go`)).toString();
+      await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'go', version: 1, text } });
+      await pullDiagnostics(session, uri);
+    }
+    const status = fs.readFileSync(`/proc/${session.process.pid}/status`, 'utf8');
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+    report('server RSS with 40 open 4 500-line files (diagnostics pulled for each)', `${rssMb.toFixed(0)} MB`, '≤ 150 MB', rssMb <= 150);
+  } finally {
+    await session.close();
+  }
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(benchDir, { recursive: true });
+  console.log(`hi workbench benchmarks — ${new Date().toISOString()} — node ${process.version}, ${execFileSync('nproc').toString().trim()} cores`);
+  await editInProcess();
+  await editToDiagnostics();
+  cliColdRun();
+  await serverRss();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
