@@ -97,6 +97,12 @@ export function stringValue(node: Node | null): string | null {
   return body.replace(/\\(["\\nt])/g, (_m, ch: string) => (ch === 'n' ? '\n' : ch === 't' ? '\t' : ch));
 }
 
+/** The argument list's text without its parentheses ('' when missing in broken code). */
+export function argumentsText(call: Node): string {
+  const args = call.childForFieldName('arguments')?.text ?? '()';
+  return args.slice(1, -1);
+}
+
 export function callArguments(call: Node): Node[] {
   const args = call.childForFieldName('arguments');
   return args ? namedChildren(args).filter((a) => a.type !== 'comment') : [];

@@ -1,7 +1,7 @@
 import { callsInCallback, completeEwtCalls } from '../callbacks';
 import { replaceNode } from '../edits';
 import type { Rule } from '../rule';
-import { assignedNames, indentOf } from '../syntax';
+import { argumentsText, assignedNames, callee, indentOf } from '../syntax';
 import type { Fix } from '../types';
 
 export const rule: Rule = {
@@ -26,7 +26,7 @@ if !assert.NoError(c, err) {
       for (const c of callsInCallback(ewt, file, ctx.vocab)) {
         if (!c.receiver || c.kind === 'testify' || !/^Must[A-Z]/.test(c.method)) continue;
         if (!ctx.vocab.mustVariants.has(c.method) && c.kind === 'other' && !/^Must(Status|ID|IP|FQDN)/.test(c.method)) continue;
-        const fnNode = c.call.childForFieldName('function')!;
+        const fnNode = c.fnNode;
         const safe = ctx.vocab.mustVariants.get(c.method) ?? null;
         ctx.report({
           start: fnNode.startIndex,
@@ -45,8 +45,9 @@ function mustFix(call: import('web-tree-sitter').Node, safe: string, collect: st
   const names = assignedNames(decl);
   if (names.length !== 1) return [];
   const indent = indentOf(text, decl.startIndex);
-  const receiver = call.childForFieldName('function')!.childForFieldName('operand')!.text;
-  const args = call.childForFieldName('arguments')!.text;
+  const receiver = callee(call)?.receiver;
+  if (!receiver) return [];
+  const args = `(${argumentsText(call)})`;
   return [
     {
       title: `Use ${safe}() and assert on its error`,

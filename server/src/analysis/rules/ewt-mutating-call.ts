@@ -30,7 +30,7 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 100*
     for (const ewt of completeEwtCalls(ctx.file)) {
       for (const c of callsInCallback(ewt, ctx.file, ctx.vocab)) {
         if (c.kind !== 'mutating') continue;
-        const fnNode = c.call.childForFieldName('function')!;
+        const fnNode = c.fnNode;
         ctx.report({
           start: fnNode.startIndex,
           end: fnNode.endIndex,

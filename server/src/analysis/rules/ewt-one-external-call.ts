@@ -45,7 +45,7 @@ do not count.`,
       if (groups.size < 2) continue;
       const firsts = [...groups.values()].map((g) => g[0]);
       const [first, second] = firsts;
-      const nameNode = second.call.childForFieldName('function') ?? second.call;
+      const nameNode = second.fnNode;
       ctx.report({
         start: nameNode.startIndex,
         end: nameNode.endIndex,
@@ -75,9 +75,8 @@ function splitFix(file: GoFile, ewt: EwtCall, groups: Map<string, ClassifiedCall
   const tailNames = declaredNames(tail);
   const crossing = new Set([...declaredNames(head)].filter((n) => !tailNames.has(n)));
   if (references(tail, crossing)) return [];
-  const fn = ewt.call.childForFieldName('function')!.text;
-  const args = ewt.call.childForFieldName('arguments');
-  if (!args) return [];
+  const fn = ewt.call.childForFieldName('function')?.text;
+  if (!fn) return [];
   const lead = ewt.form === 'package' && ewt.tName ? `${ewt.tName}, ` : '';
   const indent = indentOf(file.text, ewt.statement.startIndex);
   const bodyIndent = indentOf(file.text, tail[0].startIndex);

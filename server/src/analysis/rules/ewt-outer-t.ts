@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { callsInCallback, completeEwtCalls } from '../callbacks';
 import { replaceNode } from '../edits';
 import type { Rule } from '../rule';
-import { callArguments, indentOf } from '../syntax';
+import { argumentsText, callArguments, indentOf } from '../syntax';
 import type { Fix } from '../types';
 
 const T_FAILERS = new Set(['Error', 'Errorf', 'Fatal', 'Fatalf', 'Fail', 'FailNow']);
@@ -34,7 +34,7 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
         const args = callArguments(c.call);
         const first = args[0];
         const firstIsT = first?.type === 'identifier' && ewt.outerTNames.has(first.text);
-        const fnNode = c.call.childForFieldName('function')!;
+        const fnNode = c.fnNode;
         // assert.X(t, …)
         if (c.kind === 'testify' && c.receiver === file.imports.assert && firstIsT && !c.method.startsWith('EventuallyWithT')) {
           ctx.report({
@@ -49,7 +49,7 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
         // a := assert.New(t); a.X(…)
         const obj = c.receiver ? file.assertObjects.get(c.receiver) : undefined;
         if (c.kind === 'testify' && obj?.pkg === 'assert' && ewt.outerTNames.has(obj.tName) && !c.method.startsWith('EventuallyWithT')) {
-          const argText = c.call.childForFieldName('arguments')!.text.slice(1, -1).trim();
+          const argText = argumentsText(c.call).trim();
           const q = ewt.collectQualifier;
           ctx.report({
             start: fnNode.startIndex,
@@ -91,7 +91,7 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
 };
 
 function tFailerFix(method: string, call: Node, collect: string, text: string): Fix[] {
-  const argText = call.childForFieldName('arguments')!.text;
+  const argText = `(${argumentsText(call)})`;
   if (method === 'Errorf') return [{ title: `Use ${collect}.Errorf`, edits: [replaceNode(call, `${collect}.Errorf${argText}`)], isPreferred: true }];
   if (method === 'FailNow') return [{ title: `Use ${collect}.FailNow`, edits: [replaceNode(call, `${collect}.FailNow()`)], isPreferred: true }];
   if (method === 'Fatalf' && call.parent?.type === 'expression_statement') {

@@ -25,7 +25,7 @@ return }\` ends only this tick and lets the next one try again.`,
         if (c.kind !== 'testify' || c.receiver !== file.imports.require || c.method.startsWith('EventuallyWithT')) continue;
         const [first, ...rest] = callArguments(c.call);
         if (!first || first.type !== 'identifier' || !ewt.outerTNames.has(first.text)) continue;
-        const fnNode = c.call.childForFieldName('function')!;
+        const fnNode = c.fnNode;
         const q = ewt.collectQualifier;
         const stmt = c.call.parent;
         const collect = ewt.collectName;

@@ -3,7 +3,7 @@ import { classifyCall } from '../classify';
 import { addImport, deleteLines, linesOf, quote } from '../edits';
 import { ASSERT_PATH, FUNC_TYPES, type GoFile } from '../goFile';
 import type { Rule } from '../rule';
-import { ancestor, assignedNames, callArguments, callee, enclosingStatement, identifiersIn, indentOf, lineStartOffset, namedChildren, mentionsWord, reindent, siblingStatements } from '../syntax';
+import { ancestor, assignedNames, callArguments, callee, enclosingStatement, identifiersIn, indentOf, lineStartOffset, namedChildren, mentionsWord, reindent, siblingStatements, argumentsText } from '../syntax';
 import type { Fix } from '../types';
 
 const LOOKAHEAD = 3;
@@ -84,7 +84,7 @@ function wrapFix(file: GoFile, read: Node, asserts: Node[], names: string[], aft
     const first = callArguments(call)[0];
     const ce = callee(call)!;
     const original = a.text;
-    const rewritten = `${assertPkg}.${ce.name}(${collect}${call.childForFieldName('arguments')!.text.slice(1 + (first ? first.text.length : 0))}`;
+    const rewritten = `${assertPkg}.${ce.name}(${collect}${argumentsText(call).slice(first ? first.text.length : 0)})`;
     if (first?.text === tName) body = body.replace(original, rewritten);
   }
   const block =

@@ -26,7 +26,7 @@ integration tests (route/ACL auto-approve) exist to catch. Use SubnetRoutes().`,
       for (const arg of callArguments(call)) {
         const direct = announcedCallIn(arg);
         if (direct) {
-          const name = direct.childForFieldName('function')!.childForFieldName('field')!;
+          const name = callee(direct)!.nameNode;
           ctx.report({
             start: direct.startIndex,
             end: direct.endIndex,
@@ -39,7 +39,7 @@ integration tests (route/ACL auto-approve) exist to catch. Use SubnetRoutes().`,
         if (ident?.type !== 'identifier') continue;
         const source = announcedAssignment(call, ident.text);
         if (!source) continue;
-        const name = source.childForFieldName('function')!.childForFieldName('field')!;
+        const name = callee(source)!.nameNode;
         ctx.report({
           start: ident.startIndex,
           end: ident.endIndex,

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# All tests, as CI runs them: unit + LSP + CLI + fixtures (node:test), then the end-to-end suite
+# in a real VS Code (code-server + Chromium). Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-node-deps.sh
+npm run build
+npm run compile-tests
+node --test --test-concurrency=1 out/test/unit/
+if [ -f scripts/test-e2e.sh ]; then bash scripts/test-e2e.sh; fi
