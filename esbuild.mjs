@@ -1,6 +1,6 @@
 // Bundles the three entry points and copies the tree-sitter wasm files beside them.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -8,6 +8,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // Production bundles (the VSIX) are minified without source maps to keep the extension small.
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
@@ -17,6 +18,8 @@ const common = {
 };
 
 mkdirSync('dist', { recursive: true });
+// Maps from an earlier development build would describe other code.
+if (production) for (const f of readdirSync('dist')) if (f.endsWith('.map')) rmSync(`dist/${f}`);
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),

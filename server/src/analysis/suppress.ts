@@ -3,7 +3,8 @@ import type { LineIndex } from './lineIndex';
 
 /**
  * Suppression comments:
- *   //hi:ignore ewt-message,ewt-timing reason…   on the finding's line, or alone on the line above
+ *   //hi:ignore ewt-message,ewt-timing reason…   at the end of the finding's line, or alone on a
+ *                                                line above the statement (all its lines)
  *   //hi:ignore-file ewt-timing                    anywhere in the file: the whole file
  * Ids are separated by commas or spaces; anything after `--` is a free-form reason.
  */
@@ -29,13 +30,29 @@ export function parseSuppressions(root: Node, text: string, lines: LineIndex): S
     }
     const pos = lines.positionAt(offset);
     const lineText = text.slice(lines.lineStart(pos.line), offset);
-    // A directive alone on its line covers the next line; a trailing one covers its own.
-    const target = lineText.trim() === '' ? pos.line + 1 : pos.line;
-    const set = result.lines.get(target) ?? new Set<string>();
-    ids.forEach((id) => set.add(id));
-    result.lines.set(target, set);
+    // A trailing directive covers its own line; one alone on its line covers the next statement,
+    // every line of it (a finding on a multi-line EventuallyWithT may sit on its last line).
+    const [from, to] = lineText.trim() === '' ? nextStatementLines(root, lines, pos.line + 1) : [pos.line, pos.line];
+    for (let line = from; line <= to; line++) {
+      const set = result.lines.get(line) ?? new Set<string>();
+      ids.forEach((id) => set.add(id));
+      result.lines.set(line, set);
+    }
   }
   return result;
+}
+
+function nextStatementLines(root: Node, lines: LineIndex, line: number): [number, number] {
+  if (line >= lines.lineCount) return [line, line];
+  const start = lines.lineStart(line);
+  const lineEnd = line + 1 < lines.lineCount ? lines.lineStart(line + 1) : start;
+  const firstCode = root.text.slice(start, lineEnd).search(/\S/);
+  let node = firstCode < 0 ? null : root.descendantForIndex(start + firstCode);
+  // Climb to the largest node that still starts there: the statement or declaration.
+  while (node?.parent && node.parent.startIndex === node.startIndex && node.parent.type !== 'source_file' && node.parent.type !== 'statement_list') {
+    node = node.parent;
+  }
+  return node ? [line, lines.positionAt(node.endIndex).line] : [line, line];
 }
 
 export function isSuppressed(s: Suppressions, ruleId: string, line: number): boolean {

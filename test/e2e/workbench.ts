@@ -1,0 +1,53 @@
+/** Small driver for the VS Code workbench DOM: what a user does with the keyboard and mouse. */
+import type { Page } from 'playwright-core';
+
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  const name = relativePath.split('/').pop()!;
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(relativePath);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+}
+
+export async function goToLine(page: Page, line: number): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  // Go to Line is quick access with a ':' prefix; filling replaces it, so type it back.
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** The text of the visible editor lines (spaces normalised). */
+export async function visibleLines(page: Page): Promise<string[]> {
+  const texts = await page.locator('.monaco-editor .view-lines .view-line').allTextContents();
+  return texts.map((t) => t.replace(/\u00a0/g, ' '));
+}
+
+/** Opens the Problems panel maximised: its list is virtualised, so only rendered rows can be read. */
+export async function openProblems(page: Page): Promise<void> {
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').waitFor();
+  await runCommand(page, 'View: Toggle Maximized Panel');
+  await page.locator('.part.panel.maximized, .monaco-workbench .part.panel').first().waitFor();
+}
+
+/** The Problems panel's rows (problems and their related-information children). */
+export async function problemRows(page: Page): Promise<string[]> {
+  return page.locator('.markers-panel .monaco-list-row').allTextContents();
+}
