@@ -1,0 +1,133 @@
+import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
+import { callArguments, callee, namedChildren, stringValue } from '../analysis/syntax';
+
+/**
+ * Finds the tests of a Go test file: top-level `func TestX(t *testing.T)` and `t.Run("literal", …)`
+ * subtests at any depth (dynamic names are skipped). Pure: text and tree in, plain data out.
+ */
+export interface DiscoveredTest {
+  /** `TestX` or `TestX/sub/inner` (go test's spelling, spaces → underscores). */
+  name: string;
+  /** UTF-16 offsets of the name (the lens and hover anchor) and of the whole declaration/call. */
+  nameStart: number;
+  nameEnd: number;
+  start: number;
+  end: number;
+  /** The `//hi:` directives in the comment block above a top-level test. */
+  directives: Directives;
+  /** Longest `time.Sleep(N * time.Minute)` / `N * time.Minute` literal in the body, in minutes. */
+  longestMinutes: number;
+  children: DiscoveredTest[];
+}
+
+export interface Directives {
+  timeoutSeconds?: number;
+  postgres?: boolean;
+}
+
+const TEST_NAME = /^Test[A-Z0-9_]/;
+
+export function discoverTests(text: string, tree: Tree): DiscoveredTest[] {
+  const out: DiscoveredTest[] = [];
+  for (const fn of namedChildren(tree.rootNode)) {
+    if (fn.type !== 'function_declaration') continue;
+    const name = fn.childForFieldName('name');
+    if (!name || !(TEST_NAME.test(name.text) || name.text === 'Test') || !takesTestingT(fn)) continue;
+    const body = fn.childForFieldName('body');
+    out.push({
+      name: name.text,
+      nameStart: name.startIndex,
+      nameEnd: name.endIndex,
+      start: fn.startIndex,
+      end: fn.endIndex,
+      directives: directivesAbove(text, fn.startIndex),
+      longestMinutes: body ? longestMinutes(body) : 0,
+      children: body ? subtests(body, name.text) : [],
+    });
+  }
+  return out;
+}
+
+function takesTestingT(fn: Node): boolean {
+  const params = fn.childForFieldName('parameters');
+  const first = params ? namedChildren(params)[0] : undefined;
+  return !!first && /^\*\w+\.T$/.test(first.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '');
+}
+
+const runQueries = new WeakMap<Language, Query>();
+
+/** `x.Run("name", func(t *testing.T) {…})` calls directly under `scope` (not inside a nested Run). */
+function subtests(scope: Node, parent: string): DiscoveredTest[] {
+  let q = runQueries.get(scope.tree.language);
+  if (!q) runQueries.set(scope.tree.language, (q = new Query(scope.tree.language, '(call_expression) @c')));
+  const runs = q.captures(scope).map((c) => c.node).filter((call) => {
+    const c = callee(call);
+    return c?.name === 'Run' && c.receiver !== null && callArguments(call).length === 2 && callArguments(call)[1].type === 'func_literal';
+  });
+  // Keep only the outermost Run calls; nested ones become their children.
+  const outermost = runs.filter((r) => !runs.some((o) => o !== r && o.startIndex <= r.startIndex && r.endIndex <= o.endIndex && o.id !== r.id));
+  const out: DiscoveredTest[] = [];
+  for (const call of outermost) {
+    const [nameArg, fn] = callArguments(call);
+    const literal = stringValue(nameArg);
+    if (literal === null) continue; // dynamic name: go test decides it at run time
+    const name = `${parent}/${literal.replace(/\s/g, '_')}`;
+    const body = fn.childForFieldName('body');
+    out.push({
+      name,
+      nameStart: nameArg.startIndex,
+      nameEnd: nameArg.endIndex,
+      start: call.startIndex,
+      end: call.endIndex,
+      directives: {},
+      longestMinutes: body ? longestMinutes(body) : 0,
+      children: body ? subtests(body, name) : [],
+    });
+  }
+  return out;
+}
+
+const DIRECTIVE = /^\s*\/\/\s*hi:(timeout|postgres)(?:=(\S+))?/;
+
+/**
+ * `//hi:timeout=2100s` (or 35m, or plain seconds) and `//hi:postgres` in the comment lines directly
+ * above a test function.
+ */
+export function directivesAbove(text: string, declStart: number): Directives {
+  const result: Directives = {};
+  let end = text.lastIndexOf('\n', declStart - 1);
+  while (end > 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end);
+    if (!/^\s*\/\//.test(line)) break;
+    const m = DIRECTIVE.exec(line);
+    if (m?.[1] === 'postgres') result.postgres = m[2] !== 'false';
+    if (m?.[1] === 'timeout' && m[2]) {
+      const seconds = parseDuration(m[2]);
+      if (seconds !== null) result.timeoutSeconds = seconds;
+    }
+    end = start - 1;
+  }
+  return result;
+}
+
+/** Go-style durations (`2100s`, `35m`, `1h30m`) or bare seconds; null when malformed. */
+export function parseDuration(s: string): number | null {
+  if (/^\d+$/.test(s)) return Number(s);
+  const re = /(\d+(?:\.\d+)?)(h|m|s)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    total += Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+    consumed = re.lastIndex;
+  }
+  return consumed === s.length && consumed > 0 ? Math.round(total) : null;
+}
+
+/** The largest `N * time.Minute` (or `time.Minute * N`) literal in a body: the content signal. */
+function longestMinutes(body: Node): number {
+  let best = 0;
+  const re = /(\d+)\s*\*\s*time\.Minute\b|time\.Minute\s*\*\s*(\d+)/g;
+  for (const m of body.text.matchAll(re)) best = Math.max(best, Number(m[1] ?? m[2]));
+  return best;
+}
