@@ -4,14 +4,16 @@ import { renderRuleDocs, replaceRuleDocs } from '../../server/src/analysis/ruleD
 import { allRules } from '../../server/src/analysis/rules';
 import { check, formatSarif, formatText } from './check';
 import { UsageError } from './files';
+import { formatTestsText, listTests } from './tests';
 
 const USAGE = `usage: hi-workbench <command> [options]
 
 commands:
   check <files|dirs…> [--format text|json|sarif]   EventuallyWithT and route-safety findings
+  tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
   docs [--write README.md]                          print (or write) the generated rule docs
 
-exit status: 0 no findings, 1 findings, 2 usage or I/O error`;
+exit status: 0 success (check: no findings), 1 findings, 2 usage or I/O error`;
 
 interface Parsed {
   command: string | undefined;
@@ -55,6 +57,14 @@ async function main(argv: readonly string[]): Promise<number> {
       const rows = check(parser, positional, (w) => process.stderr.write(w + '\n'));
       process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : format === 'sarif' ? formatSarif(rows) + '\n' : formatText(rows));
       return rows.length > 0 ? 1 : 0;
+    }
+    case 'tests': {
+      const format = oneOf(flags, 'format', ['text', 'json'], 'text');
+      if (positional.length === 0) throw new UsageError('tests needs at least one file or directory');
+      const parser = await GoParser.load({ wasmDir: __dirname });
+      const rows = listTests(parser, positional);
+      process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : formatTestsText(rows));
+      return 0;
     }
     case 'docs': {
       const rendered = renderRuleDocs(allRules);

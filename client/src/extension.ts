@@ -1,40 +1,132 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { buildRunArgv, validatePattern } from '../../shared/src/hiCommand';
+import { TrustChangedNotification, type RunTestArgs } from '../../shared/src/protocol';
+import { DOCTOR_SCHEME, DoctorReports } from './doctor';
 import { createLanguageClient } from './languageClient';
+import { RunnerController } from './runner/runnerController';
+import { runSettings } from './settings';
+import { TestFileLinks } from './terminalLinks';
+import { TestExplorer } from './testExplorer';
 
 let client: LanguageClient | undefined;
 
 /**
- * Activation stays cheap: it creates the log channel, registers commands and starts the language
- * client; all parsing and analysis happen in the server process.
+ * Activation stays cheap: it creates the log channel, registers commands and views, and starts the
+ * language client; all parsing and analysis happen in the server process.
  */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('hi workbench', { log: true });
   context.subscriptions.push(log);
   client = createLanguageClient(context, log);
+  const lc = client;
+  const runner = new RunnerController(log, (method) => void lc.sendNotification(method), () => runSettings());
+  const doctor = new DoctorReports();
+  const explorer = new TestExplorer(lc, runner);
+  const cwdByTerminal = (t: vscode.Terminal) => (runner.current && t.name === `hi: ${runner.current.title}` ? runner.current.args.cwd : moduleRoot());
 
-  const commands: Record<string, (...args: unknown[]) => unknown> = {
+  const commands: Record<string, (...args: never[]) => unknown> = {
     'hi.showLog': () => log.show(),
     'hi.restartServer': async () => {
       log.info('restarting the language server on request');
-      await client?.restart();
+      await lc.restart();
     },
     'hi.openSampleTest': () => openSampleTest(),
     'hi.revealControlLogs': () => revealControlLogs(),
+    'hi.runTest': (args: RunTestArgs) => runner.request(args),
+    'hi.runPattern': () => runPattern(runner),
+    'hi.cancelRun': () => runner.cancel(),
+    'hi.runMenu': () => runMenu(runner),
+    'hi.revealRun': (dir: string) => revealRun(dir),
+    'hi.explainRestricted': () =>
+      vscode.window.showInformationMessage('Running hi is disabled in Restricted Mode: hi workbench only analyses untrusted code. Trust the workspace to run tests.', 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage')),
+    'hi.doctor': () => {
+      const root = moduleRoot();
+      return root ? doctor.run(root, runSettings().hiCommand) : vscode.window.showErrorMessage('hi workbench: open a headscale checkout (a folder with go.mod and cmd/hi) to run hi doctor.');
+    },
   };
   for (const [id, handler] of Object.entries(commands)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   }
   context.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('workspace trusted: running hi is now allowed')),
-    { dispose: () => void client?.stop() },
+    runner,
+    explorer,
+    vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctor),
+    vscode.window.registerTerminalLinkProvider(new TestFileLinks(cwdByTerminal)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('workspace trusted: running hi is now allowed');
+      void lc.sendNotification(TrustChangedNotification, { trusted: true });
+    }),
+    { dispose: () => void lc.stop() },
   );
   log.info(`hi workbench activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: analysis only, nothing is executed'})`);
-  await client.start();
+  await lc.start();
 }
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
+}
+
+/** The first workspace folder (or parent) with go.mod and cmd/hi. */
+function moduleRoot(): string | undefined {
+  for (const f of vscode.workspace.workspaceFolders ?? []) {
+    for (let dir = f.uri.fsPath; ; dir = path.dirname(dir)) {
+      if (fs.existsSync(path.join(dir, 'go.mod')) && fs.existsSync(path.join(dir, 'cmd', 'hi'))) return dir;
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  return undefined;
+}
+
+async function runPattern(runner: RunnerController): Promise<void> {
+  const root = moduleRoot();
+  if (!root) {
+    void vscode.window.showErrorMessage('hi workbench: no folder with go.mod and cmd/hi in this workspace.');
+    return;
+  }
+  const pattern = await vscode.window.showInputBox({
+    title: 'Run integration tests matching a pattern',
+    prompt: 'A go test -run pattern, e.g. TestSubnet* or ^TestA$|^TestB$',
+    validateInput: (v) => (v ? validatePattern(v) : null),
+  });
+  if (!pattern) return;
+  const s = runSettings();
+  const args: RunTestArgs = {
+    title: pattern,
+    testName: null,
+    uri: '',
+    argv: buildRunArgv(s.hiCommand, s.hiExtraArgs, { pattern, anchored: false, timeoutSeconds: s.timeouts.pattern, postgres: false }),
+    cwd: root,
+    timeoutSeconds: s.timeouts.pattern,
+    postgres: false,
+    category: 'pattern',
+    previousDurations: [],
+  };
+  await runner.request(args);
+}
+
+/** The status bar's menu: cancel, show the run, and the editable queue. */
+async function runMenu(runner: RunnerController): Promise<void> {
+  type Item = vscode.QuickPickItem & { action: () => void };
+  const items: Item[] = [];
+  if (runner.current) {
+    items.push({ label: `$(debug-stop) Cancel ${runner.current.title}`, detail: 'SIGINT first, so hi removes its containers', action: () => void runner.cancel() });
+    items.push({ label: `$(terminal) Show output of ${runner.current.title}`, action: () => vscode.window.terminals.find((t) => t.name === `hi: ${runner.current?.title}`)?.show() });
+  }
+  runner.queued.forEach((q, i) => {
+    items.push({ label: `$(close) Remove ${q.title} from the queue`, description: `#${i + 1} in queue`, action: () => runner.removeQueued(q.id) });
+    if (i > 0) items.push({ label: `$(arrow-up) Move ${q.title} up`, action: () => runner.moveQueued(q.id, -1) });
+  });
+  if (!items.length) items.push({ label: 'No hi run is active or queued', action: () => undefined });
+  const pick = await vscode.window.showQuickPick(items, { title: 'hi runs' });
+  pick?.action();
+}
+
+/** Until the artifacts view exists: reveal the run folder in the Explorer. */
+async function revealRun(dir: string): Promise<void> {
+  await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
 }
 
 /** Walkthrough step: open an integration test so the user sees diagnostics and lenses. */
@@ -53,6 +145,5 @@ async function revealControlLogs(): Promise<void> {
     void vscode.window.showInformationMessage('No control_logs folder yet: it appears after the first hi run.');
     return;
   }
-  const folder = vscode.Uri.joinPath(marker, '..');
-  await vscode.commands.executeCommand('revealInExplorer', folder);
+  await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.joinPath(marker, '..'));
 }

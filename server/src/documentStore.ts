@@ -4,7 +4,9 @@ import { IncrementalDocument } from './analysis/incremental';
 import { LineIndex } from './analysis/lineIndex';
 import type { GoParser } from './analysis/parser';
 import type { Finding } from './analysis/types';
+import type { DiscoverTestsResult } from '../../shared/src/protocol';
 import type { ResolvedSettings } from './settingsStore';
+import { isIntegrationTestFile, testInfos } from './tests/testInfo';
 
 export interface AnalyzedDocument {
   uri: string;
@@ -30,7 +32,7 @@ export class DocumentStore {
   /** Most recently used last. */
   private treeOrder: string[] = [];
 
-  private docs = new Map<string, { doc: IncrementalDocument; analyzer: Analyzer; path: string; cached?: AnalyzedDocument & { generation: number } }>();
+  private docs = new Map<string, { doc: IncrementalDocument; analyzer: Analyzer; path: string; cached?: AnalyzedDocument & { generation: number }; tests?: { key: string; result: DiscoverTestsResult } }>();
 
   constructor(private readonly parser: GoParser, private readonly onRuleError: (ruleId: string, error: unknown) => void) {}
 
@@ -75,6 +77,21 @@ export class DocumentStore {
     entry.cached = { uri, path: entry.path, version: doc.version, text: doc.text, lines: new LineIndex(doc.text), findings, generation: settings.generation };
     if (!this.treeOrder.includes(uri)) doc.releaseTree();
     return entry.cached;
+  }
+
+  /**
+   * The tests of an open document with categories and commands, cached per version, settings
+   * generation and run-history generation (a finished run changes "Last run").
+   */
+  tests(uri: string, settings: ResolvedSettings, historyGeneration: number): DiscoverTestsResult | undefined {
+    const entry = this.docs.get(uri);
+    if (!entry || !isIntegrationTestFile(entry.path)) return undefined;
+    const key = `${entry.doc.version}:${settings.generation}:${historyGeneration}`;
+    if (entry.tests?.key === key) return entry.tests.result;
+    const result = testInfos(entry.path, uri, entry.doc.text, entry.doc.currentTree(), settings.run);
+    if (!this.treeOrder.includes(uri)) entry.doc.releaseTree();
+    entry.tests = { key, result };
+    return result;
   }
 
   private touchTree(uri: string): void {

@@ -1,4 +1,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import { displayCommand, formatRunDuration } from '../../shared/src/hiCommand';
+import type { DiscoverTestsResult, TestInfo } from '../../shared/src/protocol';
+import type { PastRun } from './tests/runHistory';
 import { rulesById } from './analysis/rules';
 import type { AnalyzedDocument } from './documentStore';
 import { ruleDocUri, toRange } from './diagnostics';
@@ -18,4 +21,37 @@ export function hoverAt(doc: AnalyzedDocument, position: Position): Hover | null
   });
   const first = here[0];
   return { contents: { kind: MarkupKind.Markdown, value: sections.join('\n\n---\n\n') }, range: toRange(doc.lines, first.start, first.end) };
+}
+
+/** Hovering a test name: its category, why, the exact command and the last runs. */
+export function testHoverAt(tests: DiscoverTestsResult, position: Position, history: (name: string) => PastRun[]): Hover | null {
+  const find = (list: TestInfo[]): TestInfo | null => {
+    for (const t of list) {
+      if (t.line === position.line && t.character <= position.character && position.character <= t.endCharacter) return t;
+      const inner = find(t.children);
+      if (inner) return inner;
+    }
+    return null;
+  };
+  const t = find(tests.tests);
+  if (!t) return null;
+  const runs = history(t.name);
+  const lines = [
+    `**${t.name}** — ${t.label}, \`--timeout=${t.run.timeoutSeconds}s\``,
+    '',
+    `Why: ${t.reason}.`,
+    '',
+    '```sh',
+    `cd ${t.run.cwd}`,
+    displayCommand(t.run.argv),
+    ...(t.postgresListed ? [displayCommand(t.runPostgres.argv)] : []),
+    '```',
+    runs.length
+      ? `Last runs: ${runs.map((r) => `${r.status === 'passed' ? '✓' : r.status === 'failed' ? '✗' : '⊘'} ${formatRunDuration(r.durationSeconds)}`).join(', ')}`
+      : 'No earlier runs in control_logs.',
+  ];
+  return {
+    contents: { kind: MarkupKind.Markdown, value: lines.join('\n') },
+    range: { start: { line: t.line, character: t.character }, end: { line: t.endLine, character: t.endCharacter } },
+  };
 }

@@ -7,12 +7,23 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { GO_LANGUAGE_ID, type InitializationOptions } from '../../shared/src/protocol';
+import * as fs from 'fs';
+import {
+  DiscoverTestsRequest,
+  GO_LANGUAGE_ID,
+  RunsChangedNotification,
+  TrustChangedNotification,
+  type DiscoverTestsParams,
+  type DiscoverTestsResult,
+  type InitializationOptions,
+} from '../../shared/src/protocol';
 import { GoParser } from './analysis/parser';
 import { codeActions } from './codeActions';
 import { toDiagnostic } from './diagnostics';
 import { DocumentStore, type AnalyzedDocument } from './documentStore';
-import { hoverAt } from './hover';
+import { hoverAt, testHoverAt } from './hover';
+import { lensesFor } from './lenses';
+import { isIntegrationTestFile, pastRunsFor, testInfos } from './tests/testInfo';
 import { SettingsStore } from './settingsStore';
 
 /**
@@ -24,6 +35,9 @@ const settings = new SettingsStore(connection);
 let store: DocumentStore | undefined;
 let pullDiagnostics = false;
 let trusted = true;
+let parser: GoParser | undefined;
+/** Bumped when a run finishes: "Last run" lenses and hovers are recomputed. */
+let historyGeneration = 0;
 const reportedRuleErrors = new Set<string>();
 
 function uriToPath(uri: string): string {
@@ -39,7 +53,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   settings.supportsConfiguration = !!caps.workspace?.configuration;
   pullDiagnostics = !!caps.textDocument?.diagnostic;
   trusted = (params.initializationOptions as InitializationOptions | undefined)?.trusted ?? true;
-  const parser = await GoParser.load({ wasmDir: __dirname });
+  parser = await GoParser.load({ wasmDir: __dirname });
   store = new DocumentStore(parser, (ruleId, error) => {
     // One log line per failing rule per session: a bug must be visible, not spammy.
     if (reportedRuleErrors.has(ruleId)) return;
@@ -52,6 +66,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       diagnosticProvider: pullDiagnostics ? { interFileDependencies: false, workspaceDiagnostics: false } : undefined,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
       hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'hi-workbench', version: '0.1.0' },
   };
@@ -97,6 +112,7 @@ connection.languages.diagnostics.on(async ({ textDocument }) => {
 
 connection.onDidChangeConfiguration(() => {
   settings.clear();
+  void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   if (pullDiagnostics) connection.languages.diagnostics.refresh();
   else for (const uri of store?.uris() ?? []) void push(uri);
 });
@@ -108,7 +124,59 @@ connection.onCodeAction(async (params) => {
 
 connection.onHover(async ({ textDocument, position }) => {
   const doc = await analyzed(textDocument.uri);
-  return doc ? hoverAt(doc, position) : null;
+  if (!doc) return null;
+  const findingHover = hoverAt(doc, position);
+  if (findingHover) return findingHover;
+  const settings = await settingsFor(textDocument.uri);
+  const tests = store?.tests(textDocument.uri, settings, historyGeneration);
+  return tests ? testHoverAt(tests, position, (name) => pastRunsFor(doc.path, settings.run, name)) : null;
+});
+
+/** Settings for a document (cached per resource by the store). */
+async function settingsFor(uri: string) {
+  return settings.forResource(uri);
+}
+
+connection.onCodeLens(async ({ textDocument }) => {
+  const uri = textDocument.uri;
+  if (!store?.has(uri)) return [];
+  const s = await settingsFor(uri);
+  const tests = store.tests(uri, s, historyGeneration);
+  const doc = await analyzed(uri);
+  if (!tests || !doc) return [];
+  const pkg = /^package\s/m.exec(doc.text);
+  const packageLine = pkg ? doc.lines.positionAt(pkg.index).line : null;
+  return lensesFor(tests, packageLine, s.run, trusted, (name) => pastRunsFor(doc.path, s.run, name));
+});
+
+connection.onRequest(DiscoverTestsRequest, async ({ uri }: DiscoverTestsParams): Promise<DiscoverTestsResult> => {
+  const s = await settingsFor(uri);
+  const open = store?.tests(uri, s, historyGeneration);
+  if (open) return open;
+  const file = uriToPath(uri);
+  if (!parser || !isIntegrationTestFile(file)) return { tests: [], fileRun: null };
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return { tests: [], fileRun: null };
+  }
+  const tree = parser.parse(text);
+  try {
+    return testInfos(file, uri, text, tree, s.run);
+  } finally {
+    tree.delete();
+  }
+});
+
+connection.onNotification(TrustChangedNotification, (params: { trusted: boolean }) => {
+  trusted = params.trusted;
+  void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+});
+
+connection.onNotification(RunsChangedNotification, () => {
+  historyGeneration++;
+  void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });
 
 connection.onShutdown(() => store?.dispose());

@@ -1,9 +1,10 @@
 import type { Connection } from 'vscode-languageserver';
-import { defaultAnalysisSettings, type AnalysisSettings, type RuleLevel } from '../../shared/src/settings';
+import { normalize, normalizeRun, type AnalysisSettings, type RunSettings } from '../../shared/src/settings';
 import { defaultVocabulary, extendVocabulary, type Vocabulary } from './analysis/vocabulary';
 
 export interface ResolvedSettings {
   settings: AnalysisSettings;
+  run: RunSettings;
   vocabulary: Vocabulary;
   /** Changes whenever the cache is cleared, so cached analyses keyed on it go stale. */
   generation: number;
@@ -51,31 +52,10 @@ export class SettingsStore {
     const settings = normalize(raw);
     return {
       settings,
+      run: normalizeRun(raw),
       vocabulary: extendVocabulary(defaultVocabulary, { readMethods: settings.readMethods, mutatingMethods: settings.mutatingMethods }),
       generation,
     };
   }
 }
 
-const LEVELS = new Set<RuleLevel>(['default', 'off', 'error', 'warning', 'information', 'hint']);
-
-function stringList(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-/** Settings come from user JSON: keep what is well-formed and drop the rest. */
-export function normalize(raw: unknown): AnalysisSettings {
-  const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const rulesRaw = (obj.rules && typeof obj.rules === 'object' ? obj.rules : {}) as Record<string, unknown>;
-  const rules: Record<string, RuleLevel> = {};
-  for (const [id, level] of Object.entries(rulesRaw)) {
-    if (typeof level === 'string' && LEVELS.has(level as RuleLevel)) rules[id] = level as RuleLevel;
-  }
-  const analysis = (obj.analysis && typeof obj.analysis === 'object' ? obj.analysis : {}) as Record<string, unknown>;
-  return {
-    ...defaultAnalysisSettings,
-    rules,
-    readMethods: stringList(analysis.readMethods),
-    mutatingMethods: stringList(analysis.mutatingMethods),
-  };
-}

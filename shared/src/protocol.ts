@@ -29,3 +29,62 @@ export interface InitializationOptions {
  * `npm run bench`) with no measurable edit-latency cost.
  */
 export const SERVER_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=2', '--optimize-for-size'];
+
+/** The JSON file hi workbench writes into each run folder it started (see client/src/runner/runRecord.ts). */
+export const RUN_RECORD_FILE = 'hi-workbench-run.json';
+
+/** A run id as hi makes it: local time + 6 hex (headscale-facts §1.6). */
+export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-z]{6}$/;
+
+/** Everything the client needs to run one test or pattern: what the lens shows is what runs. */
+export interface RunTestArgs {
+  title: string;
+  /** The test (`TestX`, `TestX/sub`) or null for a pattern run. */
+  testName: string | null;
+  /** The document the run came from (for the Test Explorer and links). */
+  uri: string;
+  argv: string[];
+  /** The module root (the folder with go.mod and cmd/hi). */
+  cwd: string;
+  timeoutSeconds: number;
+  postgres: boolean;
+  category: string;
+  /** Durations (seconds) of earlier runs of the same test, newest first, for an ETA. */
+  previousDurations: number[];
+}
+
+export interface TestInfo {
+  name: string;
+  /** 0-based position of the test name. */
+  line: number;
+  character: number;
+  endLine: number;
+  endCharacter: number;
+  category: string;
+  label: string;
+  reason: string;
+  /** The SQLite run (hi's default backend), with the category's timeout. */
+  run: RunTestArgs;
+  /** The --postgres run, with at least the guide's 1800 s. */
+  runPostgres: RunTestArgs;
+  /** On `headscale.postgresTests` or marked `//hi:postgres`: the lens offers --postgres too. */
+  postgresListed: boolean;
+  children: TestInfo[];
+}
+
+/** client → server: the tests of a file (read from disk when it is not open). */
+export const DiscoverTestsRequest = 'hi/discoverTests';
+export interface DiscoverTestsParams {
+  uri: string;
+}
+export interface DiscoverTestsResult {
+  tests: TestInfo[];
+  /** The whole-file pattern run (null without tests). */
+  fileRun: RunTestArgs | null;
+}
+
+/** client → server: Workspace Trust changed; lenses switch between runnable and disabled. */
+export const TrustChangedNotification = 'hi/trustChanged';
+
+/** client → server: a run finished; "Last run" lenses and hovers need a refresh. */
+export const RunsChangedNotification = 'hi/runsChanged';

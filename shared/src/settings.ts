@@ -64,3 +64,68 @@ export const defaultRunSettings: RunSettings = {
   cancelGraceSeconds: 60,
   controlLogs: 'control_logs',
 };
+
+/* Normalisation: settings come from user JSON; keep what is well-formed and drop the rest. */
+
+const LEVELS = new Set<RuleLevel>(['default', 'off', 'error', 'warning', 'information', 'hint']);
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+export function normalize(raw: unknown): AnalysisSettings {
+  const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const rulesRaw = (obj.rules && typeof obj.rules === 'object' ? obj.rules : {}) as Record<string, unknown>;
+  const rules: Record<string, RuleLevel> = {};
+  for (const [id, level] of Object.entries(rulesRaw)) {
+    if (typeof level === 'string' && LEVELS.has(level as RuleLevel)) rules[id] = level as RuleLevel;
+  }
+  const analysis = (obj.analysis && typeof obj.analysis === 'object' ? obj.analysis : {}) as Record<string, unknown>;
+  return {
+    ...defaultAnalysisSettings,
+    rules,
+    readMethods: stringList(analysis.readMethods),
+    mutatingMethods: stringList(analysis.mutatingMethods),
+  };
+}
+
+const CATEGORIES: TestCategory[] = ['long', 'ha', 'auth', 'route', 'basic'];
+
+function positive(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+function section(obj: Record<string, unknown>, key: string): Record<string, unknown> {
+  const v = obj[key];
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** `headscale.timeouts.*`, `headscale.categories`, `headscale.hi.*` … with malformed values dropped. */
+export function normalizeRun(raw: unknown): RunSettings {
+  const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const timeouts = section(obj, 'timeouts');
+  const d = defaultRunSettings;
+  const categories: Partial<Record<TestCategory, CategoryPatterns>> = {};
+  const cats = section(obj, 'categories');
+  for (const c of CATEGORIES) {
+    const entry = section(cats, c);
+    if (Object.keys(entry).length) categories[c] = { names: stringList(entry.names), files: stringList(entry.files) };
+  }
+  const hi = section(obj, 'hi');
+  const command = stringList(hi.command);
+  return {
+    timeouts: {
+      long: positive(timeouts.long, d.timeouts.long), ha: positive(timeouts.ha, d.timeouts.ha), auth: positive(timeouts.auth, d.timeouts.auth),
+      route: positive(timeouts.route, d.timeouts.route), basic: positive(timeouts.basic, d.timeouts.basic),
+      pattern: positive(timeouts.pattern, d.timeouts.pattern), suite: positive(timeouts.suite, d.timeouts.suite),
+    },
+    categories,
+    postgresTests: Array.isArray(obj.postgresTests) ? stringList(obj.postgresTests) : d.postgresTests,
+    showPostgresLens: section(obj, 'lens').showPostgres === true,
+    hiCommand: command.length ? command : d.hiCommand,
+    hiExtraArgs: stringList(hi.extraArgs),
+    maxConcurrentRuns: positive(obj.maxConcurrentRuns, d.maxConcurrentRuns),
+    cancelGraceSeconds: positive(obj.cancelGraceSeconds, d.cancelGraceSeconds),
+    controlLogs: typeof obj.controlLogs === 'string' && obj.controlLogs ? obj.controlLogs : d.controlLogs,
+  };
+}

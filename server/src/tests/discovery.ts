@@ -27,25 +27,50 @@ export interface Directives {
 
 const TEST_NAME = /^Test[A-Z0-9_]/;
 
+/**
+ * Discovered tests by function text, with offsets relative to the function: after an edit only the
+ * edited function is looked at again (the same idea as the Analyzer's cache). Bounded.
+ */
+const byFunctionText = new Map<string, DiscoveredTest | null>();
+const CACHE_LIMIT = 5000;
+
 export function discoverTests(text: string, tree: Tree): DiscoveredTest[] {
   const out: DiscoveredTest[] = [];
   for (const fn of namedChildren(tree.rootNode)) {
     if (fn.type !== 'function_declaration') continue;
-    const name = fn.childForFieldName('name');
-    if (!name || !(TEST_NAME.test(name.text) || name.text === 'Test') || !takesTestingT(fn)) continue;
-    const body = fn.childForFieldName('body');
-    out.push({
-      name: name.text,
-      nameStart: name.startIndex,
-      nameEnd: name.endIndex,
-      start: fn.startIndex,
-      end: fn.endIndex,
-      directives: directivesAbove(text, fn.startIndex),
-      longestMinutes: body ? longestMinutes(body) : 0,
-      children: body ? subtests(body, name.text) : [],
-    });
+    const fnText = fn.text;
+    if (!fnText.startsWith('func Test')) continue;
+    let relative = byFunctionText.get(fnText);
+    if (relative === undefined) {
+      relative = discoverFunction(fn);
+      if (byFunctionText.size >= CACHE_LIMIT) byFunctionText.clear();
+      byFunctionText.set(fnText, relative);
+    }
+    // Directives live above the function, outside its text: always read them fresh.
+    if (relative) out.push({ ...shift(relative, fn.startIndex), directives: directivesAbove(text, fn.startIndex) });
   }
   return out;
+}
+
+function discoverFunction(fn: Node): DiscoveredTest | null {
+  const name = fn.childForFieldName('name');
+  if (!name || !(TEST_NAME.test(name.text) || name.text === 'Test') || !takesTestingT(fn)) return null;
+  const body = fn.childForFieldName('body');
+  const t: DiscoveredTest = {
+    name: name.text,
+    nameStart: name.startIndex,
+    nameEnd: name.endIndex,
+    start: fn.startIndex,
+    end: fn.endIndex,
+    directives: {},
+    longestMinutes: body ? longestMinutes(body) : 0,
+    children: body && body.text.includes('.Run(') ? subtests(body, name.text) : [],
+  };
+  return shift(t, -fn.startIndex);
+}
+
+function shift(t: DiscoveredTest, by: number): DiscoveredTest {
+  return { ...t, nameStart: t.nameStart + by, nameEnd: t.nameEnd + by, start: t.start + by, end: t.end + by, children: t.children.map((c) => shift(c, by)) };
 }
 
 function takesTestingT(fn: Node): boolean {

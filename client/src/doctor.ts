@@ -1,0 +1,63 @@
+import * as vscode from 'vscode';
+import { HiOutputParser } from './runner/hiOutput';
+import { HiProcess } from './runner/hiProcess';
+import { findProgram } from './runner/preflight';
+
+/** `hi doctor` as a readable report: the ✅/⚠️/❌ checks with their 💡 suggestions. */
+export const DOCTOR_SCHEME = 'hi-doctor';
+
+export class DoctorReports implements vscode.TextDocumentContentProvider {
+  private readonly reports = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.reports.get(uri.toString()) ?? '';
+  }
+
+  async run(cwd: string, hiCommand: string[]): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('hi doctor runs programs, so it is disabled in Restricted Mode.');
+      return;
+    }
+    if (!findProgram(hiCommand[0], cwd)) {
+      void vscode.window.showErrorMessage(`hi workbench: \`${hiCommand[0]}\` is not on PATH, so hi doctor cannot run.`);
+      return;
+    }
+    const parser = new HiOutputParser();
+    const raw: string[] = [];
+    const proc = new HiProcess([...hiCommand, 'doctor'], cwd);
+    proc.on('line', (l) => {
+      raw.push(l);
+      parser.push(l);
+    });
+    const { code } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Running hi doctor…' }, () => proc.exitPromise);
+    const uri = vscode.Uri.parse(`${DOCTOR_SCHEME}:/hi-doctor.md`);
+    this.reports.set(uri.toString(), render(parser, raw, code));
+    this.changed.fire(uri);
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+  }
+}
+
+function render(parser: HiOutputParser, raw: string[], code: number | null): string {
+  const fails = parser.doctorFailed.length;
+  const warns = parser.doctor.filter((c) => c.status === 'warn').length;
+  const lines = [
+    `# hi doctor — ${fails ? `${fails} failed` : 'ready to run integration tests'}${warns ? `, ${warns} warning(s)` : ''}`,
+    '',
+    '| | check | result |',
+    '|---|---|---|',
+    ...parser.doctor.map((c) => `| ${c.icon} | ${c.name} | ${c.message.replace(/\|/g, '\\|')}${c.suggestions.map((s) => `<br>💡 ${s}`).join('')} |`),
+    '',
+    `Exit code: ${code}`,
+    '',
+    '<details><summary>Raw output</summary>',
+    '',
+    '```',
+    ...raw,
+    '```',
+    '</details>',
+  ];
+  if (!parser.doctor.length) lines.splice(2, 0, 'hi printed no checks; see the raw output below.', '');
+  return lines.join('\n');
+}

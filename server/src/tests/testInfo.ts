@@ -1,0 +1,80 @@
+import * as path from 'path';
+import type { Tree } from 'web-tree-sitter';
+import { buildRunArgv } from '../../../shared/src/hiCommand';
+import type { DiscoverTestsResult, RunTestArgs, TestInfo } from '../../../shared/src/protocol';
+import type { RunSettings } from '../../../shared/src/settings';
+import { LineIndex } from '../analysis/lineIndex';
+import { classify } from './categories';
+import { discoverTests, type DiscoveredTest } from './discovery';
+import { moduleRootOf } from './moduleRoot';
+import { pastRuns } from './runHistory';
+
+/** Guide: database-heavy tests run with PostgreSQL *and* a longer timeout. */
+export const POSTGRES_MIN_TIMEOUT = 1800;
+
+/** Whether lenses belong on this file: Go tests of a headscale-style integration package. */
+export function isIntegrationTestFile(file: string): boolean {
+  return file.endsWith('_test.go');
+}
+
+/** Discovered tests with their category, reason and the exact hi command for each. */
+export function testInfos(file: string, uri: string, text: string, tree: Tree, settings: RunSettings): DiscoverTestsResult {
+  const lines = new LineIndex(text);
+  const cwd = moduleRootOf(file);
+  const controlLogs = path.resolve(cwd, settings.controlLogs);
+  const fileName = path.basename(file);
+  const toInfo = (t: DiscoveredTest): TestInfo => {
+    const c = classify(t, fileName, settings);
+    const previous = pastRuns(controlLogs, t.name).map((r) => r.durationSeconds);
+    const args = (postgres: boolean): RunTestArgs => {
+      const timeoutSeconds = postgres ? Math.max(c.timeoutSeconds, POSTGRES_MIN_TIMEOUT) : c.timeoutSeconds;
+      return {
+        title: t.name,
+        testName: t.name,
+        uri,
+        argv: buildRunArgv(settings.hiCommand, settings.hiExtraArgs, { pattern: t.name, anchored: true, timeoutSeconds, postgres }),
+        cwd,
+        timeoutSeconds,
+        postgres,
+        category: c.label,
+        previousDurations: previous,
+      };
+    };
+    const s = lines.positionAt(t.nameStart);
+    const e = lines.positionAt(t.nameEnd);
+    return {
+      name: t.name,
+      line: s.line,
+      character: s.character,
+      endLine: e.line,
+      endCharacter: e.character,
+      category: c.category,
+      label: c.label,
+      reason: c.reason,
+      run: args(false),
+      runPostgres: args(true),
+      postgresListed: c.postgres,
+      children: t.children.map(toInfo),
+    };
+  };
+  const discovered = discoverTests(text, tree);
+  const tests = discovered.map(toInfo);
+  const fileRun: RunTestArgs | null = discovered.length
+    ? {
+        title: `${fileName} (${discovered.length} tests)`,
+        testName: null,
+        uri,
+        argv: buildRunArgv(settings.hiCommand, settings.hiExtraArgs, { pattern: `^(${discovered.map((t) => t.name).join('|')})$`, anchored: false, timeoutSeconds: settings.timeouts.pattern, postgres: false }),
+        cwd,
+        timeoutSeconds: settings.timeouts.pattern,
+        postgres: false,
+        category: 'pattern',
+        previousDurations: [],
+      }
+    : null;
+  return { tests, fileRun };
+}
+
+export function pastRunsFor(file: string, settings: RunSettings, testName: string) {
+  return pastRuns(path.resolve(moduleRootOf(file), settings.controlLogs), testName);
+}

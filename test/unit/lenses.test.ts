@@ -1,0 +1,110 @@
+/** Lens titles and arguments, test hover and test discovery over the real server (stdio JSON-RPC). */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { CodeLensRequest, DidOpenTextDocumentNotification, HoverRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
+import { DiscoverTestsRequest, RUN_RECORD_FILE, RunsChangedNotification, type DiscoverTestsResult, type RunTestArgs } from '../../shared/src/protocol';
+import { repoRoot } from '../support/parser';
+import { startServer } from '../support/lspClient';
+
+/** A copy of the demo, so run records written here never touch the repository. */
+function demoCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-lens-'));
+  fs.cpSync(path.join(repoRoot, 'demo'), dir, { recursive: true });
+  return dir;
+}
+
+async function lenses(trusted: boolean, root: string, file: string, settings: unknown = {}) {
+  const session = await startServer({ initializationOptions: { trusted }, settings });
+  const abs = path.join(root, file);
+  const uri = pathToFileURL(abs).toString();
+  await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'go', version: 1, text: fs.readFileSync(abs, 'utf8') } });
+  const result = (await session.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  return { session, uri, result };
+}
+
+test('lenses: category timeouts, exact argv from the module root, postgres and file lenses', async () => {
+  const root = demoCopy();
+  const route = await lenses(true, root, 'integration/route_test.go');
+  try {
+    const titles = route.result.map((l) => l.command!.title);
+    assert.deepEqual(titles.filter((t) => t.startsWith('▶ Run with hi')), ['▶ Run with hi (1200s)', '▶ Run with hi (1200s)']);
+    assert.ok(titles.includes("▶ Run file's tests with hi (1800s)"));
+    const first = route.result.find((l) => l.command!.title === '▶ Run with hi (1200s)')!;
+    const args = first.command!.arguments![0] as RunTestArgs;
+    assert.deepEqual(args.argv, ['go', 'run', './cmd/hi', 'run', '^TestEnablingRoutes$', '--timeout=1200s']);
+    assert.equal(args.cwd, root);
+    assert.equal(first.range.start.line, fs.readFileSync(path.join(root, 'integration/route_test.go'), 'utf8').split('\n').findIndex((l) => l.startsWith('func TestEnablingRoutes')));
+    const fileLens = route.result.find((l) => l.command!.title.startsWith("▶ Run file's"))!;
+    assert.deepEqual((fileLens.command!.arguments![0] as RunTestArgs).argv.slice(3), ['run', '^(TestEnablingRoutes|TestSubnetRouteACL)$', '--timeout=1800s']);
+
+    const hover = await route.session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: route.uri }, position: { line: first.range.start.line, character: 7 } });
+    const md = (hover!.contents as { value: string }).value;
+    assert.match(md, /TestEnablingRoutes\*\* — route\/ACL, `--timeout=1200s`/);
+    assert.match(md, /Why: defined in route_test.go/);
+    assert.match(md, /go run \.\/cmd\/hi run "\^TestEnablingRoutes\\\$" --timeout=1200s/);
+
+    // A finished run shows up as "Last run" once the client says runs changed.
+    const runDir = path.join(root, 'control_logs', '20261125-120000-abcdef');
+    fs.mkdirSync(runDir, { recursive: true });
+    fs.writeFileSync(path.join(runDir, RUN_RECORD_FILE), JSON.stringify({ test: 'TestEnablingRoutes', status: 'failed', durationSeconds: 842, finishedAt: '2026-11-25T12:14:02Z' }));
+    await route.session.connection.sendNotification(RunsChangedNotification);
+    const after = (await route.session.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: route.uri } })) as CodeLens[];
+    const last = after.find((l) => l.command!.title.startsWith('Last run'))!;
+    assert.equal(last.command!.title, 'Last run: ✗ 14m02s');
+    assert.deepEqual(last.command!.arguments, [runDir]);
+
+    const discovered = (await route.session.connection.sendRequest(DiscoverTestsRequest, { uri: pathToFileURL(path.join(root, 'integration/general_test.go')).toString() })) as DiscoverTestsResult;
+    const ping = discovered.tests.find((t) => t.name === 'TestPingAllByIP')!;
+    assert.equal(ping.postgresListed, true);
+    assert.deepEqual(ping.runPostgres.argv.slice(4), ['^TestPingAllByIP$', '--timeout=1800s', '--postgres']);
+    assert.deepEqual(ping.run.argv.slice(4), ['^TestPingAllByIP$', '--timeout=900s']);
+    assert.equal(discovered.tests.find((t) => t.name === 'TestNodeOnlineStatus')!.run.timeoutSeconds, 2100);
+  } finally {
+    await route.session.close();
+  }
+  const general = await lenses(true, root, 'integration/general_test.go', { hi: { command: ['node', 'cmd/hi/standin.js'] }, timeouts: { basic: 1000 } });
+  try {
+    const titles = general.result.map((l) => l.command!.title);
+    assert.ok(titles.includes('▶ Run with hi (1000s)'), titles.join(' | '));
+    assert.ok(titles.includes('▶ Run with hi --postgres (1800s)'));
+    assert.ok(titles.includes('▶ Run with hi (2100s)'));
+    const args = general.result.find((l) => l.command!.title === '▶ Run with hi (1000s)')!.command!.arguments![0] as RunTestArgs;
+    assert.deepEqual(args.argv.slice(0, 2), ['node', 'cmd/hi/standin.js']);
+  } finally {
+    await general.session.close();
+  }
+});
+
+test('in Restricted Mode every lens says running is disabled and carries no command line', async () => {
+  const root = demoCopy();
+  const { session, result } = await lenses(false, root, 'integration/route_test.go');
+  try {
+    assert.ok(result.length >= 3);
+    for (const l of result) {
+      assert.equal(l.command!.title, '▶ Run with hi — disabled in Restricted Mode');
+      assert.equal(l.command!.command, 'hi.explainRestricted');
+      assert.deepEqual(l.command!.arguments, []);
+    }
+  } finally {
+    await session.close();
+  }
+});
+
+test('cli tests --format json: every test with category, timeout, postgres, reason and argv', () => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'tests', path.join(repoRoot, 'demo', 'integration'), '--format', 'json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = JSON.parse(r.stdout) as { name: string; category: string; timeoutSeconds: number; postgres: boolean; reason: string; argv: string[]; line: number; file: string }[];
+  const byName = Object.fromEntries(rows.map((x) => [x.name, x]));
+  assert.deepEqual(Object.keys(byName).sort(), ['TestEnablingRoutes', 'TestNodeOnlineStatus', 'TestOIDCAuthenticationPingAll', 'TestOIDCExpireNodesBasedOnTokenExpiry', 'TestPingAllByIP', 'TestSubnetRouteACL']);
+  assert.equal(byName.TestNodeOnlineStatus.category, 'long-running');
+  assert.equal(byName.TestOIDCAuthenticationPingAll.timeoutSeconds, 1200);
+  assert.deepEqual(byName.TestPingAllByIP.argv, ['go', 'run', './cmd/hi', 'run', '^TestPingAllByIP$', '--timeout=1800s', '--postgres']);
+  assert.equal(byName.TestPingAllByIP.postgres, true);
+  const src = fs.readFileSync(byName.TestSubnetRouteACL.file, 'utf8').split('\n')[byName.TestSubnetRouteACL.line - 1];
+  assert.match(src, /^func TestSubnetRouteACL/);
+});
