@@ -77,7 +77,11 @@ export class TestExplorer implements vscode.Disposable {
                 if (status === 'cancelled') testRun.skipped(i);
                 else if (result?.status === 'passed') testRun.passed(i, duration);
                 else if (result?.status === 'skipped') testRun.skipped(i);
-                else if (result?.status === 'failed') testRun.failed(i, this.messages(result.failures, result.output, chosen.cwd), duration);
+                else if (result?.status === 'failed') {
+                  // go test prints assertion lines under the innermost running (sub)test: gather them all.
+                  const own = [...parsed.tests.values()].filter((t) => t.name === name || t.name.startsWith(`${name}/`));
+                  testRun.failed(i, this.messages(own.flatMap((t) => t.failures), own.flatMap((t) => t.output), chosen.cwd), duration);
+                }
                 else if (name) testRun.errored(i, new vscode.TestMessage(parsed.error ?? `no result for ${name} in hi's output`));
               });
               resolve();

@@ -25,6 +25,11 @@ export function anchoredPattern(testName: string): string {
   return testName.split('/').map((part) => `^${part}$`).join('/');
 }
 
+/** Several tests in one run: `^TestA$|^TestB$` (no parentheses, which patterns may not contain). */
+export function anchoredAlternatives(testNames: readonly string[]): string {
+  return testNames.map(anchoredPattern).join('|');
+}
+
 export interface RunRequest {
   /** A test name (anchored for the command) or a user pattern (passed as typed). */
   pattern: string;

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { repoRoot } from '../support/parser';
-import { closeBrowser, killLeftovers, Session } from './harness';
+import { closeBrowser, killLeftovers, withSession, type Session } from './harness';
 import { goToLine, openFile, openProblems, problemRows, visibleLines } from './workbench';
 
 const routeTest = 'integration/route_test.go';
@@ -26,17 +26,8 @@ function expectedCodes(): string[] {
 before(() => killLeftovers());
 after(() => closeBrowser());
 
-async function withSession(name: string, trusted: boolean, body: (s: Session) => Promise<void>): Promise<void> {
-  const session = await Session.start({ name, trusted });
-  try {
-    await body(session);
-    await session.screenshot();
-  } catch (error) {
-    await session.saveFailureArtifacts();
-    throw error;
-  } finally {
-    await session.close();
-  }
+async function withSessionNamed(name: string, trusted: boolean, body: (s: Session) => Promise<void>): Promise<void> {
+  await withSession({ name, trusted }, body);
 }
 
 /** Opens the demo route test at its first flagged statement and waits for the squiggles there. */
@@ -47,7 +38,7 @@ async function openAtFindings(page: Session['page']): Promise<void> {
 }
 
 test('1. opening a demo test shows squiggles, and the Problems panel lists them with rule codes', async () => {
-  await withSession('01-diagnostics', true, async ({ page }) => {
+  await withSessionNamed('01-diagnostics', true, async ({ page }) => {
     await openAtFindings(page);
     await openProblems(page);
     const codes = expectedCodes();
@@ -59,7 +50,7 @@ test('1. opening a demo test shows squiggles, and the Problems panel lists them 
 });
 
 test('2. hovering a flagged range shows the rule explanation', async () => {
-  await withSession('02-hover', true, async ({ page }) => {
+  await withSessionNamed('02-hover', true, async ({ page }) => {
     await openAtFindings(page);
     await goToLine(page, lineOf('_, _, err = router.Execute'));
     await page.keyboard.press('F8');
@@ -74,7 +65,7 @@ test('2. hovering a flagged range shows the rule explanation', async () => {
 });
 
 test('3. Ctrl+. offers the quick fix; applying it changes the text and the diagnostic disappears', async () => {
-  await withSession('03-quick-fix', true, async ({ page }) => {
+  await withSessionNamed('03-quick-fix', true, async ({ page }) => {
     await openAtFindings(page);
     await goToLine(page, lineOf('assert.NoError(t, err)'));
     // F8 jumps to the finding and shows its message: the diagnostic is there before the fix.
@@ -97,7 +88,7 @@ test('3. Ctrl+. offers the quick fix; applying it changes the text and the diagn
 });
 
 test('4. in Restricted Mode (trust not granted) the diagnostics still appear', async () => {
-  await withSession('04-restricted-mode', false, async ({ page }) => {
+  await withSessionNamed('04-restricted-mode', false, async ({ page }) => {
     await openAtFindings(page);
     await openProblems(page);
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'ewt-mutating-call' }).first().waitFor();
@@ -117,7 +108,7 @@ function serverPids(): number[] {
 }
 
 test('5. a crashed server restarts with a notification and analyses again', async () => {
-  await withSession('05-server-restart', true, async ({ page }) => {
+  await withSessionNamed('05-server-restart', true, async ({ page }) => {
     await openAtFindings(page);
     const [pid] = serverPids();
     assert.ok(pid, 'the language server process is running');

@@ -90,6 +90,22 @@ export interface SessionOptions {
   /** false: start with Workspace Trust enabled and answer "No" (Restricted Mode). */
   trusted: boolean;
   settings?: Record<string, unknown>;
+  /** Extra environment for code-server (and so the extension host and the processes it runs). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs a spec body in a fresh session: a screenshot on success, artifacts on failure, always closed. */
+export async function withSession(options: SessionOptions, body: (s: Session) => Promise<void>): Promise<void> {
+  const session = await Session.start(options);
+  try {
+    await body(session);
+    await session.screenshot();
+  } catch (error) {
+    await session.saveFailureArtifacts();
+    throw error;
+  } finally {
+    await session.close();
+  }
 }
 
 export class Session {
@@ -118,6 +134,8 @@ export class Session {
         'extensions.autoCheckUpdates': false,
         'editor.hover.delay': 100,
         'workbench.colorTheme': 'Default Light Modern',
+        // xterm's DOM renderer keeps terminal text readable to the tests (canvas/WebGL draw pixels).
+        'terminal.integrated.gpuAcceleration': 'off',
         ...options.settings,
       }),
     );
@@ -127,7 +145,7 @@ export class Session {
     const log = fs.openSync(logFile, 'w');
     const args = ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--user-data-dir', userDataDir, '--extensions-dir', extensions];
     if (options.trusted) args.push('--disable-workspace-trust');
-    const server = spawn(codeServerBin(), [...args, workspace], { detached: true, stdio: ['ignore', log, log] });
+    const server = spawn(codeServerBin(), [...args, workspace], { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...options.env } });
     fs.writeFileSync(path.join(pidDir, String(server.pid)), options.name);
     await waitForLog(logFile, server, /HTTP server listening on/, 60_000);
     const page = await (await launchBrowser()).newPage({ viewport: { width: 1400, height: 900 } });

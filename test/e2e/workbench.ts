@@ -1,6 +1,9 @@
 /** Small driver for the VS Code workbench DOM: what a user does with the keyboard and mouse. */
 import type { Page } from 'playwright-core';
 
+/** The text editor's lines; other Monaco widgets (filter boxes, inputs) also have `.view-lines`. */
+export const EDITOR_LINES = '.part.editor .monaco-editor .view-lines';
+
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
@@ -19,11 +22,11 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator(`.tab.active[aria-label*="${name}"]`).waitFor();
-  await page.locator('.monaco-editor .view-lines').first().waitFor();
+  await page.locator(EDITOR_LINES).first().waitFor();
 }
 
 export async function goToLine(page: Page, line: number): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.locator(EDITOR_LINES).first().click();
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();

@@ -87,8 +87,15 @@ function hex() {
   return crypto.randomBytes(3).toString('hex');
 }
 
+/** `^TestA$|^TestB$` → ['TestA', 'TestB'] (top-level names, as go test would run them). */
+function testsOf(pattern) {
+  return pattern.split('|').map((p) => p.replace(/[\^$]/g, '').split('/')[0].replace(/\*.*$/, '')).filter(Boolean);
+}
+
 async function run(pattern, flags) {
-  const mode = outcomeFor(pattern);
+  const names = testsOf(pattern);
+  const modes = names.map((n) => outcomeFor(n));
+  const mode = modes.find((m) => m !== 'pass') || 'pass';
   if (!doctor(mode === 'doctor-fail')) {
     log('Error: pre-flight checks failed: system checks failed - see details above');
     process.exit(1);
@@ -97,7 +104,7 @@ async function run(pattern, flags) {
   const short = id.slice(-6);
   const logsDir = path.join(flags['logs-dir'] || 'control_logs', id);
   fs.mkdirSync(logsDir, { recursive: true });
-  const test = pattern.replace(/[\^$]/g, '').split('/')[0].split('|')[0].replace(/\*.*$/, '') || 'TestAll';
+  const test = names[0] || 'TestAll';
   const hsName = `hs-${test.replace(/^Test/, '').toLowerCase().slice(0, 20)}-${hex()}`;
   const tsName = `ts-${short}-head-${hex()}`;
   log(`Starting test: ${pattern}`);
@@ -138,31 +145,36 @@ async function run(pattern, flags) {
     tsLog.write(`${stamp()} magicsock: derp-999 connected; connGen=${i + 1}\n`);
   }
   const duration = seconds.toFixed(2);
-  if (mode === 'fail') {
-    hsLog.write(`${new Date().toISOString()} ERR hscontrol/state/state.go:912 > failed to update primary routes error="route 10.33.0.0/16 not approved" node.id=2\n`);
-    out(`=== RUN   ${test}/routes-propagate`);
-    out(`    route_test.go:110: `);
-    out(`        \tError Trace:\t/go/src/headscale/integration/route_test.go:110`);
-    out(`        \tError:      \t"[]" should have 1 item(s), but has 0`);
-    out(`        \tTest:       \t${test}`);
-    out(`        \tMessages:   \troute should be advertised`);
-    out(`    route_test.go:105: Condition never satisfied`);
-    out(`--- FAIL: ${test} (${duration}s)`);
-    out(`    --- FAIL: ${test}/routes-propagate (${(seconds / 2).toFixed(2)}s)`);
-    out('FAIL');
-    out(`FAIL\tgithub.com/juanfont/headscale/integration\t${(seconds + 0.4).toFixed(3)}s`);
-  } else if (mode === 'infra') {
-    tsLog.write(`${stamp()} control: register request: failed to resolve "${hsName}": no DNS fallback candidates remain for "${hsName}"\n`);
-    out(`    auth_web_flow_test.go:88: failed to resolve "${hsName}": no DNS fallback candidates remain`);
-    out(`--- FAIL: ${test} (${duration}s)`);
-    out('FAIL');
-    out(`FAIL\tgithub.com/juanfont/headscale/integration\t${(seconds + 0.4).toFixed(3)}s`);
-  } else {
-    out(`=== RUN   ${test}/ping-all`);
-    out(`--- PASS: ${test} (${duration}s)`);
-    out(`    --- PASS: ${test}/ping-all (${(seconds / 2).toFixed(2)}s)`);
+  const results = (names.length ? names : [test]).map((name, i) => ({ name, mode: modes[i] || mode }));
+  for (const { name, mode: m } of results) {
+    if (name !== test) out(`=== RUN   ${name}`);
+    if (m === 'fail') {
+      hsLog.write(`${new Date().toISOString()} ERR hscontrol/state/state.go:912 > failed to update primary routes error="route 10.33.0.0/16 not approved" node.id=2\n`);
+      out(`=== RUN   ${name}/routes-propagate`);
+      out(`    route_test.go:110: `);
+      out(`        \tError Trace:\t/go/src/headscale/integration/route_test.go:110`);
+      out(`        \tError:      \t"[]" should have 1 item(s), but has 0`);
+      out(`        \tTest:       \t${name}`);
+      out(`        \tMessages:   \troute should be advertised`);
+      out(`    route_test.go:105: Condition never satisfied`);
+      out(`--- FAIL: ${name} (${duration}s)`);
+      out(`    --- FAIL: ${name}/routes-propagate (${(seconds / 2).toFixed(2)}s)`);
+    } else if (m === 'infra') {
+      tsLog.write(`${stamp()} control: register request: failed to resolve "${hsName}": no DNS fallback candidates remain for "${hsName}"\n`);
+      out(`    auth_web_flow_test.go:88: failed to resolve "${hsName}": no DNS fallback candidates remain`);
+      out(`--- FAIL: ${name} (${duration}s)`);
+    } else {
+      out(`=== RUN   ${name}/ping-all`);
+      out(`--- PASS: ${name} (${duration}s)`);
+      out(`    --- PASS: ${name}/ping-all (${(seconds / 2).toFixed(2)}s)`);
+    }
+  }
+  if (mode === 'pass') {
     out('PASS');
     out(`ok  \tgithub.com/juanfont/headscale/integration\t${(seconds + 0.4).toFixed(3)}s`);
+  } else {
+    out('FAIL');
+    out(`FAIL\tgithub.com/juanfont/headscale/integration\t${(seconds + 0.4).toFixed(3)}s`);
   }
   await Promise.all([new Promise((r) => hsLog.end(r)), new Promise((r) => tsLog.end(r))]);
   fs.writeFileSync(path.join(logsDir, `${hsName}.stdout.log`), 'Updating certificates in /etc/ssl/certs...\n');

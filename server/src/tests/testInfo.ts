@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { Tree } from 'web-tree-sitter';
-import { buildRunArgv } from '../../../shared/src/hiCommand';
+import { anchoredAlternatives, buildRunArgv } from '../../../shared/src/hiCommand';
 import type { DiscoverTestsResult, RunTestArgs, TestInfo } from '../../../shared/src/protocol';
 import type { RunSettings } from '../../../shared/src/settings';
 import { LineIndex } from '../analysis/lineIndex';
@@ -64,7 +64,7 @@ export function testInfos(file: string, uri: string, text: string, tree: Tree, s
         title: `${fileName} (${discovered.length} tests)`,
         testName: null,
         uri,
-        argv: buildRunArgv(settings.hiCommand, settings.hiExtraArgs, { pattern: `^(${discovered.map((t) => t.name).join('|')})$`, anchored: false, timeoutSeconds: settings.timeouts.pattern, postgres: false }),
+        argv: buildRunArgv(settings.hiCommand, settings.hiExtraArgs, { pattern: anchoredAlternatives(discovered.map((t) => t.name)), anchored: false, timeoutSeconds: settings.timeouts.pattern, postgres: false }),
         cwd,
         timeoutSeconds: settings.timeouts.pattern,
         postgres: false,

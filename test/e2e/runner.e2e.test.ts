@@ -1,0 +1,91 @@
+/**
+ * Issue 4 in a real VS Code: lens timeouts per category, a lens click that runs the hi stand-in
+ * into a terminal, the counting status bar, a Test Explorer run that lands on the failing line,
+ * and Restricted Mode where nothing spawns.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { repoRoot } from '../support/parser';
+import { closeBrowser, killLeftovers, withSession } from './harness';
+import { openFile, runCommand } from './workbench';
+
+
+before(() => killLeftovers());
+after(() => closeBrowser());
+
+// The stand-in's test length inside these sessions (seconds).
+const env = { HI_STANDIN_SECONDS: '6' };
+
+const lens = (page: import('playwright-core').Page, title: string) => page.locator('.codelens-decoration a', { hasText: title });
+
+function standinProcesses(): string[] {
+  return spawnSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('cmd/hi/standin.js'));
+}
+
+test('6. lenses show the category timeout; a click runs hi into a terminal and the status bar counts', async () => {
+  await withSession({ name: '06-lens-run', trusted: true, env }, async ({ page, workspace }) => {
+    await openFile(page, 'integration/general_test.go');
+    await lens(page, '▶ Run with hi (900s)').first().waitFor({ timeout: 60_000 });
+    await lens(page, '▶ Run with hi --postgres (1800s)').first().waitFor();
+    await lens(page, '▶ Run with hi (2100s)').first().waitFor();
+    await openFile(page, 'integration/route_test.go');
+    await lens(page, '▶ Run with hi (1200s)').first().waitFor({ timeout: 60_000 });
+    await lens(page, "▶ Run file's tests with hi (1800s)").first().waitFor();
+
+    await lens(page, '▶ Run with hi (1200s)').first().click();
+    // The terminal streams the stand-in's output as it happens (only visible rows are in the DOM).
+    const terminal = page.locator('.xterm-rows');
+    await terminal.filter({ hasText: /Created (hs|ts)-[0-9a-z-]+ container/ }).first().waitFor({ timeout: 30_000 });
+    const status = page.locator('.statusbar-item', { hasText: /hi TestEnablingRoutes \d\d:\d\d \/ 20:00/ });
+    await status.first().waitFor({ timeout: 10_000 });
+    const first = (await status.first().textContent()) ?? '';
+    await page.waitForFunction((before) => [...document.querySelectorAll('.statusbar-item')].some((e) => /hi TestEnablingRoutes \d\d:\d\d/.test(e.textContent ?? '') && e.textContent !== before), first, { timeout: 10_000 });
+    await page.locator('.notification-toast', { hasText: 'TestEnablingRoutes passed' }).waitFor({ timeout: 60_000 });
+    await terminal.filter({ hasText: /✓ passed in \d+s \(exit 0\)/ }).first().waitFor();
+    // The run record sits next to the artifacts, and the lens now shows the last run.
+    const runs = fs.readdirSync(path.join(workspace, 'control_logs')).filter((d) => fs.existsSync(path.join(workspace, 'control_logs', d, 'hi-workbench-run.json')));
+    assert.equal(runs.length, 1);
+    const record = JSON.parse(fs.readFileSync(path.join(workspace, 'control_logs', runs[0], 'hi-workbench-run.json'), 'utf8'));
+    assert.deepEqual(record.argv, ['node', 'cmd/hi/standin.js', 'run', '^TestEnablingRoutes$', '--timeout=1200s']);
+    assert.equal(record.status, 'passed');
+    await lens(page, 'Last run: ✓').first().waitFor({ timeout: 30_000 });
+  });
+});
+
+test('7. the Test Explorer runs through the same runner and shows per-test results with the failure message', async () => {
+  await withSession({ name: '07-test-explorer', trusted: true, env: { HI_STANDIN_SECONDS: '1' } }, async ({ page }) => {
+    await openFile(page, 'integration/route_test.go');
+    await lens(page, '▶ Run with hi (1200s)').first().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'View: Show Testing');
+    const row = page.locator('.test-explorer .monaco-list-row', { hasText: 'route_test.go' });
+    await row.first().waitFor({ timeout: 30_000 });
+    await row.first().hover();
+    await row.first().locator('.action-label[aria-label^="Run Test"]').first().click();
+    await page.locator('.test-explorer .monaco-list-row .codicon-testing-failed-icon').first().waitFor({ timeout: 60_000 });
+    // Both tests show their result in the tree.
+    await page.locator('.test-explorer .monaco-list-row', { hasText: 'route_test.go' }).first().click();
+    await page.keyboard.press('ArrowRight');
+    await page.locator('.test-explorer .monaco-list-row', { hasText: 'TestSubnetRouteACL' }).locator('.codicon-testing-failed-icon').first().waitFor({ timeout: 10_000 });
+    await page.locator('.test-explorer .monaco-list-row', { hasText: 'TestEnablingRoutes' }).locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 10_000 });
+    // The failure message from go test's output reaches the Test Results view.
+    await page.locator('.panel .action-label', { hasText: 'Test Results' }).first().click();
+    await page.locator('.panel', { hasText: 'should have 1 item(s)' }).first().waitFor({ timeout: 30_000 });
+  });
+});
+
+test('8. in Restricted Mode the lens says running is disabled and nothing spawns', async () => {
+  await withSession({ name: '08-restricted-lens', trusted: false, env }, async ({ page, workspace }) => {
+    await openFile(page, 'integration/route_test.go');
+    const disabled = lens(page, '▶ Run with hi — disabled in Restricted Mode');
+    await disabled.first().waitFor({ timeout: 60_000 });
+    assert.equal(await lens(page, '▶ Run with hi (1200s)').count(), 0);
+    await disabled.first().click();
+    await page.locator('.notification-toast', { hasText: 'Running hi is disabled in Restricted Mode' }).waitFor({ timeout: 30_000 });
+    assert.deepEqual(standinProcesses(), []);
+    // control_logs holds only the demo's own runs: no run was started or recorded.
+    assert.deepEqual(fs.readdirSync(path.join(workspace, 'control_logs')).sort(), fs.readdirSync(path.join(repoRoot, 'demo', 'control_logs')).sort());
+  });
+});
