@@ -37,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     'hi.revealControlLogs': () => revealControlLogs(),
     'hi.runTest': (args: RunTestArgs) => runner.request(args),
     'hi.runPattern': () => runPattern(runner),
+    'hi.runSuite': () => runPattern(runner, 'Test'),
     'hi.cancelRun': () => runner.cancel(),
     'hi.runMenu': () => runMenu(runner),
     'hi.revealRun': (dir: string) => revealRun(dir),
@@ -80,28 +81,35 @@ function moduleRoot(): string | undefined {
   return undefined;
 }
 
-async function runPattern(runner: RunnerController): Promise<void> {
+/**
+ * A user-typed pattern (headscale.timeouts.pattern), or with `suite` = "Test" every test of the
+ * package (headscale.timeouts.suite, the guide's 45 minutes).
+ */
+async function runPattern(runner: RunnerController, suite?: string): Promise<void> {
   const root = moduleRoot();
   if (!root) {
     void vscode.window.showErrorMessage('hi workbench: no folder with go.mod and cmd/hi in this workspace.');
     return;
   }
-  const pattern = await vscode.window.showInputBox({
-    title: 'Run integration tests matching a pattern',
-    prompt: 'A go test -run pattern, e.g. TestSubnet* or ^TestA$|^TestB$',
-    validateInput: (v) => (v ? validatePattern(v) : null),
-  });
+  const pattern =
+    suite ??
+    (await vscode.window.showInputBox({
+      title: 'Run integration tests matching a pattern',
+      prompt: 'A go test -run pattern, e.g. TestSubnet* or ^TestA$|^TestB$',
+      validateInput: (v) => (v ? validatePattern(v) : null),
+    }));
   if (!pattern) return;
   const s = runSettings();
+  const timeout = suite ? s.timeouts.suite : s.timeouts.pattern;
   const args: RunTestArgs = {
-    title: pattern,
+    title: suite ? 'all integration tests' : pattern,
     testName: null,
     uri: '',
-    argv: buildRunArgv(s.hiCommand, s.hiExtraArgs, { pattern, anchored: false, timeoutSeconds: s.timeouts.pattern, postgres: false }),
+    argv: buildRunArgv(s.hiCommand, s.hiExtraArgs, { pattern, anchored: false, timeoutSeconds: timeout, postgres: false }),
     cwd: root,
-    timeoutSeconds: s.timeouts.pattern,
+    timeoutSeconds: timeout,
     postgres: false,
-    category: 'pattern',
+    category: suite ? 'suite' : 'pattern',
     previousDurations: [],
   };
   await runner.request(args);

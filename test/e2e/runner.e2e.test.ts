@@ -55,7 +55,7 @@ test('6. lenses show the category timeout; a click runs hi into a terminal and t
   });
 });
 
-test('7. the Test Explorer runs through the same runner and shows per-test results with the failure message', async () => {
+test('7. the Test Explorer runs through the same runner; per-test results, and the failure message opens at the assertion', async () => {
   await withSession({ name: '07-test-explorer', trusted: true, env: { HI_STANDIN_SECONDS: '1' } }, async ({ page }) => {
     await openFile(page, 'integration/route_test.go');
     await lens(page, '▶ Run with hi (1200s)').first().waitFor({ timeout: 60_000 });
@@ -70,9 +70,14 @@ test('7. the Test Explorer runs through the same runner and shows per-test resul
     await page.keyboard.press('ArrowRight');
     await page.locator('.test-explorer .monaco-list-row', { hasText: 'TestSubnetRouteACL' }).locator('.codicon-testing-failed-icon').first().waitFor({ timeout: 10_000 });
     await page.locator('.test-explorer .monaco-list-row', { hasText: 'TestEnablingRoutes' }).locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 10_000 });
-    // The failure message from go test's output reaches the Test Results view.
+    // The failure message from go test's output reaches the Test Results view, and opening it lands
+    // on the failing assertion (route_test.go:110, from testify's Error Trace).
     await page.locator('.panel .action-label', { hasText: 'Test Results' }).first().click();
-    await page.locator('.panel', { hasText: 'should have 1 item(s)' }).first().waitFor({ timeout: 30_000 });
+    const message = page.locator('.panel .monaco-list-row', { hasText: 'should have 1 item(s)' }).first();
+    await message.waitFor({ timeout: 30_000 });
+    await message.hover();
+    await message.locator('.action-label').last().click();
+    await page.locator('.statusbar-item', { hasText: /Ln 110,/ }).first().waitFor({ timeout: 30_000 });
   });
 });
 
