@@ -23,6 +23,13 @@ export function classified(call: Node, file: GoFile, vocab: Vocabulary): Classif
   return c;
 }
 
+/** Every (EventuallyWithT, call inside its callback) pair of the file: the usual rule loop. */
+export function* callbackCalls(file: GoFile, vocab: Vocabulary): Generator<{ ewt: EwtCall; c: ClassifiedCall }> {
+  for (const ewt of completeEwtCalls(file)) {
+    for (const c of callsInCallback(ewt, file, vocab)) yield { ewt, c };
+  }
+}
+
 /** The callback's top-level statements. */
 export function callbackStatements(ewt: EwtCall): Node[] {
   return blockStatements(ewt.body);

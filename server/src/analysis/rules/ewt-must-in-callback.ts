@@ -1,4 +1,4 @@
-import { callsInCallback, completeEwtCalls } from '../callbacks';
+import { callbackCalls } from '../callbacks';
 import { replaceNode } from '../edits';
 import type { Rule } from '../rule';
 import { argumentsText, assignedNames, callee, indentOf } from '../syntax';
@@ -22,19 +22,17 @@ if !assert.NoError(c, err) {
   },
   check(ctx) {
     const { file } = ctx;
-    for (const ewt of completeEwtCalls(file)) {
-      for (const c of callsInCallback(ewt, file, ctx.vocab)) {
-        if (!c.receiver || c.kind === 'testify' || !/^Must[A-Z]/.test(c.method)) continue;
-        if (!ctx.vocab.mustVariants.has(c.method) && c.kind === 'other' && !/^Must(Status|ID|IP|FQDN)/.test(c.method)) continue;
-        const fnNode = c.fnNode;
-        const safe = ctx.vocab.mustVariants.get(c.method) ?? null;
-        ctx.report({
-          start: fnNode.startIndex,
-          end: fnNode.endIndex,
-          message: `\`${c.label}\` panics on error; inside EventuallyWithT a panic kills the test binary before logs are saved.${safe ? ` Use \`${safe}()\` and assert on its error.` : ''}`,
-          fixes: safe ? mustFix(c.call, safe, ewt.collectName, ewt.collectQualifier, file.text) : [],
-        });
-      }
+    for (const { ewt, c } of callbackCalls(file, ctx.vocab)) {
+      if (!c.receiver || c.kind === 'testify' || !/^Must[A-Z]/.test(c.method)) continue;
+      if (!ctx.vocab.mustVariants.has(c.method) && c.kind === 'other' && !/^Must(Status|ID|IP|FQDN)/.test(c.method)) continue;
+      const fnNode = c.fnNode;
+      const safe = ctx.vocab.mustVariants.get(c.method) ?? null;
+      ctx.report({
+        start: fnNode.startIndex,
+        end: fnNode.endIndex,
+        message: `\`${c.label}\` panics on error; inside EventuallyWithT a panic kills the test binary before logs are saved.${safe ? ` Use \`${safe}()\` and assert on its error.` : ''}`,
+        fixes: safe ? mustFix(c.call, safe, ewt.collectName, ewt.collectQualifier, file.text) : [],
+      });
     }
   },
 };

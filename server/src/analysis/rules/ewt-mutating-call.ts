@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callbackStatements, callsInCallback, completeEwtCalls } from '../callbacks';
+import { callbackCalls, callbackStatements } from '../callbacks';
 import { deleteLines, linesOf } from '../edits';
 import type { EwtCall, GoFile } from '../goFile';
 import type { Rule } from '../rule';
@@ -27,18 +27,16 @@ require.NoError(t, err)
 assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 100*time.Millisecond, "route should be advertised")`,
   },
   check(ctx) {
-    for (const ewt of completeEwtCalls(ctx.file)) {
-      for (const c of callsInCallback(ewt, ctx.file, ctx.vocab)) {
-        if (c.kind !== 'mutating') continue;
-        const fnNode = c.fnNode;
-        ctx.report({
-          start: fnNode.startIndex,
-          end: fnNode.endIndex,
-          message: `\`${c.label}\` changes state; inside EventuallyWithT it is repeated on every tick. Run it once before the block and wait for its effect inside.`,
-          related: [{ start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the EventuallyWithT that retries it' }],
-          fixes: moveOutFix(ctx.file, ewt, c.call),
-        });
-      }
+    for (const { ewt, c } of callbackCalls(ctx.file, ctx.vocab)) {
+      if (c.kind !== 'mutating') continue;
+      const fnNode = c.fnNode;
+      ctx.report({
+        start: fnNode.startIndex,
+        end: fnNode.endIndex,
+        message: `\`${c.label}\` changes state; inside EventuallyWithT it is repeated on every tick. Run it once before the block and wait for its effect inside.`,
+        related: [{ start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the EventuallyWithT that retries it' }],
+        fixes: moveOutFix(ctx.file, ewt, c.call),
+      });
     }
   },
 };

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callsInCallback, completeEwtCalls } from '../callbacks';
+import { callbackCalls } from '../callbacks';
 import { replaceNode } from '../edits';
 import type { Rule } from '../rule';
 import { argumentsText, callArguments, indentOf } from '../syntax';
@@ -28,62 +28,60 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
   },
   check(ctx) {
     const { file } = ctx;
-    for (const ewt of completeEwtCalls(file)) {
+    for (const { ewt, c } of callbackCalls(file, ctx.vocab)) {
       const collect = ewt.collectName;
-      for (const c of callsInCallback(ewt, file, ctx.vocab)) {
-        const args = callArguments(c.call);
-        const first = args[0];
-        const firstIsT = first?.type === 'identifier' && ewt.outerTNames.has(first.text);
-        const fnNode = c.fnNode;
-        // assert.X(t, …)
-        if (c.kind === 'testify' && c.receiver === file.imports.assert && firstIsT && !c.method.startsWith('EventuallyWithT')) {
-          ctx.report({
-            start: first.startIndex,
-            end: first.endIndex,
-            message: `\`${c.receiver}.${c.method}(${first.text}, …)\` inside the callback fails the whole test on the first tick instead of retrying; pass the CollectT${collect ? ` \`${collect}\`` : ''}.`,
-            related: [{ start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the EventuallyWithT' }],
-            fixes: collect ? [{ title: `Use ${collect} instead of ${first.text}`, edits: [replaceNode(first, collect)], isPreferred: true }] : [],
-          });
-          continue;
-        }
-        // a := assert.New(t); a.X(…)
-        const obj = c.receiver ? file.assertObjects.get(c.receiver) : undefined;
-        if (c.kind === 'testify' && obj?.pkg === 'assert' && ewt.outerTNames.has(obj.tName) && !c.method.startsWith('EventuallyWithT')) {
-          const argText = argumentsText(c.call).trim();
-          const q = ewt.collectQualifier;
+      const args = callArguments(c.call);
+      const first = args[0];
+      const firstIsT = first?.type === 'identifier' && ewt.outerTNames.has(first.text);
+      const fnNode = c.fnNode;
+      // assert.X(t, …)
+      if (c.kind === 'testify' && c.receiver === file.imports.assert && firstIsT && !c.method.startsWith('EventuallyWithT')) {
+        ctx.report({
+          start: first.startIndex,
+          end: first.endIndex,
+          message: `\`${c.receiver}.${c.method}(${first.text}, …)\` inside the callback fails the whole test on the first tick instead of retrying; pass the CollectT${collect ? ` \`${collect}\`` : ''}.`,
+          related: [{ start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the EventuallyWithT' }],
+          fixes: collect ? [{ title: `Use ${collect} instead of ${first.text}`, edits: [replaceNode(first, collect)], isPreferred: true }] : [],
+        });
+        continue;
+      }
+      // a := assert.New(t); a.X(…)
+      const obj = c.receiver ? file.assertObjects.get(c.receiver) : undefined;
+      if (c.kind === 'testify' && obj?.pkg === 'assert' && ewt.outerTNames.has(obj.tName) && !c.method.startsWith('EventuallyWithT')) {
+        const argText = argumentsText(c.call).trim();
+        const q = ewt.collectQualifier;
+        ctx.report({
+          start: fnNode.startIndex,
+          end: fnNode.endIndex,
+          message: `\`${c.receiver}\` is \`assert.New(${obj.tName})\`: its assertions report to the test, not the tick. Use \`${q}.${c.method}(${collect ?? 'c'}, …)\`.`,
+          fixes: collect
+            ? [{ title: `Use ${q}.${c.method}(${collect}, …)`, edits: [replaceNode(c.call, `${q}.${c.method}(${collect}${argText ? ', ' + argText : ''})`)], isPreferred: true }]
+            : [],
+        });
+        continue;
+      }
+      // t.Errorf / t.FailNow …
+      if (c.receiver && ewt.outerTNames.has(c.receiver) && T_FAILERS.has(c.method)) {
+        ctx.report({
+          start: fnNode.startIndex,
+          end: fnNode.endIndex,
+          message: `\`${c.receiver}.${c.method}\` inside the callback fails the test for good; report on the CollectT${collect ? ` \`${collect}\`` : ''} so the tick is retried.`,
+          fixes: collect ? tFailerFix(c.method, c.call, collect, file.text) : [],
+        });
+        continue;
+      }
+      // helper(t, …) where helperWithCollect exists
+      if (c.receiver === null && firstIsT) {
+        const variant = `${c.method}WithCollect`;
+        if (file.functions.has(variant) || ctx.vocab.collectHelpers.has(variant)) {
           ctx.report({
             start: fnNode.startIndex,
-            end: fnNode.endIndex,
-            message: `\`${c.receiver}\` is \`assert.New(${obj.tName})\`: its assertions report to the test, not the tick. Use \`${q}.${c.method}(${collect ?? 'c'}, …)\`.`,
+            end: first.endIndex,
+            message: `\`${c.method}(${first.text}, …)\` asserts on the test; call \`${variant}(${collect ?? 'c'}, …)\` inside the callback.`,
             fixes: collect
-              ? [{ title: `Use ${q}.${c.method}(${collect}, …)`, edits: [replaceNode(c.call, `${q}.${c.method}(${collect}${argText ? ', ' + argText : ''})`)], isPreferred: true }]
+              ? [{ title: `Call ${variant}(${collect}, …)`, edits: [replaceNode(fnNode, variant), replaceNode(first, collect)], isPreferred: true }]
               : [],
           });
-          continue;
-        }
-        // t.Errorf / t.FailNow …
-        if (c.receiver && ewt.outerTNames.has(c.receiver) && T_FAILERS.has(c.method)) {
-          ctx.report({
-            start: fnNode.startIndex,
-            end: fnNode.endIndex,
-            message: `\`${c.receiver}.${c.method}\` inside the callback fails the test for good; report on the CollectT${collect ? ` \`${collect}\`` : ''} so the tick is retried.`,
-            fixes: collect ? tFailerFix(c.method, c.call, collect, file.text) : [],
-          });
-          continue;
-        }
-        // helper(t, …) where helperWithCollect exists
-        if (c.receiver === null && firstIsT) {
-          const variant = `${c.method}WithCollect`;
-          if (file.functions.has(variant) || ctx.vocab.collectHelpers.has(variant)) {
-            ctx.report({
-              start: fnNode.startIndex,
-              end: first.endIndex,
-              message: `\`${c.method}(${first.text}, …)\` asserts on the test; call \`${variant}(${collect ?? 'c'}, …)\` inside the callback.`,
-              fixes: collect
-                ? [{ title: `Call ${variant}(${collect}, …)`, edits: [replaceNode(fnNode, variant), replaceNode(first, collect)], isPreferred: true }]
-                : [],
-            });
-          }
         }
       }
     }

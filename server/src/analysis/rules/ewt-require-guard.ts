@@ -1,4 +1,4 @@
-import { callsInCallback, completeEwtCalls } from '../callbacks';
+import { callbackCalls } from '../callbacks';
 import { replaceNode } from '../edits';
 import type { Rule } from '../rule';
 import { callArguments, indentOf } from '../syntax';
@@ -20,36 +20,34 @@ return }\` ends only this tick and lets the next one try again.`,
   },
   check(ctx) {
     const { file } = ctx;
-    for (const ewt of completeEwtCalls(file)) {
-      for (const c of callsInCallback(ewt, file, ctx.vocab)) {
-        if (c.kind !== 'testify' || c.receiver !== file.imports.require || c.method.startsWith('EventuallyWithT')) continue;
-        const [first, ...rest] = callArguments(c.call);
-        if (!first || first.type !== 'identifier' || !ewt.outerTNames.has(first.text)) continue;
-        const fnNode = c.fnNode;
-        const q = ewt.collectQualifier;
-        const stmt = c.call.parent;
-        const collect = ewt.collectName;
-        const fixes =
-          collect && stmt?.type === 'expression_statement'
-            ? [
-                {
-                  title: `Rewrite as if !${q}.${c.method}(${collect}, …) { return }`,
-                  edits: [
-                    replaceNode(
-                      stmt,
-                      `if !${q}.${c.method}(${[collect, ...rest.map((a) => a.text)].join(', ')}) {\n${indentOf(file.text, stmt.startIndex)}\treturn\n${indentOf(file.text, stmt.startIndex)}}`,
-                    ),
-                  ],
-                },
-              ]
-            : [];
-        ctx.report({
-          start: fnNode.startIndex,
-          end: first.endIndex,
-          message: `\`${c.receiver}.${c.method}(${first.text}, …)\` ends the whole test on the first tick where the state has not converged yet. Use \`if !${q}.${c.method}(${collect ?? 'c'}, …) { return }\` to end only this tick.`,
-          fixes,
-        });
-      }
+    for (const { ewt, c } of callbackCalls(file, ctx.vocab)) {
+      if (c.kind !== 'testify' || c.receiver !== file.imports.require || c.method.startsWith('EventuallyWithT')) continue;
+      const [first, ...rest] = callArguments(c.call);
+      if (!first || first.type !== 'identifier' || !ewt.outerTNames.has(first.text)) continue;
+      const fnNode = c.fnNode;
+      const q = ewt.collectQualifier;
+      const stmt = c.call.parent;
+      const collect = ewt.collectName;
+      const fixes =
+        collect && stmt?.type === 'expression_statement'
+          ? [
+              {
+                title: `Rewrite as if !${q}.${c.method}(${collect}, …) { return }`,
+                edits: [
+                  replaceNode(
+                    stmt,
+                    `if !${q}.${c.method}(${[collect, ...rest.map((a) => a.text)].join(', ')}) {\n${indentOf(file.text, stmt.startIndex)}\treturn\n${indentOf(file.text, stmt.startIndex)}}`,
+                  ),
+                ],
+              },
+            ]
+          : [];
+      ctx.report({
+        start: fnNode.startIndex,
+        end: first.endIndex,
+        message: `\`${c.receiver}.${c.method}(${first.text}, …)\` ends the whole test on the first tick where the state has not converged yet. Use \`if !${q}.${c.method}(${collect ?? 'c'}, …) { return }\` to end only this tick.`,
+        fixes,
+      });
     }
   },
 };
