@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { repoRoot } from '../support/parser';
 import { closeBrowser, killLeftovers, withSession } from './harness';
-import { openFile, runCommand } from './workbench';
+import { goToLine, openFile, runCommand } from './workbench';
 
 
 before(() => killLeftovers());
@@ -25,7 +25,7 @@ function standinProcesses(): string[] {
   return spawnSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('cmd/hi/standin.js'));
 }
 
-test('6. lenses show the category timeout; a click runs hi into a terminal and the status bar counts', async () => {
+test('6. lenses show the category timeout; a click runs hi into a terminal, the status bar counts, a second click queues', async () => {
   await withSession({ name: '06-lens-run', trusted: true, env }, async ({ page, workspace }) => {
     await openFile(page, 'integration/general_test.go');
     await lens(page, '▶ Run with hi (900s)').first().waitFor({ timeout: 60_000 });
@@ -43,15 +43,32 @@ test('6. lenses show the category timeout; a click runs hi into a terminal and t
     await status.first().waitFor({ timeout: 10_000 });
     const first = (await status.first().textContent()) ?? '';
     await page.waitForFunction((before) => [...document.querySelectorAll('.statusbar-item')].some((e) => /hi TestEnablingRoutes \d\d:\d\d/.test(e.textContent ?? '') && e.textContent !== before), first, { timeout: 10_000 });
+    // A second click during the run offers Queue or Cancel current; the queued run waits its turn.
+    await goToLine(page, 83);
+    // Monaco keeps off-screen lenses in the DOM: click the one on screen (TestSubnetRouteACL's).
+    await lens(page, '▶ Run with hi (1200s)').filter({ visible: true }).first().click();
+    const ask = page.locator('.notification-toast', { hasText: 'Queue TestSubnetRouteACL, or cancel the current run?' });
+    await ask.waitFor({ timeout: 10_000 });
+    await ask.getByRole('button', { name: 'Queue' }).click();
+    await page.locator('.statusbar-item', { hasText: /hi TestEnablingRoutes .*\(\+1\)/ }).first().waitFor({ timeout: 10_000 });
     await page.locator('.notification-toast', { hasText: 'TestEnablingRoutes passed' }).waitFor({ timeout: 60_000 });
-    await terminal.filter({ hasText: /✓ passed in \d+s \(exit 0\)/ }).first().waitFor();
-    // The run record sits next to the artifacts, and the lens now shows the last run.
-    const runs = fs.readdirSync(path.join(workspace, 'control_logs')).filter((d) => fs.existsSync(path.join(workspace, 'control_logs', d, 'hi-workbench-run.json')));
-    assert.equal(runs.length, 1);
-    const record = JSON.parse(fs.readFileSync(path.join(workspace, 'control_logs', runs[0], 'hi-workbench-run.json'), 'utf8'));
-    assert.deepEqual(record.argv, ['node', 'cmd/hi/standin.js', 'run', '^TestEnablingRoutes$', '--timeout=1200s']);
-    assert.equal(record.status, 'passed');
-    await lens(page, 'Last run: ✓').first().waitFor({ timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: /hi TestSubnetRouteACL \d\d:\d\d \/ 20:00/ }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.notification-toast', { hasText: 'TestSubnetRouteACL failed' }).waitFor({ timeout: 60_000 });
+    await terminal.filter({ hasText: /✗ failed in \d+s \(exit 1\)/ }).first().waitFor();
+    // The run records sit next to the artifacts, one per run, and the lens shows the last run.
+    const records = fs
+      .readdirSync(path.join(workspace, 'control_logs'))
+      .map((d) => path.join(workspace, 'control_logs', d, 'hi-workbench-run.json'))
+      .filter((f) => fs.existsSync(f))
+      .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+    assert.equal(records.length, 2);
+    const firstRun = records.find((r) => r.test === 'TestEnablingRoutes');
+    assert.deepEqual(firstRun.argv, ['node', 'cmd/hi/standin.js', 'run', '^TestEnablingRoutes$', '--timeout=1200s']);
+    assert.equal(firstRun.status, 'passed');
+    const second = records.find((r) => r.test === 'TestSubnetRouteACL');
+    assert.equal(second.status, 'failed');
+    assert.ok(Date.parse(second.startedAt) >= Date.parse(firstRun.finishedAt), 'the queued run started after the first ended');
+    await lens(page, 'Last run: ✗').first().waitFor({ timeout: 30_000 });
   });
 });
 
