@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { repoRoot } from '../support/parser';
 import { closeBrowser, killLeftovers, withSession } from './harness';
-import { goToLine, openFile, runCommand } from './workbench';
+import { goToLine, openFile, runCommand, webviewText } from './workbench';
 
 
 before(() => killLeftovers());
@@ -109,5 +109,16 @@ test('8. in Restricted Mode the lens says running is disabled and nothing spawns
     assert.deepEqual(standinProcesses(), []);
     // control_logs holds only the demo's own runs: no run was started or recorded.
     assert.deepEqual(fs.readdirSync(path.join(workspace, 'control_logs')).sort(), fs.readdirSync(path.join(repoRoot, 'demo', 'control_logs')).sort());
+  });
+});
+
+test('9. hi: Run Doctor shows the checks with their suggestions as a report', async () => {
+  await withSession({ name: '09-doctor', trusted: true, env: { HI_STANDIN_MODE: 'doctor-fail' } }, async ({ page }) => {
+    await openFile(page, 'integration/route_test.go');
+    await runCommand(page, 'hi: Run Doctor');
+    await page.locator('.tab', { hasText: 'hi-doctor.md' }).first().waitFor({ timeout: 30_000 });
+    const found = await webviewText(page, (text) => text.includes('Docker Daemon') && text.includes('1 failed'));
+    assert.match(found, /Cannot ping Docker daemon/);
+    assert.match(found, /💡 Run: docker login/);
   });
 });

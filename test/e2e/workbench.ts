@@ -54,3 +54,20 @@ export async function openProblems(page: Page): Promise<void> {
 export async function problemRows(page: Page): Promise<string[]> {
   return page.locator('.markers-panel .monaco-list-row').allTextContents();
 }
+
+/**
+ * The text of the first webview frame that satisfies `ready`. Webviews (markdown preview, our
+ * viewers) live in nested frames that no single locator spans, so this re-checks the frames on each
+ * animation frame of the page until one matches or the timeout passes.
+ */
+export async function webviewText(page: Page, ready: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const text = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+      if (ready(text)) return text;
+    }
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
+  }
+  throw new Error(`no webview frame became ready within ${timeoutMs} ms`);
+}
