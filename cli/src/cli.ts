@@ -5,12 +5,14 @@ import { allRules } from '../../server/src/analysis/rules';
 import { check, formatSarif, formatText } from './check';
 import { UsageError } from './files';
 import { formatTestsText, listTests } from './tests';
+import { formatRunsText, runsReport } from './runs';
 
 const USAGE = `usage: hi-workbench <command> [options]
 
 commands:
   check <files|dirs…> [--format text|json|sarif]   EventuallyWithT and route-safety findings
   tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
+  runs <control_logs> [--format text|json] [--max-errors N]   runs, status, triage, error lines
   docs [--write README.md]                          print (or write) the generated rule docs
 
 exit status: 0 success (check: no findings), 1 findings, 2 usage or I/O error`;
@@ -64,6 +66,15 @@ async function main(argv: readonly string[]): Promise<number> {
       const parser = await GoParser.load({ wasmDir: __dirname });
       const rows = listTests(parser, positional);
       process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : formatTestsText(rows));
+      return 0;
+    }
+    case 'runs': {
+      const format = oneOf(flags, 'format', ['text', 'json'], 'text');
+      if (positional.length !== 1) throw new UsageError('runs needs one control_logs directory');
+      const maxErrors = Number(flags.get('max-errors') ?? 200);
+      if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError('--max-errors takes a whole number');
+      const runs = runsReport(positional[0], maxErrors);
+      process.stdout.write(format === 'json' ? JSON.stringify(runs, null, 2) + '\n' : formatRunsText(runs));
       return 0;
     }
     case 'docs': {

@@ -1,0 +1,31 @@
+import { defaultMarkers } from '../../server/src/artifacts/markers';
+import { describeRun, listRuns } from '../../server/src/artifacts/runIndex';
+import { UsageError } from './files';
+import * as fs from 'fs';
+
+/** `runs <control_logs>`: every run with its status, triage and error lines per file. */
+export function runsReport(controlLogs: string, maxErrors: number) {
+  if (!fs.existsSync(controlLogs)) throw new UsageError(`no such directory: ${controlLogs}`);
+  return listRuns(controlLogs).map((run) => {
+    const d = describeRun(run, defaultMarkers, maxErrors);
+    return {
+      id: d.id,
+      path: d.path,
+      startedAt: d.startedAt,
+      test: d.test,
+      status: d.status,
+      triage: d.triage,
+      sizeBytes: d.sizeBytes,
+      files: d.files.map((f) => ({ path: f.path, kind: f.kind, errorCount: f.errorCount, errors: f.errors.map((e) => ({ line: e.line, text: e.text, marker: e.marker })), ...(f.problem ? { problem: f.problem } : {}) })),
+    };
+  });
+}
+
+export function formatRunsText(runs: ReturnType<typeof runsReport>): string {
+  return runs
+    .map((r) => {
+      const errors = r.files.reduce((n, f) => n + f.errorCount, 0);
+      return `${r.id}  ${r.status.padEnd(7)} ${(r.triage ?? '').padEnd(14)} ${String(errors).padStart(4)} errors  ${(r.sizeBytes / 1024).toFixed(0).padStart(6)} KiB  ${r.test ?? '?'}`;
+    })
+    .join('\n') + (runs.length ? '\n' : '');
+}

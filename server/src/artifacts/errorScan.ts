@@ -1,0 +1,127 @@
+import * as fs from 'fs';
+import { combined, type Marker } from './markers';
+
+/**
+ * A streaming scan of one log for marker lines, in bounded memory: the file is read in chunks and
+ * only matching lines (cut to MAX_TEXT characters) are kept, at most `maxErrors` of them. Results
+ * are cached by path, size and mtime; when a file only grew, the scan resumes where it stopped.
+ */
+export interface ErrorLine {
+  /** 1-based. */
+  line: number;
+  text: string;
+  marker: string;
+  severity: 'error' | 'warning';
+}
+
+export interface ScanResult {
+  errorCount: number;
+  warningCount: number;
+  errors: ErrorLine[];
+  lines: number;
+  bytes: number;
+  /** Why the file was not (fully) scanned: binary, unreadable, vanished. */
+  problem?: string;
+}
+
+const MAX_TEXT = 500;
+const CHUNK = 1 << 20;
+
+interface CacheEntry {
+  size: number;
+  mtimeMs: number;
+  /** Where the last complete line ended: an appended file is scanned from here… */
+  resumeAt: number;
+  /** …continuing from the state after the complete lines (without the unfinished last line). */
+  complete: ScanResult;
+  /** What callers get: the complete lines plus the unfinished last line. */
+  result: ScanResult;
+}
+
+const cache = new Map<string, CacheEntry>();
+
+export function clearScanCache(): void {
+  cache.clear();
+}
+
+export function scanFile(file: string, markers: readonly Marker[], maxErrors = 200): ScanResult {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    return empty(`cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const hit = cache.get(file);
+  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.result;
+  const appended = hit && st.size > hit.size && !hit.result.problem ? hit : undefined;
+  const result: ScanResult = appended ? { ...appended.complete, errors: [...appended.complete.errors] } : empty();
+  const start = appended ? appended.resumeAt : 0;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    return empty(`cannot open: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const any = combined(markers);
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  let position = start;
+  let carry = '';
+  let lineNo = appended ? appended.complete.lines : 0;
+  let resumeAt = start;
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(fd, buffer, 0, CHUNK, position);
+      } catch (e) {
+        result.problem = `read failed: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
+        break;
+      }
+      if (n === 0) break;
+      // A NUL in the first chunk means a binary (or sparse) file: say so instead of scanning it.
+      if (position === 0 && buffer.subarray(0, Math.min(n, 8192)).includes(0)) {
+        result.problem = 'binary file: not scanned';
+        break;
+      }
+      position += n;
+      const text = carry + buffer.toString('utf8', 0, n);
+      const parts = text.split('\n');
+      carry = parts.pop() ?? '';
+      // Keep the carried partial line bounded (a 2 GB line must not be held in memory).
+      if (carry.length > 64 * 1024) carry = carry.slice(0, 64 * 1024);
+      for (const raw of parts) {
+        lineNo++;
+        if (!any.test(raw)) continue;
+        const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        const marker = markers.find((m) => m.pattern.test(lineText));
+        if (!marker) continue;
+        if (marker.severity === 'error') result.errorCount++;
+        else result.warningCount++;
+        if (result.errors.length < maxErrors) result.errors.push({ line: lineNo, text: lineText.slice(0, MAX_TEXT), marker: marker.id, severity: marker.severity });
+      }
+      resumeAt = position - Buffer.byteLength(carry);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  result.lines = lineNo;
+  result.bytes = st.size;
+  const complete = result;
+  const final: ScanResult = { ...complete, errors: [...complete.errors] };
+  if (carry && !complete.problem) {
+    final.lines++;
+    const lineText = carry.endsWith('\r') ? carry.slice(0, -1) : carry;
+    const marker = any.test(lineText) ? markers.find((m) => m.pattern.test(lineText)) : undefined;
+    if (marker) {
+      if (marker.severity === 'error') final.errorCount++;
+      else final.warningCount++;
+      if (final.errors.length < maxErrors) final.errors.push({ line: final.lines, text: lineText.slice(0, MAX_TEXT), marker: marker.id, severity: marker.severity });
+    }
+  }
+  cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, resumeAt, complete, result: final });
+  return final;
+}
+
+function empty(problem?: string): ScanResult {
+  return { errorCount: 0, warningCount: 0, errors: [], lines: 0, bytes: 0, ...(problem ? { problem } : {}) };
+}

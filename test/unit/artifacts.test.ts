@@ -1,0 +1,98 @@
+/** control_logs indexing: runs, file kinds in reading order, error lines, triage, hostile inputs. */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { clearScanCache, scanFile } from '../../server/src/artifacts/errorScan';
+import { defaultMarkers, withUserMarkers } from '../../server/src/artifacts/markers';
+import { describeRun, listRuns } from '../../server/src/artifacts/runIndex';
+import { repoRoot } from '../support/parser';
+
+const demo = path.join(repoRoot, 'demo', 'control_logs');
+
+test('demo runs: newest first, status, triage with evidence, files in the guide order', () => {
+  const runs = listRuns(demo);
+  assert.deepEqual(runs.map((r) => r.id), ['20261125-090144-c0ffee', '20261124-143011-9be04d', '20261124-101502-3fa9c1']);
+  assert.equal(runs[1].startedAt, '2026-11-24T14:30:11');
+  const [infra, code, passed] = runs.map((r) => describeRun(r, defaultMarkers));
+  assert.equal(infra.triage, 'infrastructure');
+  assert.match(infra.evidence[0].text, /no DNS fallback candidates remain/);
+  assert.equal(code.triage, 'code');
+  assert.ok(code.evidence.some((e) => e.text.startsWith('panic: ')));
+  assert.equal(passed.status, 'passed');
+  assert.equal(passed.triage, null);
+  assert.equal(code.test, 'subnetrouteacl');
+  assert.deepEqual([...new Set(code.files.map((f) => f.kind))], ['hs-stderr', 'hs-stdout', 'ts-stderr', 'ts-stdout', 'mapresponse', 'status', 'netmap', 'database', 'metrics']);
+  // Every error line points at exactly that line of its file.
+  for (const f of code.files) {
+    const lines = f.errorCount ? fs.readFileSync(f.path, 'utf8').split('\n') : [];
+    for (const e of f.errors) assert.equal(lines[e.line - 1].slice(0, 500), e.text, `${f.relative}:${e.line}`);
+  }
+  const hs = code.files.find((f) => f.kind === 'hs-stderr')!;
+  assert.deepEqual([...new Set(hs.errors.map((e) => e.marker))].sort(), ['goroutine', 'panic', 'zerolog-error', 'zerolog-warn']);
+  assert.equal(hs.warningCount, 1);
+});
+
+test('append-only rescan resumes, a partial last line is not double counted, user markers work', () => {
+  clearScanCache();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-scan-'));
+  const file = path.join(dir, 'hs-x-abcdef.stderr.log');
+  fs.writeFileSync(file, '2026-01-01T00:00:00Z INF ok\n2026-01-01T00:00:01Z ERR bad thing\n2026-01-01T00:00:02Z ERR partial');
+  let r = scanFile(file, defaultMarkers);
+  assert.equal(r.errorCount, 2);
+  assert.equal(r.lines, 3);
+  fs.appendFileSync(file, ' line now complete\n2026-01-01T00:00:03Z FTL fatal\n');
+  r = scanFile(file, defaultMarkers);
+  assert.equal(r.errorCount, 3, JSON.stringify(r.errors));
+  assert.deepEqual(r.errors.map((e) => e.line), [2, 3, 4]);
+  assert.equal(r.errors[1].text, '2026-01-01T00:00:02Z ERR partial line now complete');
+  const custom = withUserMarkers([{ id: 'mine', pattern: 'ok$', severity: 'warning' }, { id: 'broken', pattern: '(' }]);
+  clearScanCache();
+  assert.equal(scanFile(file, custom).warningCount, 1);
+});
+
+test('hostile inputs: binary, invalid UTF-8, CRLF, 50 000-character lines, 2 GB sparse file, symlink loop, empty and missing control_logs', () => {
+  clearScanCache();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-cl-'));
+  const run = path.join(root, '20261125-101010-abcdef');
+  fs.mkdirSync(run);
+  fs.writeFileSync(path.join(run, 'hs-bin-000000.stderr.log'), Buffer.from([1, 2, 0, 3, 0, 0, 4]));
+  fs.writeFileSync(path.join(run, 'ts-a-b-111111.stderr.log'), Buffer.concat([Buffer.from('2026/01/01 00:00:00 \xff\xfe garbage \r\n'), Buffer.from([0xc3, 0x28]), Buffer.from(' panic: runtime error\r\n')]));
+  fs.writeFileSync(path.join(run, 'ts-a-b-222222.stdout.log'), 'y'.repeat(50_000) + '\nfatal error: concurrent map writes ' + 'x'.repeat(50_000) + '\n');
+  const sparse = path.join(run, 'hs-big-333333.stdout.log');
+  fs.closeSync(fs.openSync(sparse, 'w'));
+  fs.truncateSync(sparse, 2 * 1024 ** 3);
+  fs.symlinkSync(run, path.join(run, 'loop'));
+  const t0 = Date.now();
+  const [d] = listRuns(root).map((r) => describeRun(r, defaultMarkers));
+  assert.ok(Date.now() - t0 < 5000, 'the sparse file is not read through');
+  const byName = Object.fromEntries(d.files.map((f) => [path.basename(f.path), f]));
+  assert.equal(byName['hs-bin-000000.stderr.log'].problem, 'binary file: not scanned');
+  assert.equal(byName['hs-big-333333.stdout.log'].problem, 'binary file: not scanned');
+  assert.equal(byName['ts-a-b-111111.stderr.log'].errorCount, 1);
+  assert.ok(!byName['ts-a-b-111111.stderr.log'].errors[0].text.endsWith('\r'), 'CRLF is stripped');
+  const long = byName['ts-a-b-222222.stdout.log'];
+  assert.equal(long.errorCount, 1);
+  assert.equal(long.errors[0].text.length, 500, 'long lines are cut for display');
+  assert.ok(!d.files.some((f) => f.relative.startsWith('loop/')), 'symlinks are not followed');
+  fs.rmSync(sparse);
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-empty-'));
+  assert.deepEqual(listRuns(empty), []);
+  assert.deepEqual(listRuns(path.join(empty, 'missing')), []);
+  assert.equal(scanFile(path.join(empty, 'gone.log'), defaultMarkers).problem, 'cannot read: ENOENT');
+});
+
+test('cli runs --format json: the documented shape, --max-errors caps per file', () => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'runs', demo, '--format', 'json', '--max-errors', '1'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const runs = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(runs[0]).sort(), ['files', 'id', 'path', 'sizeBytes', 'startedAt', 'status', 'test', 'triage']);
+  assert.ok(runs.every((run: { files: { errors: unknown[] }[] }) => run.files.every((f) => f.errors.length <= 1)));
+  const code = runs.find((x: { id: string }) => x.id === '20261124-143011-9be04d');
+  assert.equal(code.triage, 'code');
+  assert.ok(code.files.find((f: { kind: string }) => f.kind === 'hs-stderr').errorCount >= 3);
+  const missing = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'runs', '/no/such/control_logs'], { encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+});
