@@ -16,6 +16,7 @@ import { toDiagnostic } from '../../server/src/diagnostics';
 import { DocumentStore } from '../../server/src/documentStore';
 import { pullDiagnostics, startServer } from '../support/lspClient';
 import { loadParser, repoRoot } from '../support/parser';
+import { listing500, scan1GB } from './artifactsBench';
 import { generateFile } from './generate';
 
 const benchDir = path.join(repoRoot, '.bench');
@@ -161,6 +162,8 @@ async function main(): Promise<void> {
   await lensesAfterEdit();
   cliColdRun();
   await serverRss();
+  listing500(path.join(benchDir, 'runs500'), report);
+  scan1GB(path.join(benchDir, 'control_logs_1gb'), report);
 }
 
 main().catch((e) => {

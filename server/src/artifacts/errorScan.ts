@@ -63,6 +63,9 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
     return empty(`cannot open: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const any = combined(markers);
+  // Multiline twin of `any` to test a whole chunk at once: in a sparse log most chunks have no
+  // marker, and then only their newlines are counted.
+  const anyInChunk = new RegExp(any.source, 'm');
   const buffer = Buffer.allocUnsafe(CHUNK);
   let position = start;
   let carry = '';
@@ -85,11 +88,19 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
       }
       position += n;
       const text = carry + buffer.toString('utf8', 0, n);
-      const parts = text.split('\n');
-      carry = parts.pop() ?? '';
+      const lastNewline = text.lastIndexOf('\n');
+      const complete = lastNewline < 0 ? '' : text.slice(0, lastNewline);
+      carry = lastNewline < 0 ? text : text.slice(lastNewline + 1);
+      // The resume point is just after the last newline (the carry then lies wholly in this chunk).
+      if (lastNewline >= 0) resumeAt = position - Buffer.byteLength(carry);
       // Keep the carried partial line bounded (a 2 GB line must not be held in memory).
       if (carry.length > 64 * 1024) carry = carry.slice(0, 64 * 1024);
-      for (const raw of parts) {
+      if (lastNewline < 0) continue;
+      if (!anyInChunk.test(complete)) {
+        lineNo += countNewlines(complete) + 1;
+        continue;
+      }
+      for (const raw of complete.split('\n')) {
         lineNo++;
         if (!any.test(raw)) continue;
         const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -99,7 +110,6 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
         else result.warningCount++;
         if (result.errors.length < maxErrors) result.errors.push({ line: lineNo, text: lineText.slice(0, MAX_TEXT), marker: marker.id, severity: marker.severity });
       }
-      resumeAt = position - Buffer.byteLength(carry);
     }
   } finally {
     fs.closeSync(fd);
@@ -120,6 +130,12 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
   }
   cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, resumeAt, complete, result: final });
   return final;
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function empty(problem?: string): ScanResult {
