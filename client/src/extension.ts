@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { buildRunArgv, validatePattern } from '../../shared/src/hiCommand';
+import { findModuleRoots } from '../../shared/src/moduleRoot';
 import { TrustChangedNotification, type RunTestArgs } from '../../shared/src/protocol';
 import { DOCTOR_SCHEME, DoctorReports } from './doctor';
 import { createLanguageClient } from './languageClient';
@@ -73,10 +72,8 @@ export async function deactivate(): Promise<void> {
 /** The first workspace folder (or parent) with go.mod and cmd/hi. */
 function moduleRoot(): string | undefined {
   for (const f of vscode.workspace.workspaceFolders ?? []) {
-    for (let dir = f.uri.fsPath; ; dir = path.dirname(dir)) {
-      if (fs.existsSync(path.join(dir, 'go.mod')) && fs.existsSync(path.join(dir, 'cmd', 'hi'))) return dir;
-      if (path.dirname(dir) === dir) break;
-    }
+    const { hiRoot } = findModuleRoots(f.uri.fsPath);
+    if (hiRoot) return hiRoot;
   }
   return undefined;
 }

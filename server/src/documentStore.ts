@@ -75,7 +75,7 @@ export class DocumentStore {
       onRuleError: (rule, error) => this.onRuleError(rule.id, error),
     });
     entry.cached = { uri, path: entry.path, version: doc.version, text: doc.text, lines: new LineIndex(doc.text), findings, generation: settings.generation };
-    if (!this.treeOrder.includes(uri)) doc.releaseTree();
+    this.releaseUnlessEdited(uri, doc);
     return entry.cached;
   }
 
@@ -89,9 +89,14 @@ export class DocumentStore {
     const key = `${entry.doc.version}:${settings.generation}:${historyGeneration}`;
     if (entry.tests?.key === key) return entry.tests.result;
     const result = testInfos(entry.path, uri, entry.doc.text, entry.doc.currentTree(), settings.run);
-    if (!this.treeOrder.includes(uri)) entry.doc.releaseTree();
+    this.releaseUnlessEdited(uri, entry.doc);
     entry.tests = { key, result };
     return result;
+  }
+
+  /** Documents that are only open (not being edited) give their tree back after each use. */
+  private releaseUnlessEdited(uri: string, doc: IncrementalDocument): void {
+    if (!this.treeOrder.includes(uri)) doc.releaseTree();
   }
 
   private touchTree(uri: string): void {

@@ -1,7 +1,6 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { displayCommand, formatRunDuration } from '../../shared/src/hiCommand';
 import type { DiscoverTestsResult, TestInfo } from '../../shared/src/protocol';
-import type { PastRun } from './tests/runHistory';
 import { rulesById } from './analysis/rules';
 import type { AnalyzedDocument } from './documentStore';
 import { ruleDocUri, toRange } from './diagnostics';
@@ -24,7 +23,7 @@ export function hoverAt(doc: AnalyzedDocument, position: Position): Hover | null
 }
 
 /** Hovering a test name: its category, why, the exact command and the last runs. */
-export function testHoverAt(tests: DiscoverTestsResult, position: Position, history: (name: string) => PastRun[]): Hover | null {
+export function testHoverAt(tests: DiscoverTestsResult, position: Position): Hover | null {
   const find = (list: TestInfo[]): TestInfo | null => {
     for (const t of list) {
       if (t.line === position.line && t.character <= position.character && position.character <= t.endCharacter) return t;
@@ -35,7 +34,7 @@ export function testHoverAt(tests: DiscoverTestsResult, position: Position, hist
   };
   const t = find(tests.tests);
   if (!t) return null;
-  const runs = history(t.name);
+  const runs = t.lastRuns;
   const lines = [
     `**${t.name}** — ${t.label}, \`--timeout=${t.run.timeoutSeconds}s\``,
     '',

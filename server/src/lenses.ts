@@ -2,13 +2,12 @@ import type { CodeLens } from 'vscode-languageserver';
 import { formatRunDuration } from '../../shared/src/hiCommand';
 import type { DiscoverTestsResult, TestInfo } from '../../shared/src/protocol';
 import type { RunSettings } from '../../shared/src/settings';
-import type { PastRun } from './tests/runHistory';
 
 /**
  * Lenses above each test and above the package clause. The arguments carry the exact argv, so the
  * client runs what the lens says. In Restricted Mode every lens says running is disabled.
  */
-export function lensesFor(result: DiscoverTestsResult, packageLine: number | null, settings: RunSettings, trusted: boolean, history: (test: string) => PastRun[]): CodeLens[] {
+export function lensesFor(result: DiscoverTestsResult, packageLine: number | null, settings: RunSettings, trusted: boolean): CodeLens[] {
   const lenses: CodeLens[] = [];
   const lens = (line: number, character: number, title: string, command: string, args: unknown[]) =>
     lenses.push({ range: { start: { line, character }, end: { line, character } }, command: { title, command, arguments: args } });
@@ -20,7 +19,7 @@ export function lensesFor(result: DiscoverTestsResult, packageLine: number | nul
       if (depth === 0 && (t.postgresListed || settings.showPostgresLens)) {
         lens(t.line, t.character, `▶ Run with hi --postgres (${t.runPostgres.timeoutSeconds}s)`, 'hi.runTest', [t.runPostgres]);
       }
-      const last = depth === 0 ? history(t.name)[0] : undefined;
+      const last = depth === 0 ? t.lastRuns[0] : undefined;
       if (last) {
         const icon = last.status === 'passed' ? '✓' : last.status === 'failed' ? '✗' : '⊘';
         lens(t.line, t.character, `Last run: ${icon} ${formatRunDuration(last.durationSeconds)}`, 'hi.revealRun', [last.dir]);

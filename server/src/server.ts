@@ -23,7 +23,7 @@ import { toDiagnostic } from './diagnostics';
 import { DocumentStore, type AnalyzedDocument } from './documentStore';
 import { hoverAt, testHoverAt } from './hover';
 import { lensesFor } from './lenses';
-import { isIntegrationTestFile, pastRunsFor, testInfos } from './tests/testInfo';
+import { isIntegrationTestFile, testInfos } from './tests/testInfo';
 import { SettingsStore } from './settingsStore';
 
 /**
@@ -127,30 +127,24 @@ connection.onHover(async ({ textDocument, position }) => {
   if (!doc) return null;
   const findingHover = hoverAt(doc, position);
   if (findingHover) return findingHover;
-  const settings = await settingsFor(textDocument.uri);
-  const tests = store?.tests(textDocument.uri, settings, historyGeneration);
-  return tests ? testHoverAt(tests, position, (name) => pastRunsFor(doc.path, settings.run, name)) : null;
+  const tests = store?.tests(textDocument.uri, await settings.forResource(textDocument.uri), historyGeneration);
+  return tests ? testHoverAt(tests, position) : null;
 });
-
-/** Settings for a document (cached per resource by the store). */
-async function settingsFor(uri: string) {
-  return settings.forResource(uri);
-}
 
 connection.onCodeLens(async ({ textDocument }) => {
   const uri = textDocument.uri;
   if (!store?.has(uri)) return [];
-  const s = await settingsFor(uri);
+  const s = await settings.forResource(uri);
   const tests = store.tests(uri, s, historyGeneration);
   const doc = await analyzed(uri);
   if (!tests || !doc) return [];
   const pkg = /^package\s/m.exec(doc.text);
   const packageLine = pkg ? doc.lines.positionAt(pkg.index).line : null;
-  return lensesFor(tests, packageLine, s.run, trusted, (name) => pastRunsFor(doc.path, s.run, name));
+  return lensesFor(tests, packageLine, s.run, trusted);
 });
 
 connection.onRequest(DiscoverTestsRequest, async ({ uri }: DiscoverTestsParams): Promise<DiscoverTestsResult> => {
-  const s = await settingsFor(uri);
+  const s = await settings.forResource(uri);
   const open = store?.tests(uri, s, historyGeneration);
   if (open) return open;
   const file = uriToPath(uri);

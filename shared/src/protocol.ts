@@ -53,6 +53,13 @@ export interface RunTestArgs {
   previousDurations: number[];
 }
 
+export interface PastRunInfo {
+  status: 'passed' | 'failed' | 'cancelled';
+  durationSeconds: number;
+  /** The run folder. */
+  dir: string;
+}
+
 export interface TestInfo {
   name: string;
   /** 0-based position of the test name. */
@@ -69,6 +76,8 @@ export interface TestInfo {
   runPostgres: RunTestArgs;
   /** On `headscale.postgresTests` or marked `//hi:postgres`: the lens offers --postgres too. */
   postgresListed: boolean;
+  /** Earlier runs of this test from its run records, newest first (for "Last run" and the hover). */
+  lastRuns: PastRunInfo[];
   children: TestInfo[];
 }
 

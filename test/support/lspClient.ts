@@ -35,7 +35,7 @@ export const defaultCapabilities: ClientCapabilities = {
 };
 
 export async function startServer(options: { capabilities?: ClientCapabilities; settings?: unknown; initializationOptions?: unknown } = {}): Promise<LspSession> {
-  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...(process.env.HI_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HI_SERVER_PROFILE}`] : []), path.join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, path.join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));

@@ -10,7 +10,8 @@ import { test } from 'node:test';
 import { HiOutputParser } from '../../client/src/runner/hiOutput';
 import { HiProcess } from '../../client/src/runner/hiProcess';
 import { RunQueue, type QueuedRun } from '../../client/src/runner/runQueue';
-import { buildRecord, RUN_RECORD_FILE, writeRecord } from '../../client/src/runner/runRecord';
+import { buildRecord, writeRecord } from '../../client/src/runner/runRecord';
+import { RUN_RECORD_FILE } from '../../shared/src/protocol';
 import { buildRunArgv, validatePattern } from '../../shared/src/hiCommand';
 import { repoRoot } from '../support/parser';
 

@@ -6,7 +6,6 @@ import type { HiOutputParser } from './hiOutput';
  * The small JSON file hi workbench leaves next to a run's artifacts: what ran, how, how long and
  * how it ended. The artifacts view and the "Last run" lens read it.
  */
-export { RUN_RECORD_FILE } from '../../../shared/src/protocol';
 import { RUN_RECORD_FILE } from '../../../shared/src/protocol';
 
 export interface RunRecord {

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { FUNC_TYPES, type GoFile } from './goFile';
-import { ancestor, assignedNames, callArguments, callee, mentionsWord, namedChildren, queryIn, stringValue } from './syntax';
+import type { GoFile } from './goFile';
+import { valuesAssignedBefore } from './scopes';
+import { callArguments, callee, namedChildren, stringValue } from './syntax';
 import { classifyArgv, type Vocabulary } from './vocabulary';
 
 export type CallKind = 'read' | 'mutating' | 'cached' | 'blocking' | 'testify' | 'helper' | 'other';
@@ -54,20 +55,9 @@ export function argvWords(arg: Node | null, call: Node): (string | null)[] | nul
   if (!arg) return null;
   if (arg.type === 'composite_literal') return literalWords(arg);
   if (arg.type === 'identifier') {
-    const fn = ancestor(call, FUNC_TYPES);
-    if (!fn) return null;
-    let found: (string | null)[] | null = null;
-    const callStart = call.startIndex;
-    for (const n of queryIn(fn, '[(short_var_declaration) (assignment_statement)] @a')) {
-      if (n.startIndex >= callStart) break;
-      if (!mentionsWord(n.text, arg.text)) continue;
-      const names = assignedNames(n);
-      const idx = names.findIndex((id) => id.text === arg.text);
-      const right = n.childForFieldName('right');
-      const value = idx >= 0 && right ? namedChildren(right)[idx] : null;
-      if (value?.type === 'composite_literal') found = literalWords(value);
-    }
-    return found;
+    // The last `[]string{…}` assigned to the variable before the call.
+    const literal = valuesAssignedBefore(call, arg.text).filter((v) => v.type === 'composite_literal').pop();
+    return literal ? literalWords(literal) : null;
   }
   return null;
 }

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, type EwtCall } from './goFile';
-import { assignedNames, identifiersIn, namedChildren, queryIn } from './syntax';
+import { ancestor, assignedNames, identifiersIn, mentionsWord, namedChildren, queryIn } from './syntax';
 
 /** Name-based scope facts, enough for fixes that move code across a callback boundary. */
 
@@ -74,4 +74,24 @@ function isWrite(id: Node): boolean {
   const stmt = list?.parent;
   if (list?.type !== 'expression_list' || !stmt || stmt.childForFieldName('left')?.id !== list.id) return false;
   return stmt.type === 'short_var_declaration' || (stmt.type === 'assignment_statement' && stmt.childForFieldName('operator')?.text === '=');
+}
+
+/**
+ * The values assigned to `name` (`name := v`, `name = v`, `a, name := x, v`) in the function
+ * around `call`, before it, in source order.
+ */
+export function valuesAssignedBefore(call: Node, name: string): Node[] {
+  const fn = ancestor(call, FUNC_TYPES);
+  if (!fn) return [];
+  const out: Node[] = [];
+  const callStart = call.startIndex;
+  for (const n of queryIn(fn, '[(short_var_declaration) (assignment_statement)] @a')) {
+    if (n.startIndex >= callStart) break;
+    if (!mentionsWord(n.text, name)) continue;
+    const idx = assignedNames(n).findIndex((id) => id.text === name);
+    const right = n.childForFieldName('right');
+    const value = idx >= 0 && right ? namedChildren(right)[idx] : null;
+    if (value) out.push(value);
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RUN_ID_PATTERN, RUN_RECORD_FILE } from '../../../shared/src/protocol';
+import { RUN_ID_PATTERN } from '../../../shared/src/protocol';
+import { readRunRecord } from '../tests/runHistory';
 import { scanFile, type ErrorLine } from './errorScan';
 import { KIND_ORDER, kindOf, LOG_KINDS, type FileKind } from './fileKinds';
 import type { Marker } from './markers';
@@ -81,14 +82,6 @@ function walkFiles(dir: string, base = ''): { abs: string; relative: string; siz
   return out;
 }
 
-function readRecord(dir: string): { test?: string; status?: RunDetails['status']; durationSeconds?: number } | null {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, RUN_RECORD_FILE), 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
 /** Everything the sidebar and `cli runs` show for one run: files in reading order, errors, triage. */
 export function describeRun(run: RunSummary, markers: readonly Marker[], maxErrors = 200): RunDetails {
   const evidence: { file: string; error: ErrorLine }[] = [];
@@ -108,7 +101,7 @@ export function describeRun(run: RunSummary, markers: readonly Marker[], maxErro
     };
   });
   files.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.relative.localeCompare(b.relative));
-  const record = readRecord(run.path);
+  const record = readRunRecord(run.path);
   const hsName = files.find((f) => f.kind === 'hs-stderr')?.relative.match(/^hs-(.+)-[0-9a-f]{6}\.stderr\.log$/)?.[1] ?? null;
   const failedInLogs = evidence.some((e) => e.error.marker === 'go-test-fail');
   // hi deletes the bulky artifacts of passed runs: their presence means the run failed.

@@ -1,5 +1,5 @@
-import * as fs from 'fs';
 import * as path from 'path';
+import { findModuleRoots } from '../../../shared/src/moduleRoot';
 
 /**
  * The headscale module root of a file: the nearest folder up with go.mod and cmd/hi (hi runs from
@@ -9,24 +9,11 @@ const cache = new Map<string, string>();
 
 export function moduleRootOf(file: string): string {
   const start = path.dirname(file);
-  const cached = cache.get(start);
-  if (cached) return cached;
-  let goMod: string | null = null;
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'go.mod'))) {
-      goMod ??= dir;
-      if (fs.existsSync(path.join(dir, 'cmd', 'hi'))) {
-        cache.set(start, dir);
-        return dir;
-      }
-    }
-    if (path.dirname(dir) === dir) break;
+  let root = cache.get(start);
+  if (!root) {
+    const found = findModuleRoots(start);
+    root = found.hiRoot ?? found.goModRoot ?? start;
+    cache.set(start, root);
   }
-  const root = goMod ?? start;
-  cache.set(start, root);
   return root;
-}
-
-export function hasHiRunner(root: string): boolean {
-  return fs.existsSync(path.join(root, 'cmd', 'hi'));
 }

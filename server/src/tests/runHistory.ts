@@ -14,9 +14,17 @@ export interface PastRun {
   finishedAt: string;
 }
 
+/** The fields of a run record that the server reads (client/src/runner/runRecord.ts writes it). */
+export interface RecordFields {
+  test?: string;
+  status?: PastRun['status'];
+  durationSeconds?: number;
+  finishedAt?: string;
+}
+
 interface Cached {
   mtimeMs: number;
-  record: { test?: string; status?: PastRun['status']; durationSeconds?: number; finishedAt?: string; tests?: { name: string }[] } | null;
+  record: RecordFields | null;
 }
 
 const records = new Map<string, Cached>();
@@ -42,7 +50,9 @@ function runFolders(controlLogs: string): string[] {
   return names;
 }
 
-function readRecord(file: string): Cached['record'] {
+/** A run folder's record, cached by mtime; null when absent, half-written or hand-broken. */
+export function readRunRecord(runDir: string): RecordFields | null {
+  const file = path.join(runDir, RUN_RECORD_FILE);
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
@@ -66,7 +76,7 @@ export function pastRuns(controlLogs: string, testName: string, limit = 5): Past
   const out: PastRun[] = [];
   for (const runId of runFolders(controlLogs)) {
     const dir = path.join(controlLogs, runId);
-    const rec = readRecord(path.join(dir, RUN_RECORD_FILE));
+    const rec = readRunRecord(dir);
     if (!rec || rec.test !== testName || !rec.status) continue;
     out.push({ runId, dir, status: rec.status, durationSeconds: rec.durationSeconds ?? 0, finishedAt: rec.finishedAt ?? '' });
     if (out.length >= limit) break;

@@ -25,7 +25,8 @@ export function testInfos(file: string, uri: string, text: string, tree: Tree, s
   const fileName = path.basename(file);
   const toInfo = (t: DiscoveredTest): TestInfo => {
     const c = classify(t, fileName, settings);
-    const previous = pastRuns(controlLogs, t.name).map((r) => r.durationSeconds);
+    const lastRuns = pastRuns(controlLogs, t.name).map(({ status, durationSeconds, dir }) => ({ status, durationSeconds, dir }));
+    const previous = lastRuns.map((r) => r.durationSeconds);
     const args = (postgres: boolean): RunTestArgs => {
       const timeoutSeconds = postgres ? Math.max(c.timeoutSeconds, POSTGRES_MIN_TIMEOUT) : c.timeoutSeconds;
       return {
@@ -54,6 +55,7 @@ export function testInfos(file: string, uri: string, text: string, tree: Tree, s
       run: args(false),
       runPostgres: args(true),
       postgresListed: c.postgres,
+      lastRuns,
       children: t.children.map(toInfo),
     };
   };
@@ -73,8 +75,4 @@ export function testInfos(file: string, uri: string, text: string, tree: Tree, s
       }
     : null;
   return { tests, fileRun };
-}
-
-export function pastRunsFor(file: string, settings: RunSettings, testName: string) {
-  return pastRuns(path.resolve(moduleRootOf(file), settings.controlLogs), testName);
 }

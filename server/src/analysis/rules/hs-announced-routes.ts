@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { FUNC_TYPES } from '../goFile';
 import type { Rule } from '../rule';
-import { ancestor, assignedNames, callArguments, callee, namedChildren, queryIn } from '../syntax';
+import { valuesAssignedBefore } from '../scopes';
+import { callArguments, callee, queryIn } from '../syntax';
 
 /** Calls that decide which routes a node serves: approval, primary-route election, route setters. */
 const ROUTE_SINK = /^(Set\w*Routes?\w*|ApproveRoutes?\w*|\w*PrimaryRoutes?\w*|UpdateRoutes?\w*)$/;
@@ -57,18 +57,8 @@ function announcedCallIn(node: Node): Node | null {
   return queryIn(node, '(call_expression) @c').find((n) => callee(n)?.name === 'AnnouncedRoutes') ?? null;
 }
 
-/** The `.AnnouncedRoutes()` call assigned to `name` earlier in the same function, if any. */
+/** The `.AnnouncedRoutes()` call in the last value assigned to `name` before `call`, if any. */
 function announcedAssignment(call: Node, name: string): Node | null {
-  const fn = ancestor(call, FUNC_TYPES);
-  if (!fn) return null;
-  let source: Node | null = null;
-  const callStart = call.startIndex;
-  for (const n of queryIn(fn, '[(short_var_declaration) (assignment_statement)] @a')) {
-    if (n.startIndex >= callStart) break;
-    const idx = assignedNames(n).findIndex((id) => id.text === name);
-    const right = n.childForFieldName('right');
-    const value = idx >= 0 && right ? namedChildren(right)[idx] : null;
-    if (value) source = announcedCallIn(value);
-  }
-  return source;
+  const last = valuesAssignedBefore(call, name).pop();
+  return last ? announcedCallIn(last) : null;
 }
