@@ -102,6 +102,7 @@ async function runPattern(runner: RunnerController, suite?: string): Promise<voi
     title: suite ? 'all integration tests' : pattern,
     testName: null,
     uri: '',
+    pattern,
     argv: buildRunArgv(s.hiCommand, s.hiExtraArgs, { pattern, anchored: false, timeoutSeconds: timeout, postgres: false }),
     cwd: root,
     timeoutSeconds: timeout,

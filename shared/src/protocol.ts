@@ -43,6 +43,8 @@ export interface RunTestArgs {
   testName: string | null;
   /** The document the run came from (for the Test Explorer and links). */
   uri: string;
+  /** The test pattern inside argv, as hi receives it (`^TestX$`): validated before spawning. */
+  pattern: string;
   argv: string[];
   /** The module root (the folder with go.mod and cmd/hi). */
   cwd: string;

@@ -5,9 +5,10 @@ import type { RunTestArgs } from '../../../shared/src/protocol';
 
 /** Why a run cannot start, in words for the user; null when it can. Pure (no vscode). */
 export function preflight(args: RunTestArgs, env: NodeJS.ProcessEnv = process.env): string | null {
-  const pattern = args.argv[args.argv.indexOf('run') + 1] ?? '';
-  const bad = validatePattern(pattern);
+  const bad = validatePattern(args.pattern);
   if (bad) return `Refusing to run: ${bad}.`;
+  // The pattern must be exactly what reaches hi, not just a label beside a different argv.
+  if (!args.argv.includes(args.pattern)) return 'Refusing to run: the command line does not contain the test pattern.';
   if (!fs.existsSync(args.cwd)) return `The module root ${args.cwd} does not exist.`;
   if (args.argv.includes('./cmd/hi') && !fs.existsSync(path.join(args.cwd, 'cmd', 'hi'))) {
     return `No cmd/hi in ${args.cwd}: open a headscale checkout, or point headscale.hi.command at a prebuilt hi.`;

@@ -159,7 +159,7 @@ export class RunnerController implements vscode.Disposable {
     const durationSeconds = (Date.now() - startedAt) / 1000;
     const status: RunRecord['status'] = cancelled ? 'cancelled' : code === 0 ? 'passed' : 'failed';
     const record = buildRecord(
-      { test: args.testName ?? args.title, pattern: args.argv[args.argv.indexOf('run') + 1] ?? '', argv: args.argv, cwd: args.cwd, postgres: args.postgres, timeoutSeconds: args.timeoutSeconds, startedAt: new Date(startedAt).toISOString(), finishedAt: new Date().toISOString(), durationSeconds, exitCode: code, signal, status },
+      { test: args.testName ?? args.title, pattern: args.pattern, argv: args.argv, cwd: args.cwd, postgres: args.postgres, timeoutSeconds: args.timeoutSeconds, startedAt: new Date(startedAt).toISOString(), finishedAt: new Date().toISOString(), durationSeconds, exitCode: code, signal, status },
       parser,
     );
     const recordFile = record ? writeRecord(record, parser.logsDir) : null;

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { Tree } from 'web-tree-sitter';
-import { anchoredAlternatives, buildRunArgv } from '../../../shared/src/hiCommand';
+import { anchoredAlternatives, anchoredPattern, buildRunArgv } from '../../../shared/src/hiCommand';
 import type { DiscoverTestsResult, RunTestArgs, TestInfo } from '../../../shared/src/protocol';
 import type { RunSettings } from '../../../shared/src/settings';
 import { LineIndex } from '../analysis/lineIndex';
@@ -33,6 +33,7 @@ export function testInfos(file: string, uri: string, text: string, tree: Tree, s
         title: t.name,
         testName: t.name,
         uri,
+        pattern: anchoredPattern(t.name),
         argv: buildRunArgv(settings.hiCommand, settings.hiExtraArgs, { pattern: t.name, anchored: true, timeoutSeconds, postgres }),
         cwd,
         timeoutSeconds,
@@ -66,6 +67,7 @@ export function testInfos(file: string, uri: string, text: string, tree: Tree, s
         title: `${fileName} (${discovered.length} tests)`,
         testName: null,
         uri,
+        pattern: anchoredAlternatives(discovered.map((t) => t.name)),
         argv: buildRunArgv(settings.hiCommand, settings.hiExtraArgs, { pattern: anchoredAlternatives(discovered.map((t) => t.name)), anchored: false, timeoutSeconds: settings.timeouts.pattern, postgres: false }),
         cwd,
         timeoutSeconds: settings.timeouts.pattern,
