@@ -1,4 +1,4 @@
-// Bundles the three entry points and copies the tree-sitter wasm files beside them.
+// Bundles the three entry points and copies the wasm files (tree-sitter, sql.js) beside them.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 
@@ -27,3 +27,5 @@ await Promise.all([
 ]);
 copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm');
 copyFileSync('node_modules/tree-sitter-go/tree-sitter-go.wasm', 'dist/tree-sitter-go.wasm');
+// sql.js (SQLite in wasm) for the database snapshot viewer.
+copyFileSync('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');

@@ -73,7 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
       if (positional.length !== 1) throw new UsageError('runs needs one control_logs directory');
       const maxErrors = Number(flags.get('max-errors') ?? 200);
       if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError('--max-errors takes a whole number');
-      const runs = runsReport(positional[0], maxErrors);
+      const runs = await runsReport(positional[0], maxErrors);
       process.stdout.write(format === 'json' ? JSON.stringify(runs, null, 2) + '\n' : formatRunsText(runs));
       return 0;
     }

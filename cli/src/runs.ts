@@ -1,14 +1,17 @@
 import { defaultMarkers } from '../../server/src/artifacts/markers';
+import { findRipgrep } from '../../server/src/artifacts/ripgrep';
 import { describeRun, listRuns } from '../../server/src/artifacts/runIndex';
 import { UsageError } from './files';
 import * as fs from 'fs';
 
 /** `runs <control_logs>`: every run with its status, triage and error lines per file. */
-export function runsReport(controlLogs: string, maxErrors: number) {
+export async function runsReport(controlLogs: string, maxErrors: number) {
   if (!fs.existsSync(controlLogs)) throw new UsageError(`no such directory: ${controlLogs}`);
-  return listRuns(controlLogs).map((run) => {
-    const d = describeRun(run, defaultMarkers, maxErrors);
-    return {
+  const rg = findRipgrep();
+  const out = [];
+  for (const run of listRuns(controlLogs)) {
+    const d = await describeRun(run, defaultMarkers, maxErrors, rg);
+    out.push({
       id: d.id,
       path: d.path,
       startedAt: d.startedAt,
@@ -17,11 +20,12 @@ export function runsReport(controlLogs: string, maxErrors: number) {
       triage: d.triage,
       sizeBytes: d.sizeBytes,
       files: d.files.map((f) => ({ path: f.path, kind: f.kind, errorCount: f.errorCount, errors: f.errors.map((e) => ({ line: e.line, text: e.text, marker: e.marker })), ...(f.problem ? { problem: f.problem } : {}) })),
-    };
-  });
+    });
+  }
+  return out;
 }
 
-export function formatRunsText(runs: ReturnType<typeof runsReport>): string {
+export function formatRunsText(runs: Awaited<ReturnType<typeof runsReport>>): string {
   return runs
     .map((r) => {
       const errors = r.files.reduce((n, f) => n + f.errorCount, 0);

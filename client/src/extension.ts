@@ -3,6 +3,12 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { buildRunArgv, validatePattern } from '../../shared/src/hiCommand';
 import { findModuleRoots } from '../../shared/src/moduleRoot';
 import { TrustChangedNotification, type RunTestArgs } from '../../shared/src/protocol';
+import { controlLogsDir } from '../../shared/src/controlLogs';
+import { ArtifactsClient } from './artifacts/artifactsClient';
+import { LogEditor } from './artifacts/logEditor';
+import { deleteRun, deleteRunsByRule } from './artifacts/retention';
+import { RunsView } from './artifacts/runsView';
+import { ArtifactViewers } from './artifacts/viewerPanel';
 import { DOCTOR_SCHEME, DoctorReports } from './doctor';
 import { createLanguageClient } from './languageClient';
 import { RunnerController } from './runner/runnerController';
@@ -24,6 +30,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const runner = new RunnerController(log, (method) => void lc.sendNotification(method), () => runSettings());
   const doctor = new DoctorReports();
   const explorer = new TestExplorer(lc, runner);
+  const artifacts = new ArtifactsClient(lc);
+  const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, log);
+  const logEditor = new LogEditor(artifacts);
+  const viewers = new ArtifactViewers(artifacts);
   const cwdByTerminal = (t: vscode.Terminal) => (runner.current && t.name === `hi: ${runner.current.title}` ? runner.current.args.cwd : moduleRoot());
 
   const commands: Record<string, (...args: never[]) => unknown> = {
@@ -39,7 +49,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     'hi.runSuite': () => runPattern(runner, 'Test'),
     'hi.cancelRun': () => runner.cancel(),
     'hi.runMenu': () => runMenu(runner),
-    'hi.revealRun': (dir: string) => revealRun(dir),
+    'hi.revealRun': async (dir: string) => {
+      if (!(await runsView.reveal(dir))) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
+    },
+    'hi.refreshRuns': () => runsView.refresh(),
+    'hi.deleteRuns': async () => {
+      if (runsView.folder && (await deleteRunsByRule(artifacts, runsView.folder, runner.activeRunId))) await runsView.refresh();
+    },
+    'hi.deleteRun': async (node?: { run?: { id: string } }) => {
+      if (runsView.folder && node?.run && (await deleteRun(artifacts, runsView.folder, node.run.id, runner.activeRunId))) await runsView.refresh();
+    },
+    'hi.openLogAt': (file: string, line: number) => logEditor.openAt(file, line),
+    'hi.openFile': (file: string) => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file)),
+    'hi.viewArtifact': (file: string, kind: 'metrics' | 'status' | 'mapresponses' | 'database') => viewers.open(file, kind),
+    'hi.nextLogError': () => logEditor.jump(1),
+    'hi.previousLogError': () => logEditor.jump(-1),
+    'hi.openErrorsWithContext': (target?: vscode.Uri | { file?: { path: string } }) => {
+      const file = target instanceof vscode.Uri ? target.fsPath : target?.file?.path ?? vscode.window.activeTextEditor?.document.uri.fsPath;
+      return file ? logEditor.openWithContext(file) : undefined;
+    },
     'hi.explainRestricted': () =>
       vscode.window.showInformationMessage('Running hi is disabled in Restricted Mode: hi workbench only analyses untrusted code. Trust the workspace to run tests.', 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage')),
     'hi.doctor': () => {
@@ -53,6 +81,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     runner,
     explorer,
+    runsView,
+    viewers,
+    ...logEditor.register(),
+    runner.onDidChangeRun(() => void runsView.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('headscale.controlLogs') || e.affectsConfiguration('headscale.hi.extraArgs') || e.affectsConfiguration('headscale.artifacts')) void runsView.refresh();
+    }),
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctor),
     vscode.window.registerTerminalLinkProvider(new TestFileLinks(cwdByTerminal)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -63,10 +98,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   log.info(`hi workbench activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: analysis only, nothing is executed'})`);
   await lc.start();
+  void runsView.refresh();
 }
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
+}
+
+/** control_logs of the module root: `--logs-dir` from the extra args, else `headscale.controlLogs`. */
+function currentControlLogs(): string | undefined {
+  const root = moduleRoot();
+  if (!root) return undefined;
+  const s = runSettings(vscode.Uri.file(root));
+  return controlLogsDir(root, s.controlLogs, s.hiExtraArgs);
 }
 
 /** The first workspace folder (or parent) with go.mod and cmd/hi. */
@@ -128,11 +172,6 @@ async function runMenu(runner: RunnerController): Promise<void> {
   if (!items.length) items.push({ label: 'No hi run is active or queued', action: () => undefined });
   const pick = await vscode.window.showQuickPick(items, { title: 'hi runs' });
   pick?.action();
-}
-
-/** Until the artifacts view exists: reveal the run folder in the Explorer. */
-async function revealRun(dir: string): Promise<void> {
-  await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
 }
 
 /** Walkthrough step: open an integration test so the user sees diagnostics and lenses. */

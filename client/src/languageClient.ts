@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -41,7 +43,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
       return { action: CloseAction.DoNotRestart, handled: true };
     },
   };
-  const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted };
+  const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted, ripgrepPath: bundledRipgrep() };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: GO_LANGUAGE_ID },
@@ -53,4 +55,10 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     initializationOptions,
   };
   return new LanguageClient('headscale', 'hi workbench', serverOptions, clientOptions);
+}
+
+/** VS Code ships ripgrep for its search; the server uses it to scan large logs. */
+function bundledRipgrep(): string | null {
+  const candidates = ['node_modules', 'node_modules.asar.unpacked'].map((m) => path.join(vscode.env.appRoot, m, '@vscode', 'ripgrep', 'bin', process.platform === 'win32' ? 'rg.exe' : 'rg'));
+  return candidates.find((c) => fs.existsSync(c)) ?? null;
 }

@@ -4,6 +4,7 @@ import { DiagnosticSeverity, type Diagnostic, type TextEdit as LspTextEdit } fro
 import { DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../shared/src/protocol';
 import type { LineIndex } from './analysis/lineIndex';
 import type { Finding, Severity, TextEdit } from './analysis/types';
+import type { ErrorLine } from '../../shared/src/artifacts';
 
 /**
  * The one place findings become LSP Diagnostics (and offset edits become LSP TextEdits).
@@ -50,4 +51,16 @@ export function sameFinding(lines: LineIndex, finding: Finding, d: Diagnostic): 
   if (d.code !== finding.ruleId || d.source !== DIAGNOSTIC_SOURCE) return false;
   const r = toRange(lines, finding.start, finding.end);
   return r.start.line === d.range.start.line && r.start.character === d.range.start.character && r.end.line === d.range.end.line && r.end.character === d.range.end.character;
+}
+
+/** A control_logs error line as a Problem on that line of the log (source "hi workbench logs"). */
+export function logDiagnostic(error: ErrorLine): Diagnostic {
+  const line = Math.max(0, error.line - 1);
+  return {
+    range: { start: { line, character: 0 }, end: { line, character: error.text.length } },
+    severity: error.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    code: error.marker,
+    source: `${DIAGNOSTIC_SOURCE} logs`,
+    message: error.text.trim() || error.marker,
+  };
 }

@@ -25,6 +25,8 @@ import { hoverAt, testHoverAt } from './hover';
 import { lensesFor } from './lenses';
 import { isIntegrationTestFile, testInfos } from './tests/testInfo';
 import { SettingsStore } from './settingsStore';
+import { registerArtifacts } from './artifactsService';
+import { findRipgrep } from './artifacts/ripgrep';
 
 /**
  * The hi workbench language server. Run standalone with `node dist/server.js --stdio` (any LSP
@@ -38,6 +40,8 @@ let trusted = true;
 let parser: GoParser | undefined;
 /** Bumped when a run finishes: "Last run" lenses and hovers are recomputed. */
 let historyGeneration = 0;
+/** ripgrep for large logs: VS Code's bundled binary (sent by the extension) or `rg` on PATH. */
+let ripgrep: string | null = null;
 const reportedRuleErrors = new Set<string>();
 
 function uriToPath(uri: string): string {
@@ -52,7 +56,10 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   const caps = params.capabilities;
   settings.supportsConfiguration = !!caps.workspace?.configuration;
   pullDiagnostics = !!caps.textDocument?.diagnostic;
-  trusted = (params.initializationOptions as InitializationOptions | undefined)?.trusted ?? true;
+  const options = params.initializationOptions as InitializationOptions | undefined;
+  trusted = options?.trusted ?? true;
+  ripgrep = findRipgrep(options?.ripgrepPath);
+  connection.console.info(`control_logs scans use ${ripgrep ?? "the built-in scanner (no ripgrep found)"}`);
   parser = await GoParser.load({ wasmDir: __dirname });
   store = new DocumentStore(parser, (ruleId, error) => {
     // One log line per failing rule per session: a bug must be visible, not spammy.
@@ -172,6 +179,8 @@ connection.onNotification(RunsChangedNotification, () => {
   historyGeneration++;
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });
+
+registerArtifacts(connection, async (uri) => (await settings.forResource(uri)).markers, () => ripgrep);
 
 connection.onShutdown(() => store?.dispose());
 

@@ -1,11 +1,14 @@
 import type { Connection } from 'vscode-languageserver';
-import { normalize, normalizeRun, type AnalysisSettings, type RunSettings } from '../../shared/src/settings';
+import { normalize, normalizeMarkers, normalizeRun, type AnalysisSettings, type RunSettings } from '../../shared/src/settings';
+import { withUserMarkers, type Marker } from './artifacts/markers';
 import { defaultVocabulary, extendVocabulary, type Vocabulary } from './analysis/vocabulary';
 
 export interface ResolvedSettings {
   settings: AnalysisSettings;
   run: RunSettings;
   vocabulary: Vocabulary;
+  /** Error markers for control_logs: built-in plus `headscale.artifacts.markers`. */
+  markers: Marker[];
   /** Changes whenever the cache is cleared, so cached analyses keyed on it go stale. */
   generation: number;
 }
@@ -54,6 +57,7 @@ export class SettingsStore {
       settings,
       run: normalizeRun(raw),
       vocabulary: extendVocabulary(defaultVocabulary, { readMethods: settings.readMethods, mutatingMethods: settings.mutatingMethods }),
+      markers: withUserMarkers(normalizeMarkers(raw)),
       generation,
     };
   }

@@ -20,6 +20,8 @@ export interface DiagnosticData {
 export interface InitializationOptions {
   /** Whether the workspace is trusted; untrusted workspaces get analysis only. */
   trusted: boolean;
+  /** VS Code's bundled ripgrep, used to scan large logs (else `rg` on PATH, else a JS scan). */
+  ripgrepPath?: string | null;
 }
 
 /**

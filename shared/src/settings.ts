@@ -129,3 +129,22 @@ export function normalizeRun(raw: unknown): RunSettings {
     controlLogs: typeof obj.controlLogs === 'string' && obj.controlLogs ? obj.controlLogs : d.controlLogs,
   };
 }
+
+/** `headscale.artifacts.markers`: extra error markers for the control_logs index. */
+export interface MarkerSetting {
+  id: string;
+  pattern: string;
+  severity?: 'error' | 'warning';
+}
+
+export function normalizeMarkers(raw: unknown): MarkerSetting[] {
+  const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const list = section(obj, 'artifacts').markers;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((m): MarkerSetting[] => {
+    if (!m || typeof m !== 'object') return [];
+    const { id, pattern, severity } = m as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof pattern !== 'string' || !id || !pattern) return [];
+    return [{ id, pattern, ...(severity === 'warning' || severity === 'error' ? { severity } : {}) }];
+  });
+}

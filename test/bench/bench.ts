@@ -3,6 +3,7 @@
  * process (stdio JSON-RPC) and the real CLI, over generated Headscale-style tests.
  * Not a test: it prints numbers and the target beside each.
  */
+import { defaultMarkers } from '../../server/src/artifacts/markers';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -62,7 +63,7 @@ async function timeEdits(seed: number, fileName: string, measure: (store: Docume
   return { median: median(times.slice(10)), text: current };
 }
 
-const benchSettings = { settings: defaultAnalysisSettings, run: defaultRunSettings, vocabulary: defaultVocabulary, generation: 0 };
+const benchSettings = { settings: defaultAnalysisSettings, run: defaultRunSettings, vocabulary: defaultVocabulary, markers: [...defaultMarkers], generation: 0 };
 
 /** The definition: incremental parse + analysis, as the server's document store does it. */
 async function editInProcess(): Promise<void> {
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
   cliColdRun();
   await serverRss();
   listing500(path.join(benchDir, 'runs500'), report);
-  scan1GB(path.join(benchDir, 'control_logs_1gb'), report);
+  await scan1GB(path.join(benchDir, 'control_logs_1gb'), report);
 }
 
 main().catch((e) => {

@@ -5,18 +5,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { clearScanCache, scanFile } from '../../server/src/artifacts/errorScan';
+import { clearScanCache, RIPGREP_MIN_BYTES, scanFile, scanFiles } from '../../server/src/artifacts/errorScan';
+import { findRipgrep } from '../../server/src/artifacts/ripgrep';
 import { defaultMarkers, withUserMarkers } from '../../server/src/artifacts/markers';
 import { describeRun, listRuns } from '../../server/src/artifacts/runIndex';
 import { repoRoot } from '../support/parser';
 
 const demo = path.join(repoRoot, 'demo', 'control_logs');
 
-test('demo runs: newest first, status, triage with evidence, files in the guide order', () => {
+test('demo runs: newest first, status, triage with evidence, files in the guide order', async () => {
   const runs = listRuns(demo);
   assert.deepEqual(runs.map((r) => r.id), ['20261125-090144-c0ffee', '20261124-143011-9be04d', '20261124-101502-3fa9c1']);
   assert.equal(runs[1].startedAt, '2026-11-24T14:30:11');
-  const [infra, code, passed] = runs.map((r) => describeRun(r, defaultMarkers));
+  const [infra, code, passed] = await Promise.all(runs.map((r) => describeRun(r, defaultMarkers)));
   assert.equal(infra.triage, 'infrastructure');
   assert.match(infra.evidence[0].text, /no DNS fallback candidates remain/);
   assert.equal(code.triage, 'code');
@@ -53,7 +54,8 @@ test('append-only rescan resumes, a partial last line is not double counted, use
   assert.equal(scanFile(file, custom).warningCount, 1);
 });
 
-test('hostile inputs: binary, invalid UTF-8, CRLF, 50 000-character lines, 2 GB sparse file, symlink loop, empty and missing control_logs', () => {
+for (const [scanner, rg] of [['JS scanner', null], ['ripgrep', findRipgrep()]] as const) {
+test(`hostile inputs (${scanner}): binary, invalid UTF-8, CRLF, 50 000-character lines, 2 GB sparse file, symlink loop, unreadable and vanished files, empty and missing control_logs`, { skip: scanner === 'ripgrep' && !rg ? 'rg is not installed' : false }, async () => {
   clearScanCache();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-cl-'));
   const run = path.join(root, '20261125-101010-abcdef');
@@ -65,8 +67,12 @@ test('hostile inputs: binary, invalid UTF-8, CRLF, 50 000-character lines, 2 GB 
   fs.closeSync(fs.openSync(sparse, 'w'));
   fs.truncateSync(sparse, 2 * 1024 ** 3);
   fs.symlinkSync(run, path.join(run, 'loop'));
+  // Big enough for ripgrep (small files are scanned in JS either way); its one error sits mid-file.
+  const bigLines = Math.ceil(RIPGREP_MIN_BYTES / 60) + 10;
+  const big = path.join(run, 'hs-large-444444.stderr.log');
+  fs.writeFileSync(big, Array.from({ length: bigLines }, (_, i) => (i === 20_000 ? '2026-01-01T00:00:00Z ERR the one error\r' : `2026-01-01T00:00:00Z DBG line ${i} padding padding padding`)).join('\n') + '\n');
   const t0 = Date.now();
-  const [d] = listRuns(root).map((r) => describeRun(r, defaultMarkers));
+  const [d] = await Promise.all(listRuns(root).map((r) => describeRun(r, defaultMarkers, 200, rg)));
   assert.ok(Date.now() - t0 < 5000, 'the sparse file is not read through');
   const byName = Object.fromEntries(d.files.map((f) => [path.basename(f.path), f]));
   assert.equal(byName['hs-bin-000000.stderr.log'].problem, 'binary file: not scanned');
@@ -77,12 +83,22 @@ test('hostile inputs: binary, invalid UTF-8, CRLF, 50 000-character lines, 2 GB 
   assert.equal(long.errorCount, 1);
   assert.equal(long.errors[0].text.length, 500, 'long lines are cut for display');
   assert.ok(!d.files.some((f) => f.relative.startsWith('loop/')), 'symlinks are not followed');
+  assert.deepEqual(byName['hs-large-444444.stderr.log'].errors.map((e) => [e.line, e.text]), [[20_001, '2026-01-01T00:00:00Z ERR the one error']]);
   fs.rmSync(sparse);
+  // Unreadable (when not root, who reads everything) and vanished-between-listing-and-scan files.
+  const unreadable = path.join(run, 'ts-u-555555.stderr.log');
+  fs.writeFileSync(unreadable, 'x ERR y\n');
+  fs.chmodSync(unreadable, 0);
+  const scans = await scanFiles([unreadable, path.join(run, 'vanished.log')], defaultMarkers, 10, rg);
+  if (process.getuid?.() !== 0) assert.match(scans.get(unreadable)!.problem ?? '', /EACCES|denied/i);
+  assert.match(scans.get(path.join(run, 'vanished.log'))!.problem ?? '', /ENOENT/);
+  fs.rmSync(run, { recursive: true, force: true });
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-empty-'));
   assert.deepEqual(listRuns(empty), []);
   assert.deepEqual(listRuns(path.join(empty, 'missing')), []);
   assert.equal(scanFile(path.join(empty, 'gone.log'), defaultMarkers).problem, 'cannot read: ENOENT');
 });
+}
 
 test('cli runs --format json: the documented shape, --max-errors caps per file', () => {
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'runs', demo, '--format', 'json', '--max-errors', '1'], { encoding: 'utf8' });

@@ -4,6 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +20,7 @@ import {
   type PublishDiagnosticsParams,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
+import { DeleteRunsRequest, DescribeRunRequest, ListRunsRequest, type DeleteRunsResult, type ListRunsResult, type RunView } from '../../shared/src/artifacts';
 import { repoRoot } from '../support/parser';
 import { pullDiagnostics, startServer, type LspSession } from '../support/lspClient';
 
@@ -123,4 +125,33 @@ test('a client without pull support gets pushed diagnostics', async () => {
   } finally {
     await s.close();
   }
+});
+
+test('artifacts over stdio: runs listed newest first, an opened run publishes its errors as Problems, deleting it clears them', async () => {
+  const controlLogs = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-lsp-cl-'));
+  const demo = path.join(repoRoot, 'demo', 'control_logs');
+  for (const id of fs.readdirSync(demo)) fs.cpSync(path.join(demo, id), path.join(controlLogs, id), { recursive: true });
+  const listed = (await session.connection.sendRequest(ListRunsRequest, { controlLogs })) as ListRunsResult;
+  assert.deepEqual(listed.runs.map((r) => r.id), fs.readdirSync(demo).sort().reverse());
+  assert.equal(listed.totalBytes, listed.runs.reduce((n, r) => n + r.sizeBytes, 0));
+  const code = listed.runs.find((r) => r.triage === 'code')!;
+  const hs = code.files.find((f) => f.kind === 'hs-stderr')!;
+  const hsUri = pathToFileURL(hs.path).toString();
+  const published = new Map<string, Diagnostic[]>();
+  const seen = (u: string, pred: (d: Diagnostic[]) => boolean) =>
+    new Promise<void>((resolve) => {
+      const check = () => (published.has(u) && pred(published.get(u)!) ? resolve() : setTimeout(check, 10));
+      check();
+    });
+  session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => published.set(p.uri, p.diagnostics));
+  const described = (await session.connection.sendRequest(DescribeRunRequest, { controlLogs, id: code.id })) as RunView;
+  assert.equal(described.errorCount, code.errorCount);
+  await seen(hsUri, (d) => d.length > 0);
+  assert.deepEqual(published.get(hsUri)!.map((d) => d.range.start.line + 1), hs.errors.map((e) => e.line));
+  assert.ok(published.get(hsUri)!.every((d) => d.source === 'hi workbench logs'));
+  const result = (await session.connection.sendRequest(DeleteRunsRequest, { controlLogs, ids: [code.id] })) as DeleteRunsResult;
+  assert.deepEqual(result.deleted, [code.id]);
+  await seen(hsUri, (d) => d.length === 0);
+  assert.ok(!fs.existsSync(code.path));
+  assert.equal(fs.readdirSync(controlLogs).length, listed.runs.length - 1);
 });

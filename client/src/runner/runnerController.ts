@@ -26,6 +26,7 @@ interface Active {
   startedAt: number;
   cancelling: boolean;
   terminal: vscode.Terminal;
+  parser: HiOutputParser;
 }
 
 let nextId = 1;
@@ -40,6 +41,9 @@ export class RunnerController implements vscode.Disposable {
   private readonly status: vscode.StatusBarItem;
   private ticker: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly runChanged = new vscode.EventEmitter<void>();
+  /** Fires when the active run gets its run id (hi printed "Run ID:") and when it ends. */
+  readonly onDidChangeRun = this.runChanged.event;
 
   constructor(private readonly log: vscode.LogOutputChannel, private readonly notifyServer: (method: string) => void, private readonly settings: () => { maxConcurrentRuns: number; cancelGraceSeconds: number }) {
     this.queue = new RunQueue<HiRun>((run) => this.execute(run), settings().maxConcurrentRuns);
@@ -47,7 +51,7 @@ export class RunnerController implements vscode.Disposable {
     this.status.name = 'hi run';
     this.status.command = 'hi.runMenu';
     this.queue.on('changed', () => this.render());
-    this.disposables.push(this.status);
+    this.disposables.push(this.status, this.runChanged);
   }
 
   get busy(): boolean {
@@ -60,6 +64,11 @@ export class RunnerController implements vscode.Disposable {
 
   get current(): HiRun | undefined {
     return this.active?.run;
+  }
+
+  /** hi's run id of the active run, once hi printed it. */
+  get activeRunId(): string | null {
+    return this.active?.parser.runId ?? null;
   }
 
   /** Entry point for lenses, the Test Explorer and commands. Returns false when refused. */
@@ -136,7 +145,7 @@ export class RunnerController implements vscode.Disposable {
       write(`\nfailed to start: ${String(error)}\n`);
       return;
     }
-    this.active = { run, process: proc, startedAt, cancelling: false, terminal };
+    this.active = { run, process: proc, startedAt, cancelling: false, terminal, parser };
     this.log.info(`run ${run.title}: ${displayCommand(args.argv)} (cwd ${args.cwd}, pid ${proc.pid})`);
     run.observer?.started?.(run);
     proc.on('data', (chunk) => {
@@ -145,7 +154,10 @@ export class RunnerController implements vscode.Disposable {
     });
     proc.on('line', (line) => {
       parser.push(line);
-      if (/Run ID:/.test(line)) this.render();
+      if (/Run ID:/.test(line)) {
+        this.render();
+        this.runChanged.fire();
+      }
     });
     let spawnError: Error | undefined;
     proc.on('error', (e) => (spawnError = e));
@@ -167,6 +179,7 @@ export class RunnerController implements vscode.Disposable {
     this.log.info(`run ${run.title} ${status} in ${durationSeconds.toFixed(1)}s, exit ${code}${recordFile ? `, record ${recordFile}` : ''}`);
     run.observer?.finished?.(run, parser, record, status);
     this.notifyServer(RunsChangedNotification);
+    this.runChanged.fire();
     void this.announce(run, status, durationSeconds, parser, terminal, spawnError);
   }
 

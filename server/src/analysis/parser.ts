@@ -17,7 +17,9 @@ export class GoParser {
 
   static load(location: WasmLocation): Promise<GoParser> {
     loading ??= (async () => {
-      await Parser.init({ locateFile: (name: string) => path.join(location.wasmDir, name) });
+      // web-tree-sitter types its options as the whole EmscriptenModule (from @types/emscripten,
+      // which sql.js's types also pull in); only locateFile is needed.
+      await Parser.init({ locateFile: (name: string) => path.join(location.wasmDir, name) } as Partial<EmscriptenModule> as EmscriptenModule);
       const go = await Language.load(path.join(location.wasmDir, 'tree-sitter-go.wasm'));
       const parser = new Parser();
       parser.setLanguage(go);

@@ -1,18 +1,14 @@
 import * as fs from 'fs';
+import type { ErrorLine } from '../../../shared/src/artifacts';
 import { combined, type Marker } from './markers';
+import { ripgrepLines } from './ripgrep';
 
 /**
  * A streaming scan of one log for marker lines, in bounded memory: the file is read in chunks and
  * only matching lines (cut to MAX_TEXT characters) are kept, at most `maxErrors` of them. Results
  * are cached by path, size and mtime; when a file only grew, the scan resumes where it stopped.
  */
-export interface ErrorLine {
-  /** 1-based. */
-  line: number;
-  text: string;
-  marker: string;
-  severity: 'error' | 'warning';
-}
+export type { ErrorLine };
 
 export interface ScanResult {
   errorCount: number;
@@ -26,11 +22,15 @@ export interface ScanResult {
 
 const MAX_TEXT = 500;
 const CHUNK = 1 << 20;
+/** Files at least this big go to ripgrep; smaller ones (live logs) are scanned here and resume on append. */
+export const RIPGREP_MIN_BYTES = 2 << 20;
+/** One read buffer for every JS scan (the scan is synchronous, so it is never shared at once). */
+const buffer = Buffer.allocUnsafe(CHUNK);
 
 interface CacheEntry {
   size: number;
   mtimeMs: number;
-  /** Where the last complete line ended: an appended file is scanned from here… */
+  /** Where the last complete line ended: an appended file is scanned from here (-1: rescan whole)… */
   resumeAt: number;
   /** …continuing from the state after the complete lines (without the unfinished last line). */
   complete: ScanResult;
@@ -53,7 +53,7 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
   }
   const hit = cache.get(file);
   if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.result;
-  const appended = hit && st.size > hit.size && !hit.result.problem ? hit : undefined;
+  const appended = hit && st.size > hit.size && hit.resumeAt >= 0 && !hit.result.problem ? hit : undefined;
   const result: ScanResult = appended ? { ...appended.complete, errors: [...appended.complete.errors] } : empty();
   const start = appended ? appended.resumeAt : 0;
   let fd: number;
@@ -66,7 +66,6 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
   // Multiline twin of `any` to test a whole chunk at once: in a sparse log most chunks have no
   // marker, and then only their newlines are counted.
   const anyInChunk = new RegExp(any.source, 'm');
-  const buffer = Buffer.allocUnsafe(CHUNK);
   let position = start;
   let carry = '';
   let lineNo = appended ? appended.complete.lines : 0;
@@ -104,11 +103,7 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
         lineNo++;
         if (!any.test(raw)) continue;
         const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        const marker = markers.find((m) => m.pattern.test(lineText));
-        if (!marker) continue;
-        if (marker.severity === 'error') result.errorCount++;
-        else result.warningCount++;
-        if (result.errors.length < maxErrors) result.errors.push({ line: lineNo, text: lineText.slice(0, MAX_TEXT), marker: marker.id, severity: marker.severity });
+        count(result, markers, lineNo, lineText, maxErrors);
       }
     }
   } finally {
@@ -121,15 +116,75 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
   if (carry && !complete.problem) {
     final.lines++;
     const lineText = carry.endsWith('\r') ? carry.slice(0, -1) : carry;
-    const marker = any.test(lineText) ? markers.find((m) => m.pattern.test(lineText)) : undefined;
-    if (marker) {
-      if (marker.severity === 'error') final.errorCount++;
-      else final.warningCount++;
-      if (final.errors.length < maxErrors) final.errors.push({ line: final.lines, text: lineText.slice(0, MAX_TEXT), marker: marker.id, severity: marker.severity });
-    }
+    if (any.test(lineText)) count(final, markers, final.lines, lineText, maxErrors);
   }
   cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, resumeAt, complete, result: final });
   return final;
+}
+
+/** Counts a candidate line under the first marker it matches and keeps it while under the cap. */
+function count(result: ScanResult, markers: readonly Marker[], line: number, text: string, maxErrors: number): void {
+  const marker = markers.find((m) => m.pattern.test(text));
+  if (!marker) return;
+  if (marker.severity === 'error') result.errorCount++;
+  else result.warningCount++;
+  if (result.errors.length < maxErrors) result.errors.push({ line, text: text.slice(0, MAX_TEXT), marker: marker.id, severity: marker.severity });
+}
+
+/**
+ * Scans many logs at once: unchanged files come from the cache, small or appended ones are scanned
+ * here (resuming), and the rest go to one ripgrep call when `rg` is given. Never rejects.
+ */
+export async function scanFiles(files: readonly string[], markers: readonly Marker[], maxErrors: number, rg: string | null): Promise<Map<string, ScanResult>> {
+  const out = new Map<string, ScanResult>();
+  const big: { file: string; st: fs.Stats }[] = [];
+  for (const file of files) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(file);
+    } catch {
+      // scanFile reports why
+    }
+    const hit = cache.get(file);
+    const fresh = hit && st && hit.size === st.size && hit.mtimeMs === st.mtimeMs;
+    const resumable = hit && st && st.size > hit.size && hit.resumeAt >= 0;
+    if (!rg || !st || fresh || resumable || st.size < RIPGREP_MIN_BYTES || startsBinary(file)) out.set(file, scanFile(file, markers, maxErrors));
+    else big.push({ file, st });
+  }
+  if (!big.length) return out;
+  const results = new Map(big.map(({ file }) => [file, empty()]));
+  const outcome = await ripgrepLines(rg!, combined(markers).source, big.map((b) => b.file), ({ file, line, text }) => {
+    const r = results.get(file);
+    if (r) count(r, markers, line, text, maxErrors);
+  });
+  for (const { file, st } of big) {
+    if (outcome.failed) {
+      out.set(file, scanFile(file, markers, maxErrors)); // e.g. a user marker rg's regex engine rejects
+      continue;
+    }
+    const result = results.get(file)!;
+    result.bytes = st.size;
+    const problem = outcome.problems.get(file);
+    if (problem) result.problem = `cannot read: ${problem}`;
+    // rg gives no line total or resume point: a grown file is rescanned whole (by rg, which is fast).
+    else cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, resumeAt: -1, complete: result, result });
+    out.set(file, result);
+  }
+  return out;
+}
+
+/** A NUL in the first 8 KB: a binary or sparse file, which the JS scan reports instead of scanning. */
+function startsBinary(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const n = fs.readSync(fd, buffer, 0, 8192, 0);
+    return buffer.subarray(0, n).includes(0);
+  } catch {
+    return true; // unreadable: scanFile says why
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 function countNewlines(text: string): number {

@@ -1,14 +1,13 @@
 import * as path from 'path';
+import type { FileKind } from '../../../shared/src/artifacts';
+
+export type { FileKind };
 
 /**
  * The kind of each artifact in a run folder, in the order the integration-test guide says to read
  * them: headscale server logs first, then tailscale clients, map responses, status dumps, netmaps,
  * the database snapshot, metrics and profiles.
  */
-export type FileKind =
-  | 'hs-stderr' | 'hs-stdout' | 'ts-stderr' | 'ts-stdout' | 'log'
-  | 'mapresponse' | 'status' | 'netmap' | 'database' | 'metrics' | 'pprof' | 'record' | 'other';
-
 export const KIND_ORDER: readonly FileKind[] = ['hs-stderr', 'hs-stdout', 'ts-stderr', 'ts-stdout', 'log', 'mapresponse', 'status', 'netmap', 'database', 'metrics', 'pprof', 'record', 'other'];
 
 export const KIND_LABELS: Record<FileKind, string> = {

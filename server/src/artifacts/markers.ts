@@ -1,3 +1,5 @@
+import type { MarkerSetting } from '../../../shared/src/settings';
+
 /**
  * What counts as an error line in control_logs (headscale-facts §4): zerolog level tokens, Go
  * panics and runtime failures, tailscaled health/login trouble, testify and go test failures.
@@ -25,11 +27,6 @@ export const defaultMarkers: readonly Marker[] = [
   { id: 'go-test-fail', pattern: /^\s*--- FAIL: /, severity: 'error' },
 ];
 
-export interface MarkerSetting {
-  id: string;
-  pattern: string;
-  severity?: 'error' | 'warning';
-}
 
 /** Built-in markers plus valid user ones (`headscale.artifacts.markers`); bad regexps are dropped. */
 export function withUserMarkers(extra: readonly MarkerSetting[]): Marker[] {

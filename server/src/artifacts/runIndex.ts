@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import type { RunFile, RunView } from '../../../shared/src/artifacts';
 import { RUN_ID_PATTERN } from '../../../shared/src/protocol';
 import { readRunRecord } from '../tests/runHistory';
-import { scanFile, type ErrorLine } from './errorScan';
+import { scanFiles, type ErrorLine } from './errorScan';
 import { KIND_ORDER, kindOf, LOG_KINDS, type FileKind } from './fileKinds';
 import type { Marker } from './markers';
-import { triage, type Triage, type TriageResult } from './triage';
+import { triage } from './triage';
 
 /** Runs in control_logs, newest first by the run id's timestamp: names only, no file contents. */
 export interface RunSummary {
@@ -26,38 +27,29 @@ export function listRuns(controlLogs: string): RunSummary[] {
     .filter((n) => RUN_ID_PATTERN.test(n))
     .sort()
     .reverse()
-    .map((id) => ({ id, path: path.join(controlLogs, id), startedAt: `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T${id.slice(9, 11)}:${id.slice(11, 13)}:${id.slice(13, 15)}` }));
+    .map((id) => ({ id, path: path.join(controlLogs, id), startedAt: startedAtOf(id) }));
 }
 
-export interface RunFile {
-  path: string;
-  relative: string;
-  kind: FileKind;
-  sizeBytes: number;
-  errorCount: number;
-  warningCount: number;
-  errors: ErrorLine[];
-  problem?: string;
+export function startedAtOf(id: string): string {
+  return `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T${id.slice(9, 11)}:${id.slice(11, 13)}:${id.slice(13, 15)}`;
 }
 
-export interface RunDetails extends RunSummary {
-  test: string | null;
-  status: 'passed' | 'failed' | 'cancelled' | 'unknown';
-  triage: Triage | null;
-  evidence: TriageResult['evidence'];
-  sizeBytes: number;
-  durationSeconds: number | null;
-  files: RunFile[];
-}
+export type RunDetails = RunView;
 
 const BULKY = new Set<FileKind>(['database', 'metrics', 'status', 'mapresponse', 'pprof']);
 /** Triage looks at this many error lines per file, whatever the display cap is. */
 const TRIAGE_LINES = 200;
 const MAX_FILES = 20_000;
 
+interface WalkedFile {
+  abs: string;
+  relative: string;
+  size: number;
+}
+
 /** Files below a run folder; symlinks are not followed (a link loop cannot trap the walk). */
-function walkFiles(dir: string, base = ''): { abs: string; relative: string; size: number }[] {
-  const out: { abs: string; relative: string; size: number }[] = [];
+export function walkFiles(dir: string, base = ''): WalkedFile[] {
+  const out: WalkedFile[] = [];
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -82,17 +74,33 @@ function walkFiles(dir: string, base = ''): { abs: string; relative: string; siz
   return out;
 }
 
+function byReadingOrder(a: RunFile, b: RunFile): number {
+  return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.relative.localeCompare(b.relative);
+}
+
+/**
+ * What a run shows without reading any log: the record (a small JSON file) if hi workbench started
+ * it, the test from `hs-<test>-<hex>` names, sizes, and a status inferred from which files exist.
+ */
+export function summarizeRun(run: RunSummary): RunView {
+  const files: RunFile[] = walkFiles(run.path).map((f) => ({ path: f.abs, relative: f.relative, kind: kindOf(f.relative), sizeBytes: f.size, errorCount: 0, warningCount: 0, errors: [] }));
+  files.sort(byReadingOrder);
+  return assemble(run, files, false, []);
+}
+
 /** Everything the sidebar and `cli runs` show for one run: files in reading order, errors, triage. */
-export function describeRun(run: RunSummary, markers: readonly Marker[], maxErrors = 200): RunDetails {
+export async function describeRun(run: RunSummary, markers: readonly Marker[], maxErrors = 200, rg: string | null = null): Promise<RunView> {
+  const walked = walkFiles(run.path);
+  const logs = walked.filter((f) => LOG_KINDS.has(kindOf(f.relative))).map((f) => f.abs);
+  const scans = await scanFiles(logs, markers, Math.max(maxErrors, TRIAGE_LINES), rg);
   const evidence: { file: string; error: ErrorLine }[] = [];
-  const files: RunFile[] = walkFiles(run.path).map((f) => {
-    const kind = kindOf(f.relative);
-    const scan = LOG_KINDS.has(kind) ? scanFile(f.abs, markers, Math.max(maxErrors, TRIAGE_LINES)) : null;
+  const files: RunFile[] = walked.map((f) => {
+    const scan = scans.get(f.abs);
     for (const error of scan?.errors ?? []) evidence.push({ file: f.relative, error });
     return {
       path: f.abs,
       relative: f.relative,
-      kind,
+      kind: kindOf(f.relative),
       sizeBytes: f.size,
       errorCount: scan?.errorCount ?? 0,
       warningCount: scan?.warningCount ?? 0,
@@ -100,14 +108,20 @@ export function describeRun(run: RunSummary, markers: readonly Marker[], maxErro
       ...(scan?.problem ? { problem: scan.problem } : {}),
     };
   });
-  files.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.relative.localeCompare(b.relative));
+  files.sort(byReadingOrder);
+  return assemble(run, files, true, evidence);
+}
+
+function assemble(run: RunSummary, files: RunFile[], described: boolean, evidence: { file: string; error: ErrorLine }[]): RunView {
   const record = readRunRecord(run.path);
   const hsName = files.find((f) => f.kind === 'hs-stderr')?.relative.match(/^hs-(.+)-[0-9a-f]{6}\.stderr\.log$/)?.[1] ?? null;
   const failedInLogs = evidence.some((e) => e.error.marker === 'go-test-fail');
   // hi deletes the bulky artifacts of passed runs: their presence means the run failed.
   const bulky = files.some((f) => BULKY.has(f.kind));
-  const status: RunDetails['status'] = record?.status ?? (failedInLogs || bulky ? 'failed' : files.some((f) => LOG_KINDS.has(f.kind)) ? 'passed' : 'unknown');
-  const t = status === 'failed' ? triage(evidence) : null;
+  const hasLogs = files.some((f) => LOG_KINDS.has(f.kind));
+  const inferred: RunView['status'] = failedInLogs || bulky ? 'failed' : described && hasLogs ? 'passed' : 'unknown';
+  const status = record?.status ?? inferred;
+  const t = status === 'failed' && described ? triage(evidence) : null;
   return {
     ...run,
     // Without a record, hs-<test>-<hex> names carry the test name lowercased and without "Test".
@@ -117,6 +131,8 @@ export function describeRun(run: RunSummary, markers: readonly Marker[], maxErro
     evidence: t?.evidence ?? [],
     sizeBytes: files.reduce((n, f) => n + f.sizeBytes, 0),
     durationSeconds: record?.durationSeconds ?? null,
+    errorCount: files.reduce((n, f) => n + f.errorCount, 0),
+    described,
     files,
   };
 }

@@ -1,4 +1,4 @@
-import type { ErrorLine } from './errorScan';
+import type { ErrorLine, Triage } from '../../../shared/src/artifacts';
 
 /**
  * Infrastructure or code? The guide: almost every failure is a code bug; infrastructure has
@@ -6,8 +6,7 @@ import type { ErrorLine } from './errorScan';
  * limits, Docker daemon errors). Infrastructure wins only when such a signature is present and no
  * panic is; the evidence lines are returned either way.
  */
-export type Triage = 'infrastructure' | 'code' | 'unknown';
-
+export type { Triage };
 const INFRA = [
   /failed to resolve|no DNS fallback candidates remain/,
   /container creation timeout|timed out waiting for container|context deadline exceeded.*container/i,

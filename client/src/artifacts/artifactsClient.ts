@@ -1,0 +1,52 @@
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  DeleteRunsRequest,
+  DescribeRunRequest,
+  ErrorsWithContextRequest,
+  ListRunsRequest,
+  LogErrorsRequest,
+  PlanDeletionRequest,
+  ViewArtifactRequest,
+  type ArtifactView,
+  type DeleteRunsResult,
+  type DeletionPlan,
+  type ErrorLine,
+  type ErrorsWithContextResult,
+  type ListRunsResult,
+  type PlanDeletionParams,
+  type RunView,
+  type ViewArtifactParams,
+} from '../../../shared/src/artifacts';
+
+/** The artifact requests the extension sends; the language server does the reading and parsing. */
+export class ArtifactsClient {
+  constructor(private readonly client: LanguageClient) {}
+
+  listRuns(controlLogs: string): Promise<ListRunsResult> {
+    return this.client.sendRequest(ListRunsRequest, { controlLogs });
+  }
+
+  describeRun(controlLogs: string, id: string): Promise<RunView | null> {
+    return this.client.sendRequest(DescribeRunRequest, { controlLogs, id });
+  }
+
+  logErrors(path: string): Promise<ErrorLine[]> {
+    return this.client.sendRequest(LogErrorsRequest, { path });
+  }
+
+  planDeletion(params: PlanDeletionParams): Promise<DeletionPlan> {
+    return this.client.sendRequest(PlanDeletionRequest, params);
+  }
+
+  deleteRuns(controlLogs: string, ids: string[]): Promise<DeleteRunsResult> {
+    return this.client.sendRequest(DeleteRunsRequest, { controlLogs, ids });
+  }
+
+  errorsWithContext(path: string, context: number): Promise<ErrorsWithContextResult> {
+    return this.client.sendRequest(ErrorsWithContextRequest, { path, context });
+  }
+
+  viewArtifact(params: ViewArtifactParams): Promise<ArtifactView> {
+    return this.client.sendRequest(ViewArtifactRequest, params);
+  }
+}

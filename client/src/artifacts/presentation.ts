@@ -1,0 +1,101 @@
+import type { FileKind, RunFile, RunView } from '../../../shared/src/artifacts';
+import { formatRunDuration } from '../../../shared/src/hiCommand';
+
+/**
+ * How runs, files and error lines read in the sidebar. No `vscode` import: the wording is tested
+ * as plain functions.
+ */
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}
+
+/** "3h ago" from the run id's local timestamp. */
+export function formatAge(startedAt: string, now: Date = new Date()): string {
+  const seconds = Math.max(0, (now.getTime() - new Date(startedAt).getTime()) / 1000);
+  if (!Number.isFinite(seconds)) return '';
+  if (seconds < 60) return 'just now';
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ago`;
+  return `${Math.floor(seconds / 86400)}d ago`;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The run row's description: status, triage badge, errors, age, duration. */
+export function runDescription(run: RunView, now?: Date): string {
+  const parts: string[] = [run.status];
+  if (run.triage) parts.push(run.triage === 'infrastructure' ? 'infra' : run.triage);
+  if (run.described) parts.push(plural(run.errorCount, 'error'));
+  parts.push(formatAge(run.startedAt, now));
+  if (run.durationSeconds !== null) parts.push(formatRunDuration(run.durationSeconds));
+  return parts.filter(Boolean).join(' · ');
+}
+
+/** The test name as the user wrote it when known; otherwise hi's lowercase name or the run id. */
+export function runLabel(run: RunView): string {
+  return run.test ?? run.id;
+}
+
+export interface FileGroup {
+  id: string;
+  label: string;
+  files: RunFile[];
+}
+
+const GROUPS: { id: string; label: string; kinds: FileKind[] }[] = [
+  { id: 'headscale', label: 'Headscale server', kinds: ['hs-stderr', 'hs-stdout'] },
+  { id: 'tailscale', label: 'Tailscale clients', kinds: ['ts-stderr', 'ts-stdout'] },
+  { id: 'logs', label: 'Other logs', kinds: ['log'] },
+  { id: 'mapresponses', label: 'Map responses', kinds: ['mapresponse'] },
+  { id: 'status', label: 'Client status', kinds: ['status'] },
+  { id: 'netmap', label: 'Netmaps', kinds: ['netmap'] },
+  { id: 'database', label: 'Database snapshot', kinds: ['database'] },
+  { id: 'metrics', label: 'Metrics', kinds: ['metrics'] },
+  { id: 'pprof', label: 'pprof', kinds: ['pprof'] },
+  { id: 'other', label: 'Other files', kinds: ['record', 'other'] },
+];
+
+/** A run's files in the guide's reading order, grouped; empty groups are left out. */
+export function groupFiles(run: RunView): FileGroup[] {
+  return GROUPS.map((g) => ({ id: g.id, label: g.label, files: run.files.filter((f) => g.kinds.includes(f.kind)) })).filter((g) => g.files.length);
+}
+
+/** Map response captures per node folder (`mapresponses/<node>/…`). */
+export function mapResponseNodes(files: readonly RunFile[]): { node: string; dir: string; count: number }[] {
+  const nodes = new Map<string, { node: string; dir: string; count: number }>();
+  for (const f of files) {
+    const parts = f.relative.split('/');
+    if (parts.length < 3) continue;
+    const node = parts[parts.length - 2];
+    const dir = f.path.slice(0, f.path.length - parts[parts.length - 1].length - 1);
+    const entry = nodes.get(dir) ?? { node, dir, count: 0 };
+    entry.count++;
+    nodes.set(dir, entry);
+  }
+  return [...nodes.values()].sort((a, b) => Number(a.node) - Number(b.node) || a.node.localeCompare(b.node));
+}
+
+export function fileDescription(file: RunFile): string {
+  const parts: string[] = [];
+  if (file.errorCount) parts.push(plural(file.errorCount, 'error'));
+  if (file.warningCount) parts.push(plural(file.warningCount, 'warning'));
+  if (file.problem) parts.push(file.problem);
+  parts.push(formatBytes(file.sizeBytes));
+  return parts.join(' · ');
+}
+
+/** An error line without its leading timestamp, which the description repeats as `:line`. */
+export function errorLabel(text: string): string {
+  return text.replace(/^(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)\s+/, '').trim() || text;
+}

@@ -1,0 +1,263 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ErrorLine, RunFile, RunView } from '../../../shared/src/artifacts';
+import type { ArtifactsClient } from './artifactsClient';
+import { errorLabel, fileDescription, formatBytes, groupFiles, mapResponseNodes, plural, runDescription, runLabel, type FileGroup } from './presentation';
+
+/** Tree nodes; each keeps its parent so `reveal` can walk up. */
+type Node =
+  | { type: 'run'; run: RunView }
+  | { type: 'evidence'; run: RunView; parent: Node }
+  | { type: 'group'; run: RunView; group: FileGroup; parent: Node }
+  | { type: 'file'; run: RunView; file: RunFile; parent: Node }
+  | { type: 'mapnode'; run: RunView; node: string; dir: string; count: number; parent: Node }
+  | { type: 'error'; run: RunView; file: RunFile; error: ErrorLine; parent: Node };
+
+const STATUS_ICONS: Record<RunView['status'], vscode.ThemeIcon> = {
+  passed: new vscode.ThemeIcon('testing-passed-icon', new vscode.ThemeColor('testing.iconPassed')),
+  failed: new vscode.ThemeIcon('testing-failed-icon', new vscode.ThemeColor('testing.iconFailed')),
+  running: new vscode.ThemeIcon('loading~spin'),
+  cancelled: new vscode.ThemeIcon('circle-slash'),
+  unknown: new vscode.ThemeIcon('question'),
+};
+
+const VIEWER_KINDS = { metrics: 'metrics', status: 'status', database: 'database' } as const;
+
+/**
+ * The "Runs" view: control_logs runs newest first, each with its files in the guide's reading
+ * order and its error lines. It draws what the server computed; a file watcher keeps it live and
+ * the runner's active run shows as running.
+ */
+export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly view: vscode.TreeView<Node>;
+  private runs: RunView[] = [];
+  private nodes = new Map<string, Node>();
+  private controlLogs: string | undefined;
+  private watcher: vscode.FileSystemWatcher | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private loading: Promise<void> | undefined;
+  private reloadAgain = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly client: ArtifactsClient, private readonly locate: () => string | undefined, private readonly activeRunId: () => string | null, private readonly log: vscode.LogOutputChannel) {
+    this.view = vscode.window.createTreeView('hi.runs', { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(this.view, this.changed);
+  }
+
+  get folder(): string | undefined {
+    return this.controlLogs;
+  }
+
+  get current(): readonly RunView[] {
+    return this.runs;
+  }
+
+  /** Re-reads the index now; concurrent calls share one request, and one more follows if asked meanwhile. */
+  refresh(): Promise<void> {
+    if (this.loading) {
+      this.reloadAgain = true;
+      return this.loading;
+    }
+    this.loading = this.load().finally(() => {
+      this.loading = undefined;
+      if (this.reloadAgain) {
+        this.reloadAgain = false;
+        void this.refresh();
+      }
+    });
+    return this.loading;
+  }
+
+  /** File events arrive in bursts while hi writes a run: one refresh per half second at most. */
+  scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refresh(), 500);
+  }
+
+  private async load(): Promise<void> {
+    const dir = this.locate();
+    if (dir !== this.controlLogs) this.watch(dir);
+    this.controlLogs = dir;
+    if (!dir) {
+      this.runs = [];
+      this.view.message = 'Open a headscale checkout (a folder with go.mod and cmd/hi) to browse its control_logs runs.';
+      this.view.description = undefined;
+      this.changed.fire(undefined);
+      return;
+    }
+    try {
+      const result = await this.client.listRuns(dir);
+      this.runs = result.runs;
+      this.view.description = result.exists ? formatBytes(result.totalBytes) : undefined;
+      this.view.message = result.runs.length ? undefined : `No runs in ${path.basename(dir)} yet: they appear here while hi runs.`;
+    } catch (e) {
+      this.log.warn(`listing ${dir} failed: ${String(e)}`);
+      this.view.message = 'The control_logs index is unavailable (the language server is not running).';
+    }
+    this.nodes.clear();
+    this.changed.fire(undefined);
+  }
+
+  private watch(dir: string | undefined): void {
+    this.watcher?.dispose();
+    this.watcher = undefined;
+    if (!dir) return;
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), '**'));
+    const kick = () => this.scheduleRefresh();
+    this.watcher.onDidCreate(kick);
+    this.watcher.onDidChange(kick);
+    this.watcher.onDidDelete(kick);
+  }
+
+  /** Selects and expands a run folder (from the runner's "Open artifacts" or a lens's "Last run"). */
+  async reveal(dir: string): Promise<boolean> {
+    await this.refresh();
+    const run = this.runs.find((r) => path.resolve(r.path) === path.resolve(dir));
+    if (!run) return false;
+    await this.view.reveal(this.node({ type: 'run', run }), { select: true, focus: true, expand: true });
+    return true;
+  }
+
+  /** Nodes are interned by id so reveal() and getParent() see the same objects the tree holds. */
+  private node(n: Node): Node {
+    const id = nodeId(n);
+    const existing = this.nodes.get(id);
+    if (existing && existing.type === n.type) return existing;
+    this.nodes.set(id, n);
+    return n;
+  }
+
+  getParent(n: Node): Node | undefined {
+    return n.type === 'run' ? undefined : n.parent;
+  }
+
+  async getChildren(n?: Node): Promise<Node[]> {
+    if (!n) return this.runs.map((run) => this.node({ type: 'run', run: this.withLiveStatus(run) }));
+    switch (n.type) {
+      case 'run': {
+        // Expanding describes the run (scans its logs) and publishes its errors as Problems.
+        const run = (this.controlLogs && (await this.client.describeRun(this.controlLogs, n.run.id).catch(() => null))) || n.run;
+        const live = this.withLiveStatus(run);
+        if (!n.run.described && live.described) {
+          // An older run listed without its logs: its row now gets the error count and triage.
+          n.run = live;
+          this.runs = this.runs.map((r) => (r.id === live.id ? run : r));
+          this.changed.fire(n);
+        }
+        const children: Node[] = [];
+        if (live.evidence.length) children.push(this.node({ type: 'evidence', run: live, parent: n }));
+        for (const group of groupFiles(live)) children.push(this.node({ type: 'group', run: live, group, parent: n }));
+        return children;
+      }
+      case 'group':
+        if (n.group.id === 'mapresponses') return mapResponseNodes(n.group.files).map((m) => this.node({ type: 'mapnode', run: n.run, ...m, parent: n }));
+        return n.group.files.map((file) => this.node({ type: 'file', run: n.run, file, parent: n }));
+      case 'file':
+        return n.file.errors.map((error) => this.node({ type: 'error', run: n.run, file: n.file, error, parent: n }));
+      default:
+        return [];
+    }
+  }
+
+  private withLiveStatus(run: RunView): RunView {
+    return run.id === this.activeRunId() ? { ...run, status: 'running' } : run;
+  }
+
+  getTreeItem(n: Node): vscode.TreeItem {
+    switch (n.type) {
+      case 'run': {
+        const item = new vscode.TreeItem(runLabel(n.run), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = nodeId(n);
+        item.description = runDescription(n.run);
+        item.iconPath = STATUS_ICONS[n.run.status];
+        item.contextValue = n.run.status === 'running' ? 'hi.run.running' : 'hi.run';
+        item.resourceUri = vscode.Uri.file(n.run.path);
+        const tip = new vscode.MarkdownString(undefined, true);
+        tip.appendMarkdown(`**${escapeMd(runLabel(n.run))}** · ${n.run.status}${n.run.triage ? ` · ${n.run.triage}` : ''}\n\n`);
+        tip.appendMarkdown(`Run \`${n.run.id}\`, started ${n.run.startedAt.replace('T', ' ')}, ${formatBytes(n.run.sizeBytes)}\n\n`);
+        for (const e of n.run.evidence) tip.appendMarkdown(`- \`${escapeMd(e.file)}:${e.line}\` ${escapeMd(e.text.slice(0, 160))}\n`);
+        item.tooltip = tip;
+        return item;
+      }
+      case 'evidence': {
+        const first = n.run.evidence[0];
+        const item = new vscode.TreeItem(`${n.run.triage === 'infrastructure' ? 'Infrastructure failure' : n.run.triage === 'code' ? 'Code failure' : 'Failure'}: ${errorLabel(first.text)}`);
+        item.id = nodeId(n);
+        item.iconPath = new vscode.ThemeIcon(n.run.triage === 'infrastructure' ? 'server-environment' : 'bug');
+        item.description = `${first.file}:${first.line}`;
+        item.tooltip = n.run.evidence.map((e) => `${e.file}:${e.line}  ${e.text}`).join('\n');
+        item.command = { command: 'hi.openLogAt', title: 'Open', arguments: [path.join(n.run.path, first.file), first.line] };
+        return item;
+      }
+      case 'group': {
+        const errors = n.group.files.reduce((s, f) => s + f.errorCount, 0);
+        const item = new vscode.TreeItem(n.group.label, n.group.id === 'headscale' || errors ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = nodeId(n);
+        item.description = errors ? plural(errors, 'error') : plural(n.group.files.length, 'file');
+        return item;
+      }
+      case 'file': {
+        const f = n.file;
+        const item = new vscode.TreeItem(path.posix.basename(f.relative), f.errors.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = nodeId(n);
+        item.description = fileDescription(f);
+        item.resourceUri = vscode.Uri.file(f.path);
+        item.tooltip = `${f.relative}\n${fileDescription(f)}`;
+        item.contextValue = f.kind.endsWith('stderr') || f.kind.endsWith('stdout') || f.kind === 'log' ? 'hi.log' : `hi.${f.kind}`;
+        const viewer = VIEWER_KINDS[f.kind as keyof typeof VIEWER_KINDS];
+        item.command = viewer
+          ? { command: 'hi.viewArtifact', title: 'Open viewer', arguments: [f.path, viewer] }
+          : item.contextValue === 'hi.log'
+            ? { command: 'hi.openLogAt', title: 'Open at first error', arguments: [f.path, f.errors[0]?.line ?? 1] }
+            : { command: 'hi.openFile', title: 'Open', arguments: [f.path] };
+        return item;
+      }
+      case 'mapnode': {
+        const item = new vscode.TreeItem(`node ${n.node}`);
+        item.id = nodeId(n);
+        item.description = plural(n.count, 'response');
+        item.iconPath = new vscode.ThemeIcon('timeline-open');
+        item.command = { command: 'hi.viewArtifact', title: 'Open timeline', arguments: [path.dirname(n.dir), 'mapresponses'] };
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem(errorLabel(n.error.text));
+        item.id = nodeId(n);
+        item.description = `:${n.error.line}`;
+        item.tooltip = `${n.file.relative}:${n.error.line} (${n.error.marker})\n${n.error.text}`;
+        item.iconPath = new vscode.ThemeIcon(n.error.severity === 'error' ? 'error' : 'warning', new vscode.ThemeColor(n.error.severity === 'error' ? 'errorForeground' : 'editorWarning.foreground'));
+        item.command = { command: 'hi.openLogAt', title: 'Open at this line', arguments: [n.file.path, n.error.line] };
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    this.watcher?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function nodeId(n: Node): string {
+  switch (n.type) {
+    case 'run':
+      return `run:${n.run.path}`;
+    case 'evidence':
+      return `evidence:${n.run.path}`;
+    case 'group':
+      return `group:${n.run.path}:${n.group.id}`;
+    case 'file':
+      return `file:${n.file.path}`;
+    case 'mapnode':
+      return `mapnode:${n.dir}`;
+    case 'error':
+      return `error:${n.file.path}:${n.error.line}`;
+  }
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

@@ -1,0 +1,110 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { StringDecoder } from 'string_decoder';
+
+/**
+ * ripgrep finds marker lines in large logs: it reads files in parallel with SIMD literal
+ * prefilters, so the server scans a gigabyte of control_logs faster than `grep` while holding only
+ * the matching lines (see `npm run bench`). VS Code ships it (`@vscode/ripgrep`); the CLI and the
+ * tests use `rg` from PATH. Without it the pure-JS scan in errorScan.ts does the same job, slower.
+ */
+export interface RgMatch {
+  file: string;
+  /** 1-based. */
+  line: number;
+  text: string;
+}
+
+export interface RgOutcome {
+  /** Per-file failures reported by rg (vanished, unreadable). */
+  problems: Map<string, string>;
+  /** Set when rg could not run at all (missing binary, a pattern rg's regex engine rejects). */
+  failed?: string;
+}
+
+/** The rg binary to use: an explicit path (VS Code's bundled one) if it exists, else `rg` on PATH. */
+export function findRipgrep(explicit?: string | null): string | null {
+  if (explicit && isExecutable(explicit)) return explicit;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, 'rg'))) return path.join(dir, 'rg');
+  }
+  return null;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Long lines are cut by rg itself so a 50 000-character line never crosses the pipe whole. */
+const MAX_COLUMNS = 4096;
+/** Keeps argv well under the kernel's limit. */
+const FILES_PER_CALL = 400;
+
+/** Streams every line of `files` that `pattern` matches to `onMatch`, file by file (argv, no shell). */
+export async function ripgrepLines(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void): Promise<RgOutcome> {
+  const outcome: RgOutcome = { problems: new Map() };
+  for (let i = 0; i < files.length && !outcome.failed; i += FILES_PER_CALL) {
+    await runOnce(rg, pattern, files.slice(i, i + FILES_PER_CALL), onMatch, outcome);
+  }
+  return outcome;
+}
+
+function runOnce(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, outcome: RgOutcome): Promise<void> {
+  const args = ['--no-config', '--no-heading', '--with-filename', '--line-number', '--null', '--text', '--max-columns', String(MAX_COLUMNS), '--max-columns-preview', '--regexp', pattern, '--', ...files];
+  return new Promise((resolve) => {
+    let child;
+    try {
+      child = spawn(rg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      outcome.failed = `cannot start ripgrep: ${String(e)}`;
+      resolve();
+      return;
+    }
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = pending + decoder.write(chunk);
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        emit(text.slice(start, nl), onMatch);
+        start = nl + 1;
+      }
+      pending = text.slice(start);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
+    });
+    child.on('error', (e) => {
+      outcome.failed = `cannot start ripgrep: ${e.message}`;
+    });
+    child.on('close', (code) => {
+      if (pending) emit(pending, onMatch);
+      // Exit 2 means "an error happened"; per-file errors read `<path>: <message> (os error N)`.
+      for (const line of stderr.split('\n')) {
+        const m = /^(.*?): (.*?)(?: \(os error \d+\))?$/.exec(line);
+        if (m && files.includes(m[1])) outcome.problems.set(m[1], m[2]);
+        else if (code === 2 && line.trim() && !outcome.failed) outcome.failed = `ripgrep: ${line.trim()}`;
+      }
+      resolve();
+    });
+  });
+}
+
+/** One output record: `<path>\0<line>:<text>`. */
+function emit(record: string, onMatch: (m: RgMatch) => void): void {
+  const nul = record.indexOf('\0');
+  const colon = record.indexOf(':', nul + 1);
+  if (nul < 0 || colon < 0) return;
+  const line = Number(record.slice(nul + 1, colon));
+  if (!Number.isInteger(line)) return;
+  let text = record.slice(colon + 1);
+  if (text.endsWith('\r')) text = text.slice(0, -1);
+  onMatch({ file: record.slice(0, nul), line, text });
+}

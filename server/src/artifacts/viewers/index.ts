@@ -1,0 +1,37 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ArtifactView, ViewArtifactParams } from '../../../../shared/src/artifacts';
+import { readDatabase } from './database';
+import { mapResponseTimeline } from './mapResponses';
+import { summarizeMetrics } from './metrics';
+import { summarizeStatus } from './status';
+
+/** Text artifacts bigger than this are not parsed (a dump this large is not a real one). */
+const MAX_TEXT_BYTES = 64 << 20;
+
+/** The data behind one viewer; a file that cannot be read or parsed becomes a clear error view. */
+export async function viewArtifact({ path: file, kind }: ViewArtifactParams): Promise<ArtifactView> {
+  const title = kind === 'mapresponses' ? `Map responses · ${path.basename(path.dirname(file))}` : path.basename(file);
+  try {
+    switch (kind) {
+      case 'metrics':
+        return { title, path: file, ...summarizeMetrics(readText(file)) };
+      case 'status':
+        return { title, path: file, ...summarizeStatus(readText(file)) };
+      case 'mapresponses':
+        return { title, path: file, ...mapResponseTimeline(file) };
+      case 'database':
+        return { title, path: file, ...(await readDatabase(file)) };
+      default:
+        return { title, path: file, kind: 'error', error: `no viewer for ${String(kind)}` };
+    }
+  } catch (e) {
+    return { title, path: file, kind: 'error', error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function readText(file: string): string {
+  const size = fs.statSync(file).size;
+  if (size > MAX_TEXT_BYTES) throw new Error(`${(size / 1048576).toFixed(0)} MB is too large to summarise; open it as text`);
+  return fs.readFileSync(file, 'utf8');
+}

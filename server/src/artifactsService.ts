@@ -1,0 +1,108 @@
+import * as fs from 'fs';
+import { join } from 'path';
+import { pathToFileURL } from 'url';
+import type { Connection } from 'vscode-languageserver';
+import {
+  DeleteRunsRequest,
+  DescribeRunRequest,
+  ErrorsWithContextRequest,
+  ListRunsRequest,
+  LogErrorsRequest,
+  PlanDeletionRequest,
+  ViewArtifactRequest,
+  type DeleteRunsParams,
+  type DescribeRunParams,
+  type ErrorsWithContextParams,
+  type ListRunsParams,
+  type ListRunsResult,
+  type LogErrorsParams,
+  type PlanDeletionParams,
+  type RunView,
+  type ViewArtifactParams,
+} from '../../shared/src/artifacts';
+import { errorsWithContext } from './artifacts/errorContext';
+import { scanFiles } from './artifacts/errorScan';
+import { LOG_KINDS } from './artifacts/fileKinds';
+import type { Marker } from './artifacts/markers';
+import { deleteRuns, planDeletion } from './artifacts/retention';
+import { describeRun, listRuns, summarizeRun } from './artifacts/runIndex';
+import { viewArtifact } from './artifacts/viewers';
+import { logDiagnostic } from './diagnostics';
+
+/** The newest runs are described (logs scanned) when listed; older ones when expanded. */
+const DESCRIBED_WHEN_LISTED = 30;
+/** Problems per log file: enough for F8, few enough not to drown the Problems panel. */
+const PROBLEMS_PER_FILE = 200;
+
+/**
+ * The artifact browser's server side: it indexes control_logs for the sidebar, publishes the error
+ * lines of the runs a user opens as Problems, and parses artifacts for the viewers.
+ */
+export function registerArtifacts(connection: Connection, markersFor: (uri: string) => Promise<Marker[]>, ripgrep: () => string | null): void {
+  /** Log URIs with published Problems, per run folder, so deleting a run clears them. */
+  const published = new Map<string, string[]>();
+  const markers = (dir: string) => markersFor(pathToFileURL(dir).toString());
+
+  const publish = (run: RunView) => {
+    const uris: string[] = [];
+    for (const f of run.files) {
+      if (!LOG_KINDS.has(f.kind)) continue;
+      const uri = pathToFileURL(f.path).toString();
+      uris.push(uri);
+      connection.sendDiagnostics({ uri, diagnostics: f.errors.slice(0, PROBLEMS_PER_FILE).map(logDiagnostic) });
+    }
+    published.set(run.path, uris);
+  };
+
+  connection.onRequest(ListRunsRequest, async ({ controlLogs }: ListRunsParams): Promise<ListRunsResult> => {
+    const runs = listRuns(controlLogs);
+    const m = await markers(controlLogs);
+    const views: RunView[] = [];
+    for (const [i, run] of runs.entries()) {
+      views.push(i < DESCRIBED_WHEN_LISTED ? await describeRun(run, m, PROBLEMS_PER_FILE, ripgrep()) : summarizeRun(run));
+    }
+    return { controlLogs, exists: runs.length > 0 || (await exists(controlLogs)), totalBytes: views.reduce((n, r) => n + r.sizeBytes, 0), runs: views };
+  });
+
+  connection.onRequest(DescribeRunRequest, async ({ controlLogs, id }: DescribeRunParams): Promise<RunView | null> => {
+    const run = listRuns(controlLogs).find((r) => r.id === id);
+    if (!run) return null;
+    const view = await describeRun(run, await markers(controlLogs), PROBLEMS_PER_FILE, ripgrep());
+    publish(view);
+    return view;
+  });
+
+  connection.onRequest(LogErrorsRequest, async ({ path }: LogErrorsParams) => {
+    const scan = (await scanFiles([path], await markers(path), PROBLEMS_PER_FILE, ripgrep())).get(path);
+    const uri = pathToFileURL(path).toString();
+    if (scan) connection.sendDiagnostics({ uri, diagnostics: scan.errors.map(logDiagnostic) });
+    return scan?.errors ?? [];
+  });
+
+  connection.onRequest(PlanDeletionRequest, (params: PlanDeletionParams) => planDeletion(params));
+
+  connection.onRequest(DeleteRunsRequest, ({ controlLogs, ids }: DeleteRunsParams) => {
+    const result = deleteRuns(controlLogs, ids);
+    for (const id of result.deleted) {
+      const dir = join(controlLogs, id);
+      for (const uri of published.get(dir) ?? []) connection.sendDiagnostics({ uri, diagnostics: [] });
+      published.delete(dir);
+    }
+    return result;
+  });
+
+  connection.onRequest(ErrorsWithContextRequest, async ({ path, context }: ErrorsWithContextParams) =>
+    errorsWithContext(path, Math.max(0, Math.min(50, Math.floor(context))), await markers(path), ripgrep()),
+  );
+
+  connection.onRequest(ViewArtifactRequest, (params: ViewArtifactParams) => viewArtifact(params));
+}
+
+async function exists(dir: string): Promise<boolean> {
+  try {
+    await fs.promises.stat(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}

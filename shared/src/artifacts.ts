@@ -1,0 +1,142 @@
+/**
+ * The wire contract of the control_logs artifact browser: the server indexes and parses, the
+ * extension draws. Plain JSON data only.
+ */
+
+export type RunStatus = 'passed' | 'failed' | 'cancelled' | 'running' | 'unknown';
+export type Triage = 'infrastructure' | 'code' | 'unknown';
+
+/** Artifact kinds in the guide's reading order (server/src/artifacts/fileKinds.ts orders them). */
+export type FileKind =
+  | 'hs-stderr' | 'hs-stdout' | 'ts-stderr' | 'ts-stdout' | 'log'
+  | 'mapresponse' | 'status' | 'netmap' | 'database' | 'metrics' | 'pprof' | 'record' | 'other';
+
+export interface ErrorLine {
+  /** 1-based. */
+  line: number;
+  text: string;
+  marker: string;
+  severity: 'error' | 'warning';
+}
+
+export interface RunFile {
+  path: string;
+  /** Inside the run folder, `/`-separated. */
+  relative: string;
+  kind: FileKind;
+  sizeBytes: number;
+  errorCount: number;
+  warningCount: number;
+  errors: ErrorLine[];
+  /** Why the file was not (fully) scanned: binary, unreadable, vanished. */
+  problem?: string;
+}
+
+export interface RunView {
+  id: string;
+  path: string;
+  /** From the run id (hi uses local time): `YYYY-MM-DDTHH:MM:SS`. */
+  startedAt: string;
+  test: string | null;
+  status: RunStatus;
+  triage: Triage | null;
+  evidence: { file: string; line: number; text: string }[];
+  sizeBytes: number;
+  durationSeconds: number | null;
+  errorCount: number;
+  /** False for runs listed without reading their logs (older ones); describe them on demand. */
+  described: boolean;
+  files: RunFile[];
+}
+
+/** client → server: the runs of one control_logs folder, newest first. */
+export const ListRunsRequest = 'hi/listRuns';
+export interface ListRunsParams {
+  controlLogs: string;
+}
+export interface ListRunsResult {
+  controlLogs: string;
+  exists: boolean;
+  totalBytes: number;
+  runs: RunView[];
+}
+
+/** client → server: one run with its files and error lines (also publishes them as Problems). */
+export const DescribeRunRequest = 'hi/describeRun';
+export interface DescribeRunParams {
+  controlLogs: string;
+  id: string;
+}
+
+/** client → server: the error lines of one log (next/previous error, opening at the first error). */
+export const LogErrorsRequest = 'hi/logErrors';
+export interface LogErrorsParams {
+  path: string;
+}
+
+/** client → server: which runs a retention rule would delete (nothing is deleted). */
+export const PlanDeletionRequest = 'hi/planDeletion';
+export interface PlanDeletionParams {
+  controlLogs: string;
+  olderThanDays?: number;
+  keepLast?: number;
+  ids?: string[];
+}
+export interface DeletionPlan {
+  runs: { id: string; path: string; sizeBytes: number }[];
+  totalBytes: number;
+}
+
+/** client → server: delete exactly these run folders (after the user confirmed the plan). */
+export const DeleteRunsRequest = 'hi/deleteRuns';
+export interface DeleteRunsParams {
+  controlLogs: string;
+  ids: string[];
+}
+export interface DeleteRunsResult {
+  deleted: string[];
+  freedBytes: number;
+  failed: { id: string; message: string }[];
+}
+
+/** client → server: each error of a log with N lines around it (for logs too large to tokenise). */
+export const ErrorsWithContextRequest = 'hi/errorsWithContext';
+export interface ErrorsWithContextParams {
+  path: string;
+  context: number;
+}
+export interface ErrorsWithContextResult {
+  text: string;
+  /** 0-based line of the virtual document → 1-based line of the log it stands for. */
+  links: { line: number; target: number }[];
+}
+
+/** client → server: the parsed content of a metrics dump, status dump, map responses or database. */
+export const ViewArtifactRequest = 'hi/viewArtifact';
+export interface ViewArtifactParams {
+  path: string;
+  kind: 'metrics' | 'status' | 'mapresponses' | 'database';
+}
+
+export interface MetricsView {
+  kind: 'metrics';
+  families: { name: string; type: string; help: string; series: { labels: string; value?: number; count?: number; sum?: number; mean?: number }[] }[];
+}
+export interface StatusView {
+  kind: 'status';
+  self: string;
+  backendState: string;
+  health: string[];
+  peers: { hostName: string; online: boolean | null; tailscaleIPs: string[]; primaryRoutes: string[]; expired: boolean | null; lastSeen: string }[];
+}
+export interface MapResponsesView {
+  kind: 'mapresponses';
+  nodes: { node: string; entries: { time: string; type: string; peers: number | null; path: string }[] }[];
+}
+export interface DatabaseView {
+  kind: 'database';
+  tables: { name: string; columns: string[]; rows: (string | number | null)[][]; total: number }[];
+  /** Of nodes/users/routes, the tables this snapshot does not have (newer headscale keeps routes on nodes). */
+  missing: string[];
+}
+export type ArtifactView = (MetricsView | StatusView | MapResponsesView | DatabaseView | { kind: 'error' }) & { title: string; path: string; error?: string };

@@ -1,0 +1,150 @@
+/**
+ * Issue 5 in a real VS Code: the Runs view over the demo control_logs (status and triage as the
+ * CLI computes them), an error row that opens its log with exactly that line selected, the
+ * metrics/status/database viewers, a run appearing live, and deleting one run after confirmation.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import initSqlJs from 'sql.js';
+import { repoRoot } from '../support/parser';
+import { closeBrowser, killLeftovers, withSession } from './harness';
+import { webviewText } from './workbench';
+
+before(() => killLeftovers());
+after(() => closeBrowser());
+
+interface CliRun {
+  id: string;
+  test: string;
+  status: string;
+  triage: string | null;
+  files: { path: string; kind: string; errorCount: number; errors: { line: number; text: string }[] }[];
+}
+
+/** What the CLI (the same index, another entry point) says about the demo runs. */
+function cliRuns(controlLogs: string): CliRun[] {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'runs', controlLogs, '--format', 'json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+const sidebarRow = (page: Page, text: string | RegExp) => page.locator('.part.sidebar .monaco-list-row', { hasText: text });
+
+async function showRunsView(page: Page): Promise<void> {
+  await page.locator('.part.activitybar .action-item a[aria-label^="hi workbench"]').click({ timeout: 60_000 });
+  // A container with one view shows the view's title (with the disk usage) in the sidebar title.
+  await page.locator('.part.sidebar .title-label', { hasText: /Runs/i }).waitFor({ timeout: 30_000 });
+}
+
+/** Expands a row through its twistie (a click on the label of a file row opens the file instead). */
+async function expand(page: Page, text: string | RegExp): Promise<void> {
+  // Only rows with children (the triage row's description also names the log).
+  const row = sidebarRow(page, text).filter({ has: page.locator('.monaco-tl-twistie.collapsible') }).first();
+  await row.waitFor({ timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 30_000 });
+}
+
+test('10. the Runs view lists the demo runs with status and triage; an error row opens its log with exactly that line selected', async () => {
+  await withSession({ name: '10-runs-view', trusted: true }, async ({ page, workspace }) => {
+    const controlLogs = path.join(workspace, 'control_logs');
+    const runs = cliRuns(controlLogs);
+    await showRunsView(page);
+    for (const run of runs) {
+      const row = sidebarRow(page, run.test).first();
+      await row.waitFor({ timeout: 60_000 });
+      const text = (await row.textContent()) ?? '';
+      assert.ok(text.includes(run.status), `${run.id}: ${text}`);
+      if (run.triage) assert.ok(text.includes(run.triage === 'infrastructure' ? 'infra' : run.triage), `${run.id}: ${text}`);
+    }
+    // Newest first, as the run ids order them.
+    const order = await page.locator('.part.sidebar .monaco-list-row[aria-level="1"]').allTextContents();
+    assert.deepEqual(
+      runs.map((r) => order.findIndex((t) => t.includes(r.test))),
+      runs.map((_, i) => i),
+    );
+
+    const failed = runs.find((r) => r.triage === 'code')!;
+    const hs = failed.files.find((f) => f.kind === 'hs-stderr')!;
+    await expand(page, failed.test);
+    await expand(page, path.basename(hs.path));
+    // The last error of the headscale log: a line deep in the file, so the editor must scroll to it.
+    const target = hs.errors[hs.errors.length - 1];
+    const label = target.text.replace(/^\S+\s+/, '').slice(0, 40);
+    const errorRow = sidebarRow(page, label).first();
+    await errorRow.waitFor();
+    assert.ok(((await errorRow.textContent()) ?? '').includes(`:${target.line}`));
+    await errorRow.click();
+    await page.locator(`.tab.active[aria-label*="${path.basename(hs.path)}"]`).waitFor({ timeout: 30_000 });
+    // The whole line is selected: the cursor ends it and the status bar counts its characters.
+    const lineLength = fs.readFileSync(hs.path, 'utf8').split('\n')[target.line - 1].length;
+    await page.locator('.statusbar-item', { hasText: `Ln ${target.line}, Col ${lineLength + 1} (${lineLength} selected)` }).first().waitFor({ timeout: 30_000 });
+    // The log gets the log language, and its errors are in Problems (F8 works in the editor).
+    await page.locator('.statusbar-item', { hasText: 'hi control log' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+Shift+M');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: path.basename(hs.path) }).first().waitFor({ timeout: 30_000 });
+  });
+});
+
+test('11. the metrics, status and database viewers open from the view and show their data', async () => {
+  await withSession({ name: '11-viewers', trusted: true }, async ({ page, workspace }) => {
+    const controlLogs = path.join(workspace, 'control_logs');
+    const failed = cliRuns(controlLogs).find((r) => r.triage === 'code')!;
+    const file = (kind: string) => failed.files.find((f) => f.kind === kind)!.path;
+    await showRunsView(page);
+    await expand(page, failed.test);
+
+    await expand(page, /^Metrics/);
+    await sidebarRow(page, path.basename(file('metrics'))).first().click();
+    const family = /^# TYPE (headscale_\S+) counter/m.exec(fs.readFileSync(file('metrics'), 'utf8'))![1];
+    const metrics = await webviewText(page, (t) => t.includes('Counters and gauges') && t.includes(family));
+    assert.match(metrics, /Histograms and summaries/);
+
+    await expand(page, /^Client status/);
+    await sidebarRow(page, path.basename(file('status'))).first().click();
+    const status = JSON.parse(fs.readFileSync(file('status'), 'utf8'));
+    const hosts = Object.values(status.Peer as Record<string, { HostName: string }>).map((p) => p.HostName);
+    const statusText = await webviewText(page, (t) => t.includes('BackendState') && hosts.every((h) => t.includes(h)));
+    assert.ok(statusText.includes(status.BackendState));
+
+    await expand(page, /^Database snapshot/);
+    await sidebarRow(page, path.basename(file('database'))).first().click();
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(fs.readFileSync(file('database')));
+    const names = db.exec('SELECT hostname FROM nodes')[0].values.map((r) => String(r[0]));
+    db.close();
+    await webviewText(page, (t) => /nodes \(\d+ rows\)/.test(t) && names.every((n) => t.includes(n)));
+  });
+});
+
+test('12. a run written to control_logs appears live; deleting an old run asks first and removes only that run', async () => {
+  await withSession({ name: '12-live-delete', trusted: true }, async ({ page, workspace }) => {
+    const controlLogs = path.join(workspace, 'control_logs');
+    const before = fs.readdirSync(controlLogs).sort();
+    const runs = cliRuns(controlLogs);
+    await showRunsView(page);
+    await sidebarRow(page, runs[0].test).first().waitFor({ timeout: 60_000 });
+
+    // A new run folder, as hi creates it while a test runs: the watcher brings it in.
+    const newId = '20261125-235959-abc123';
+    fs.cpSync(path.join(controlLogs, runs[runs.length - 1].id), path.join(controlLogs, newId), { recursive: true });
+    fs.renameSync(path.join(controlLogs, newId, fs.readdirSync(path.join(controlLogs, newId)).find((f) => f.startsWith('hs-') && f.endsWith('.stderr.log'))!), path.join(controlLogs, newId, 'hs-liverun-feed01.stderr.log'));
+    await sidebarRow(page, 'liverun').first().waitFor({ timeout: 30_000 });
+
+    const oldest = runs[runs.length - 1];
+    const row = sidebarRow(page, oldest.test).first();
+    await row.click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Delete Run' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10_000 });
+    assert.match((await dialog.textContent()) ?? '', new RegExp(`Delete 1 run .*${oldest.id}`, 's'));
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.locator('.notification-toast', { hasText: /deleted 1 run, freed/ }).waitFor({ timeout: 30_000 });
+    assert.deepEqual(fs.readdirSync(controlLogs).sort(), [...before, newId].filter((id) => id !== oldest.id).sort());
+    await sidebarRow(page, oldest.test).waitFor({ state: 'detached', timeout: 30_000 });
+  });
+});
