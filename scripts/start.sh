@@ -16,6 +16,8 @@ fi
 
 bash scripts/ensure-node-deps.sh
 code_server="$(bash scripts/ensure-code-server.sh | tail -n 1)"
+# The Containers view wants a Docker engine; without one it says "Docker not reachable" and waits.
+bash scripts/ensure-docker.sh >/dev/null || echo "[start] no Docker engine: the Containers view will say so" >&2
 npm run package --silent
 
 profile="$state/profile"

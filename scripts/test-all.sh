@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-node-deps.sh
+# Tools the unit suite uses for real: ripgrep (large-log scans) and a Docker engine.
+bash scripts/ensure-code-server.sh >/dev/null
+bash scripts/ensure-docker.sh >/dev/null
 npm run build
 npm run compile-tests
 node --test --test-concurrency=1 out/test/unit/

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-node-deps.sh
 HI_CODE_SERVER="$(bash scripts/ensure-code-server.sh | tail -n 1)"
+bash scripts/ensure-docker.sh >/dev/null
 export HI_CODE_SERVER
 npm run package --silent >/dev/null
 npm run compile-tests --silent

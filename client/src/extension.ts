@@ -9,6 +9,12 @@ import { LogEditor } from './artifacts/logEditor';
 import { deleteRun, deleteRunsByRule } from './artifacts/retention';
 import { RunsView } from './artifacts/runsView';
 import { ArtifactViewers } from './artifacts/viewerPanel';
+import { ContainerLogChangedNotification, ContainersChangedNotification, type HiContainer } from '../../shared/src/docker';
+import { normalizeDocker } from '../../shared/src/settings';
+import { ContainerLogs } from './docker/containerLogs';
+import { ContainersView } from './docker/containersView';
+import { DockerClient } from './docker/dockerClient';
+import { failedChecks } from './docker/envReport';
 import { DOCTOR_SCHEME, DoctorReports } from './doctor';
 import { createLanguageClient } from './languageClient';
 import { RunnerController } from './runner/runnerController';
@@ -31,9 +37,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const doctor = new DoctorReports();
   const explorer = new TestExplorer(lc, runner);
   const artifacts = new ArtifactsClient(lc);
-  const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, log);
+  const docker = new DockerClient(lc);
+  const containersView = new ContainersView(docker, log);
+  const containerLogs = new ContainerLogs(docker);
+  const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, (runId) => containersView.containersOfRun(runId), log);
   const logEditor = new LogEditor(artifacts);
   const viewers = new ArtifactViewers(artifacts);
+  let lastContainerSignature = '';
+  runner.beforeRun = (args) => checkEnvironmentBeforeRun(args, docker, doctor);
   const cwdByTerminal = (t: vscode.Terminal) => (runner.current && t.name === `hi: ${runner.current.title}` ? runner.current.args.cwd : moduleRoot());
 
   const commands: Record<string, (...args: never[]) => unknown> = {
@@ -53,12 +64,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!(await runsView.reveal(dir))) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
     },
     'hi.refreshRuns': () => runsView.refresh(),
-    'hi.deleteRuns': async () => {
-      if (runsView.folder && (await deleteRunsByRule(artifacts, runsView.folder, runner.activeRunId))) await runsView.refresh();
-    },
-    'hi.deleteRun': async (node?: { run?: { id: string } }) => {
-      if (runsView.folder && node?.run && (await deleteRun(artifacts, runsView.folder, node.run.id, runner.activeRunId))) await runsView.refresh();
-    },
+    'hi.deleteRuns': () =>
+      whenTrusted('Deleting runs', async () => {
+        if (runsView.folder && (await deleteRunsByRule(artifacts, runsView.folder, runner.activeRunId))) await runsView.refresh();
+      }),
+    'hi.deleteRun': (node?: { run?: { id: string } }) =>
+      whenTrusted('Deleting runs', async () => {
+        if (runsView.folder && node?.run && (await deleteRun(artifacts, runsView.folder, node.run.id, runner.activeRunId))) await runsView.refresh();
+      }),
     'hi.openLogAt': (file: string, line: number) => logEditor.openAt(file, line),
     'hi.openFile': (file: string) => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file)),
     'hi.viewArtifact': (file: string, kind: 'metrics' | 'status' | 'mapresponses' | 'database') => viewers.open(file, kind),
@@ -72,8 +85,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       vscode.window.showInformationMessage('Running hi is disabled in Restricted Mode: hi workbench only analyses untrusted code. Trust the workspace to run tests.', 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage')),
     'hi.doctor': () => {
       const root = moduleRoot();
-      return root ? doctor.run(root, runSettings().hiCommand) : vscode.window.showErrorMessage('hi workbench: open a headscale checkout (a folder with go.mod and cmd/hi) to run hi doctor.');
+      return root ? doctor.run(root, runSettings().hiCommand, () => docker.envChecks(root, dockerSettings().minFreeGB)) : vscode.window.showErrorMessage('hi workbench: open a headscale checkout (a folder with go.mod and cmd/hi) to run hi doctor.');
     },
+    'hi.refreshContainers': () => containersView.refresh(),
+    'hi.retryDocker': async () => {
+      await docker.retry();
+      await containersView.refresh();
+    },
+    'hi.cleanLeftovers': () => whenTrusted('Removing containers', () => containersView.cleanLeftovers()),
+    'hi.removeContainer': (node?: { container?: HiContainer }) => node?.container && whenTrusted('Removing containers', () => containersView.removeContainers([node.container!], `Remove ${node.container!.name}`)),
+    'hi.removeRunContainers': (node?: { group?: { runId: string | null; label: string; containers: HiContainer[] } }) =>
+      node?.group && whenTrusted('Removing containers', () => containersView.removeContainers(node.group!.containers, `Remove the containers of ${node.group!.label}`)),
+    'hi.showContainerLogs': (node?: { container?: HiContainer }) => node?.container && containerLogs.show(node.container.id, node.container.name),
   };
   for (const [id, handler] of Object.entries(commands)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
@@ -83,6 +106,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     explorer,
     runsView,
     viewers,
+    containersView,
+    containerLogs,
+    lc.onNotification(ContainersChangedNotification, () => void containersView.refresh()),
+    lc.onNotification(ContainerLogChangedNotification, ({ id }: { id: string }) => containerLogs.textArrived(id)),
+    containersView.onDidChangeGroups(() => {
+      // The Runs view shows a run's containers: redraw it only when they changed.
+      const signature = containersView.current.map((g) => `${g.runId}:${g.containers.map((c) => `${c.id}=${c.state}`).join(',')}`).join(';');
+      if (signature !== lastContainerSignature) runsView.containersChanged();
+      lastContainerSignature = signature;
+    }),
+    containersView.view.onDidChangeVisibility((e) => e.visible && void containersView.refresh()),
+    runner.onDidChangeRun(() => {
+      const runId = runner.activeRunId;
+      if (runId) void containersView.revealRun(runId);
+    }),
+    runner.onDidFinishRun((finished) => void offerLeftoverRemoval(finished, containersView)),
     ...logEditor.register(),
     runner.onDidChangeRun(() => void runsView.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -99,6 +138,47 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   log.info(`hi workbench activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: analysis only, nothing is executed'})`);
   await lc.start();
   void runsView.refresh();
+  if (containersView.view.visible) void containersView.refresh();
+}
+
+function dockerSettings() {
+  return normalizeDocker({ docker: vscode.workspace.getConfiguration('headscale').get('docker') });
+}
+
+/** Destructive actions need a trusted workspace (package.json hides them too; this covers keybindings and URIs). */
+async function whenTrusted(what: string, action: () => Promise<unknown>): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(`${what} is disabled in Restricted Mode. Trust this workspace to use it.`, 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+    return;
+  }
+  await action();
+}
+
+/**
+ * Before a run: the Docker checks (daemon, disk, images). A failed check asks first, offering to
+ * run anyway or to open the report with the fixes; warnings never block.
+ */
+async function checkEnvironmentBeforeRun(args: RunTestArgs, docker: DockerClient, doctor: DoctorReports): Promise<boolean> {
+  const settings = dockerSettings();
+  if (!settings.checkBeforeRun) return true;
+  const checks = await docker.envChecks(args.cwd, settings.minFreeGB).catch(() => []);
+  const failed = failedChecks(checks);
+  if (!failed.length) return true;
+  const choice = await vscode.window.showWarningMessage(`Before running ${args.title}: ${failed.map((c) => `${c.name}: ${c.message}`).join('; ')}`, 'Run anyway', 'Fix');
+  if (choice === 'Fix') void doctor.showEnvironment(checks);
+  return choice === 'Run anyway';
+}
+
+/** After a cancel, or a failure kept with --keep-on-failure: offer to remove that run's containers. */
+async function offerLeftoverRemoval(finished: { runId: string | null; status: string; args: RunTestArgs }, containers: ContainersView): Promise<void> {
+  const kept = finished.status === 'cancelled' || (finished.status === 'failed' && finished.args.argv.includes('--keep-on-failure'));
+  if (!kept || !finished.runId) return;
+  await containers.refresh();
+  const left = containers.containersOfRun(finished.runId);
+  if (!left.length) return;
+  const choice = await vscode.window.showWarningMessage(`${left.length} container(s) of run ${finished.runId} were left behind: ${left.map((c) => c.name).join(', ')}.`, 'Remove…', 'Show');
+  if (choice === 'Show') await containers.revealRun(finished.runId);
+  if (choice === 'Remove…') await containers.removeContainers(left, `Remove the leftovers of run ${finished.runId}`);
 }
 
 export async function deactivate(): Promise<void> {

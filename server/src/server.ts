@@ -26,6 +26,7 @@ import { lensesFor } from './lenses';
 import { isIntegrationTestFile, testInfos } from './tests/testInfo';
 import { SettingsStore } from './settingsStore';
 import { registerArtifacts } from './artifactsService';
+import { registerDocker } from './dockerService';
 import { findRipgrep } from './artifacts/ripgrep';
 
 /**
@@ -182,7 +183,12 @@ connection.onNotification(RunsChangedNotification, () => {
 
 registerArtifacts(connection, async (uri) => (await settings.forResource(uri)).markers, () => ripgrep);
 
-connection.onShutdown(() => store?.dispose());
+const docker = registerDocker(connection, async () => (await settings.forResource('')).docker);
+
+connection.onShutdown(() => {
+  store?.dispose();
+  docker.dispose();
+});
 
 // Keep the process alive through a bad input: log and carry on rather than dropping the editor's server.
 process.on('uncaughtException', (error) => connection.console.error(`uncaught: ${error.stack ?? error.message}`));

@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver';
-import { normalize, normalizeMarkers, normalizeRun, type AnalysisSettings, type RunSettings } from '../../shared/src/settings';
+import { normalize, normalizeDocker, normalizeMarkers, normalizeRun, type AnalysisSettings, type DockerSettings, type RunSettings } from '../../shared/src/settings';
 import { withUserMarkers, type Marker } from './artifacts/markers';
 import { defaultVocabulary, extendVocabulary, type Vocabulary } from './analysis/vocabulary';
 
@@ -9,6 +9,7 @@ export interface ResolvedSettings {
   vocabulary: Vocabulary;
   /** Error markers for control_logs: built-in plus `headscale.artifacts.markers`. */
   markers: Marker[];
+  docker: DockerSettings;
   /** Changes whenever the cache is cleared, so cached analyses keyed on it go stale. */
   generation: number;
 }
@@ -47,7 +48,7 @@ export class SettingsStore {
     let raw: unknown = undefined;
     if (this.supportsConfiguration) {
       try {
-        raw = await this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'headscale' });
+        raw = await this.connection.workspace.getConfiguration({ scopeUri: uri || undefined, section: 'headscale' });
       } catch {
         raw = undefined; // a client that fails the request gets the defaults
       }
@@ -58,6 +59,7 @@ export class SettingsStore {
       run: normalizeRun(raw),
       vocabulary: extendVocabulary(defaultVocabulary, { readMethods: settings.readMethods, mutatingMethods: settings.mutatingMethods }),
       markers: withUserMarkers(normalizeMarkers(raw)),
+      docker: normalizeDocker(raw),
       generation,
     };
   }

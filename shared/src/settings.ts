@@ -148,3 +148,20 @@ export function normalizeMarkers(raw: unknown): MarkerSetting[] {
     return [{ id, pattern, ...(severity === 'warning' || severity === 'error' ? { severity } : {}) }];
   });
 }
+
+/** `headscale.docker.*`: which daemon, the free-disk threshold, and whether runs check first. */
+export interface DockerSettings {
+  host: string | undefined;
+  minFreeGB: number;
+  checkBeforeRun: boolean;
+}
+
+export function normalizeDocker(raw: unknown): DockerSettings {
+  const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const docker = section(obj, 'docker');
+  return {
+    host: typeof docker.host === 'string' && docker.host.trim() ? docker.host.trim() : undefined,
+    minFreeGB: positive(docker.minFreeGB, 10),
+    checkBeforeRun: docker.checkBeforeRun !== false,
+  };
+}

@@ -32,12 +32,14 @@ function cliRuns(controlLogs: string): CliRun[] {
   return JSON.parse(r.stdout);
 }
 
-const sidebarRow = (page: Page, text: string | RegExp) => page.locator('.part.sidebar .monaco-list-row', { hasText: text });
+/** Rows of the Runs view only (the Containers view shares the sidebar). */
+const RUNS_ROWS = '.part.sidebar .pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row';
+const sidebarRow = (page: Page, text: string | RegExp) => page.locator(RUNS_ROWS, { hasText: text });
 
 async function showRunsView(page: Page): Promise<void> {
   await page.locator('.part.activitybar .action-item a[aria-label^="hi workbench"]').click({ timeout: 60_000 });
-  // A container with one view shows the view's title (with the disk usage) in the sidebar title.
-  await page.locator('.part.sidebar .title-label', { hasText: /Runs/i }).waitFor({ timeout: 30_000 });
+  // The header carries the disk usage of control_logs once the index answered.
+  await page.locator('.part.sidebar .pane-header[aria-label^="Runs - "]').waitFor({ timeout: 60_000 });
 }
 
 /** Expands a row through its twistie (a click on the label of a file row opens the file instead). */
@@ -62,7 +64,7 @@ test('10. the Runs view lists the demo runs with status and triage; an error row
       if (run.triage) assert.ok(text.includes(run.triage === 'infrastructure' ? 'infra' : run.triage), `${run.id}: ${text}`);
     }
     // Newest first, as the run ids order them.
-    const order = await page.locator('.part.sidebar .monaco-list-row[aria-level="1"]').allTextContents();
+    const order = await page.locator(`${RUNS_ROWS}[aria-level="1"]`).allTextContents();
     assert.deepEqual(
       runs.map((r) => order.findIndex((t) => t.includes(r.test))),
       runs.map((_, i) => i),
@@ -137,8 +139,9 @@ test('12. a run written to control_logs appears live; deleting an old run asks f
 
     const oldest = runs[runs.length - 1];
     const row = sidebarRow(page, oldest.test).first();
-    await row.click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Delete Run' }).click();
+    // The row's inline trash action (the same command as its context menu).
+    await row.hover();
+    await row.locator('.action-label[aria-label="Delete Run"]').click();
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 10_000 });
     assert.match((await dialog.textContent()) ?? '', new RegExp(`Delete 1 run .*${oldest.id}`, 's'));

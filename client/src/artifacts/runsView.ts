@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ErrorLine, RunFile, RunView } from '../../../shared/src/artifacts';
+import type { HiContainer } from '../../../shared/src/docker';
+import { containerDescription } from '../docker/containerPresentation';
 import type { ArtifactsClient } from './artifactsClient';
 import { errorLabel, fileDescription, formatBytes, groupFiles, mapResponseNodes, plural, runDescription, runLabel, type FileGroup } from './presentation';
 
@@ -11,7 +13,9 @@ type Node =
   | { type: 'group'; run: RunView; group: FileGroup; parent: Node }
   | { type: 'file'; run: RunView; file: RunFile; parent: Node }
   | { type: 'mapnode'; run: RunView; node: string; dir: string; count: number; parent: Node }
-  | { type: 'error'; run: RunView; file: RunFile; error: ErrorLine; parent: Node };
+  | { type: 'error'; run: RunView; file: RunFile; error: ErrorLine; parent: Node }
+  | { type: 'containers'; run: RunView; containers: HiContainer[]; parent: Node }
+  | { type: 'container'; run: RunView; container: HiContainer; parent: Node };
 
 const STATUS_ICONS: Record<RunView['status'], vscode.ThemeIcon> = {
   passed: new vscode.ThemeIcon('testing-passed-icon', new vscode.ThemeColor('testing.iconPassed')),
@@ -41,7 +45,14 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private reloadAgain = false;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly client: ArtifactsClient, private readonly locate: () => string | undefined, private readonly activeRunId: () => string | null, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly client: ArtifactsClient,
+    private readonly locate: () => string | undefined,
+    private readonly activeRunId: () => string | null,
+    /** The run's Docker containers, from the Containers view (live while a test runs). */
+    private readonly containersOfRun: (runId: string) => HiContainer[],
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.view = vscode.window.createTreeView('hi.runs', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(this.view, this.changed);
   }
@@ -129,6 +140,12 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     return n;
   }
 
+  /** Docker containers changed: redraw (runs keep their data; a run's containers are re-read). */
+  containersChanged(): void {
+    this.nodes.clear();
+    this.changed.fire(undefined);
+  }
+
   getParent(n: Node): Node | undefined {
     return n.type === 'run' ? undefined : n.parent;
   }
@@ -147,6 +164,8 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
           this.changed.fire(n);
         }
         const children: Node[] = [];
+        const containers = this.containersOfRun(live.id);
+        if (containers.length) children.push(this.node({ type: 'containers', run: live, containers, parent: n }));
         if (live.evidence.length) children.push(this.node({ type: 'evidence', run: live, parent: n }));
         for (const group of groupFiles(live)) children.push(this.node({ type: 'group', run: live, group, parent: n }));
         return children;
@@ -156,6 +175,8 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         return n.group.files.map((file) => this.node({ type: 'file', run: n.run, file, parent: n }));
       case 'file':
         return n.file.errors.map((error) => this.node({ type: 'error', run: n.run, file: n.file, error, parent: n }));
+      case 'containers':
+        return n.containers.map((container) => this.node({ type: 'container', run: n.run, container, parent: n }));
       default:
         return [];
     }
@@ -222,6 +243,22 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.command = { command: 'hi.viewArtifact', title: 'Open timeline', arguments: [path.dirname(n.dir), 'mapresponses'] };
         return item;
       }
+      case 'containers': {
+        const running = n.containers.filter((c) => c.state === 'running').length;
+        const item = new vscode.TreeItem('Docker containers', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = nodeId(n);
+        item.description = `${plural(n.containers.length, 'container')}${running ? ` · ${running} running` : ''}`;
+        item.iconPath = new vscode.ThemeIcon('vm');
+        return item;
+      }
+      case 'container': {
+        const item = new vscode.TreeItem(n.container.name);
+        item.id = nodeId(n);
+        item.description = containerDescription(n.container);
+        item.iconPath = new vscode.ThemeIcon(n.container.state === 'running' ? 'circle-filled' : 'circle-outline');
+        item.command = { command: 'hi.showContainerLogs', title: 'Show logs', arguments: [{ container: n.container }] };
+        return item;
+      }
       case 'error': {
         const item = new vscode.TreeItem(errorLabel(n.error.text));
         item.id = nodeId(n);
@@ -255,6 +292,10 @@ function nodeId(n: Node): string {
       return `mapnode:${n.dir}`;
     case 'error':
       return `error:${n.file.path}:${n.error.line}`;
+    case 'containers':
+      return `containers:${n.run.path}`;
+    case 'container':
+      return `run-container:${n.container.id}`;
   }
 }
 

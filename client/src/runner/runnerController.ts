@@ -44,6 +44,11 @@ export class RunnerController implements vscode.Disposable {
   private readonly runChanged = new vscode.EventEmitter<void>();
   /** Fires when the active run gets its run id (hi printed "Run ID:") and when it ends. */
   readonly onDidChangeRun = this.runChanged.event;
+  private readonly runFinished = new vscode.EventEmitter<{ runId: string | null; status: RunRecord['status']; args: RunTestArgs }>();
+  /** Fires after each run with hi's run id (for the leftover-containers offer). */
+  readonly onDidFinishRun = this.runFinished.event;
+  /** Checks before a run is queued (the Docker environment); false keeps it from starting. */
+  beforeRun: ((args: RunTestArgs) => Promise<boolean>) | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel, private readonly notifyServer: (method: string) => void, private readonly settings: () => { maxConcurrentRuns: number; cancelGraceSeconds: number }) {
     this.queue = new RunQueue<HiRun>((run) => this.execute(run), settings().maxConcurrentRuns);
@@ -51,7 +56,7 @@ export class RunnerController implements vscode.Disposable {
     this.status.name = 'hi run';
     this.status.command = 'hi.runMenu';
     this.queue.on('changed', () => this.render());
-    this.disposables.push(this.status, this.runChanged);
+    this.disposables.push(this.status, this.runChanged, this.runFinished);
   }
 
   get busy(): boolean {
@@ -85,6 +90,7 @@ export class RunnerController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`hi workbench: ${problem}`);
       return false;
     }
+    if (this.beforeRun && !(await this.beforeRun(args))) return false;
     const run: HiRun = { id: nextId++, title: args.title, args, observer };
     this.queue.maxConcurrent = Math.max(1, this.settings().maxConcurrentRuns);
     if (this.queue.busy) {
@@ -180,6 +186,7 @@ export class RunnerController implements vscode.Disposable {
     run.observer?.finished?.(run, parser, record, status);
     this.notifyServer(RunsChangedNotification);
     this.runChanged.fire();
+    this.runFinished.fire({ runId: parser.runId, status, args });
     void this.announce(run, status, durationSeconds, parser, terminal, spawnError);
   }
 

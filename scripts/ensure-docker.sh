@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# A real Docker engine for the Docker tests, only what is missing: installs docker.io and
+# busybox-static, starts dockerd when its socket does not answer, and imports a tiny local image
+# (no registry is reachable here; see ../shared/machine-notes.md). Prints the image name last.
+set -euo pipefail
+IMAGE="hi-workbench-busybox:test"
+SOCK="/var/run/docker.sock"
+log() { echo "[ensure-docker] $*" >&2; }
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx sleep || missing+=(busybox-static)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >&2
+fi
+
+# The CLI Debian installs; another `docker` earlier on PATH may be a different build.
+DOCKER="$(command -v docker)"
+[ -x /usr/bin/docker ] && DOCKER=/usr/bin/docker
+
+if ! $DOCKER version >/dev/null 2>&1; then
+  log "starting dockerd (log: /tmp/hi-workbench-dockerd.log)"
+  $SUDO sh -c 'nohup dockerd >/tmp/hi-workbench-dockerd.log 2>&1 &'
+  for _ in $(seq 1 60); do
+    [ -S "$SOCK" ] && $DOCKER version >/dev/null 2>&1 && break
+    sleep 1
+  done
+  $DOCKER version >/dev/null 2>&1 || { log "dockerd did not come up; see /tmp/hi-workbench-dockerd.log"; tail -20 /tmp/hi-workbench-dockerd.log >&2; exit 1; }
+fi
+
+if ! $DOCKER image inspect "$IMAGE" >/dev/null 2>&1; then
+  log "importing $IMAGE from busybox-static"
+  ROOTFS="$(mktemp -d)"
+  trap 'rm -rf "$ROOTFS"' EXIT
+  mkdir -p "$ROOTFS/bin"
+  cp /bin/busybox "$ROOTFS/bin/busybox"
+  for applet in sh sleep echo cat; do ln -s busybox "$ROOTFS/bin/$applet"; done
+  tar -C "$ROOTFS" -c . | $DOCKER import -c 'CMD ["/bin/sh"]' - "$IMAGE" >/dev/null
+fi
+echo "$IMAGE"

@@ -1,0 +1,121 @@
+import type { CleanupOptions, CleanupPlan, CleanupResult, HiContainer } from '../../../shared/src/docker';
+import type { DockerApi, RawImage, RawNetwork, RawVolume } from './dockerApi';
+import { CACHE_VOLUMES, containerName, isHiImage, isHiNetwork, toHiContainer, type RawContainer } from './hiContainers';
+
+/**
+ * What a cleanup removes, decided from one snapshot of the daemon, and the removal itself. Only
+ * hi's containers (hiContainers.ts), `hs-<hex>-*` networks no remaining container uses, hi's two
+ * Go cache volumes and hi's test images are ever candidates; running containers are listed apart
+ * and removed only when the user confirmed exactly that.
+ */
+export interface DockerSnapshot {
+  containers: RawContainer[];
+  networks: RawNetwork[];
+  volumes: RawVolume[];
+  images: RawImage[];
+}
+
+const LEFTOVER_STATES = new Set(['exited', 'dead', 'created']);
+const RUNNING_STATES = new Set(['running', 'restarting', 'paused']);
+
+export function planCleanup(snapshot: DockerSnapshot, options: CleanupOptions): CleanupPlan {
+  const hi = snapshot.containers.map((c) => ({ raw: c, hi: toHiContainer(c) })).filter((c): c is { raw: RawContainer; hi: HiContainer } => c.hi !== null);
+  const chosen = options.containerIds ? hi.filter((c) => options.containerIds!.includes(c.hi.id)) : hi.filter((c) => LEFTOVER_STATES.has(c.hi.state));
+  const chosenIds = new Set(chosen.map((c) => c.hi.id));
+  const remaining = snapshot.containers.filter((c) => !chosenIds.has(c.Id));
+  const usedNetworks = new Set(remaining.flatMap((c) => Object.keys(c.NetworkSettings?.Networks ?? {})));
+  const chosenNetworks = new Set(chosen.flatMap((c) => c.hi.networks));
+  const allNetworks = new Set(snapshot.containers.flatMap((c) => Object.keys(c.NetworkSettings?.Networks ?? {})));
+  // The chosen containers' hs-* networks, plus hs-* networks no container references at all
+  // (a leftover scenario network) when cleaning leftovers; never one still in use.
+  const networks = snapshot.networks
+    .filter((n) => isHiNetwork(n.Name) && !usedNetworks.has(n.Name) && (chosenNetworks.has(n.Name) || (!options.containerIds && !allNetworks.has(n.Name))))
+    .map((n) => ({ id: n.Id, name: n.Name }));
+  const usedVolumes = new Set(remaining.flatMap((c) => (c.Mounts ?? []).map((m) => m.Name ?? '')));
+  const volumes = options.includeCacheVolumes ? snapshot.volumes.filter((v) => CACHE_VOLUMES.includes(v.Name) && !usedVolumes.has(v.Name)).map((v) => ({ name: v.Name, sizeBytes: v.sizeBytes })) : [];
+  const usedImages = new Set(remaining.map((c) => c.ImageID ?? ''));
+  const images = options.includeImages ? snapshot.images.filter((i) => isHiImage(i.RepoTags ?? []) && !usedImages.has(i.Id)).map((i) => ({ id: i.Id, tags: i.RepoTags ?? [], sizeBytes: i.Size })) : [];
+  const containers = chosen.map((c) => c.hi);
+  return {
+    containers,
+    running: containers.filter((c) => RUNNING_STATES.has(c.state)),
+    networks,
+    volumes,
+    images,
+    reclaimBytes: containers.reduce((n, c) => n + (c.sizeBytes ?? 0), 0) + volumes.reduce((n, v) => n + (v.sizeBytes ?? 0), 0) + images.reduce((n, i) => n + i.sizeBytes, 0),
+  };
+}
+
+export async function snapshot(api: DockerApi, options: CleanupOptions): Promise<DockerSnapshot> {
+  const [containers, networks, volumes, images] = await Promise.all([
+    api.listContainers(true),
+    api.listNetworks(),
+    options.includeCacheVolumes ? api.listVolumes() : Promise.resolve([]),
+    options.includeImages ? api.listImages() : Promise.resolve([]),
+  ]);
+  return { containers, networks, volumes, images };
+}
+
+/**
+ * Removes what a confirmed plan lists, re-checking each item against the daemon now: a container
+ * that is gone, is no longer hi's or started running since the plan is skipped with a reason.
+ */
+export async function executeCleanup(api: DockerApi, plan: CleanupPlan, allowRunning: boolean): Promise<CleanupResult> {
+  const result: CleanupResult = { removedContainers: [], removedNetworks: [], removedVolumes: [], removedImages: [], refused: [], failed: [], reclaimedBytes: 0 };
+  const now = new Map((await api.listContainers()).map((c) => [c.Id, c]));
+  /** Networks of containers that stay: removing those would fail (or cut a kept container off). */
+  const kept = new Set<string>();
+  for (const planned of plan.containers) {
+    const current = now.get(planned.id);
+    const hi = current ? toHiContainer(current) : null;
+    if (!current || !hi) {
+      result.refused.push({ name: planned.name, reason: current ? 'not a hi container' : 'already gone' });
+      continue;
+    }
+    if (RUNNING_STATES.has(hi.state) && !allowRunning) {
+      result.refused.push({ name: hi.name, reason: 'running (part of an active run); confirm removing running containers' });
+      hi.networks.forEach((n) => kept.add(n));
+      continue;
+    }
+    try {
+      await api.removeContainer(hi.id);
+      result.removedContainers.push(containerName(current));
+      result.reclaimedBytes += planned.sizeBytes ?? 0;
+    } catch (e) {
+      result.failed.push({ name: hi.name, message: (e as Error).message });
+      hi.networks.forEach((n) => kept.add(n));
+    }
+  }
+  for (const n of plan.networks) {
+    if (!isHiNetwork(n.name)) continue;
+    if (kept.has(n.name)) {
+      result.refused.push({ name: n.name, reason: 'still used by a container that was kept' });
+      continue;
+    }
+    await attempt(result, n.name, () => api.removeNetwork(n.id), () => result.removedNetworks.push(n.name));
+  }
+  for (const v of plan.volumes) {
+    if (!CACHE_VOLUMES.includes(v.name)) continue;
+    await attempt(result, v.name, () => api.removeVolume(v.name), () => {
+      result.removedVolumes.push(v.name);
+      result.reclaimedBytes += v.sizeBytes ?? 0;
+    });
+  }
+  for (const i of plan.images) {
+    if (!isHiImage(i.tags)) continue;
+    await attempt(result, i.tags[0] ?? i.id, () => api.removeImage(i.id), () => {
+      result.removedImages.push(i.tags[0] ?? i.id);
+      result.reclaimedBytes += i.sizeBytes;
+    });
+  }
+  return result;
+}
+
+async function attempt(result: CleanupResult, name: string, remove: () => Promise<void>, done: () => void): Promise<void> {
+  try {
+    await remove();
+    done();
+  } catch (e) {
+    result.failed.push({ name, message: (e as Error).message });
+  }
+}

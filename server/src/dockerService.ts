@@ -1,0 +1,110 @@
+import * as os from 'os';
+import type { Readable } from 'stream';
+import type { Connection } from 'vscode-languageserver';
+import {
+  ContainerLogChangedNotification,
+  ContainerLogClosedNotification,
+  ContainerLogRequest,
+  ContainersChangedNotification,
+  EnvChecksRequest,
+  ExecuteCleanupRequest,
+  ListContainersRequest,
+  PlanCleanupRequest,
+  type CleanupOptions,
+  type ContainerLogParams,
+  type ContainerLogResult,
+  type EnvChecksParams,
+  type ExecuteCleanupParams,
+  type ListContainersResult,
+} from '../../shared/src/docker';
+import type { DockerSettings } from '../../shared/src/settings';
+import { executeCleanup, planCleanup, snapshot } from './docker/cleanup';
+import { Coalescer } from './docker/coalescer';
+import { resolveDockerHost } from './docker/dockerHost';
+import { DockerWatcher } from './docker/dockerWatcher';
+import { envChecks } from './docker/envChecks';
+import { groupContainers } from './docker/hiContainers';
+
+/** Followed log text kept per container: the newest part of a chatty log, bounded. */
+const MAX_LOG_CHARS = 4 << 20;
+const LOG_TAIL_LINES = 5000;
+
+/**
+ * The Docker view's server side: one watched connection to the daemon (events, backoff), hi's
+ * containers grouped by run, cleanup plans and their execution, followed container logs and the
+ * environment checks. Docker is only contacted once the extension asks.
+ */
+export function registerDocker(connection: Connection, dockerSettings: () => Promise<DockerSettings>): { dispose(): void } {
+  let watcher: DockerWatcher | undefined;
+  const logs = new Map<string, { text: string; stream?: Readable; changed: Coalescer }>();
+
+  const current = async (): Promise<DockerWatcher> => {
+    const host = resolveDockerHost((await dockerSettings()).host, process.env, os.homedir());
+    if (!watcher) watcher = new DockerWatcher(host, () => void connection.sendNotification(ContainersChangedNotification));
+    else await watcher.setHost(host);
+    await watcher.ensureStarted();
+    return watcher;
+  };
+
+  connection.onRequest(ListContainersRequest, async (): Promise<ListContainersResult> => {
+    const w = await current();
+    if (!w.state.reachable) return { state: w.state, groups: [] };
+    try {
+      return { state: w.state, groups: groupContainers(await w.api.listContainers()) };
+    } catch (e) {
+      return { state: { reachable: false, host: w.state.host, error: (e as Error).message, retryInSeconds: 0 }, groups: [] };
+    }
+  });
+
+  connection.onRequest('hi/retryDocker', async () => (await current()).retry());
+
+  connection.onRequest(PlanCleanupRequest, async (options: CleanupOptions) => {
+    const w = await current();
+    return planCleanup(await snapshot(w.api, options), options);
+  });
+
+  connection.onRequest(ExecuteCleanupRequest, async ({ plan, allowRunning }: ExecuteCleanupParams) => executeCleanup((await current()).api, plan, allowRunning));
+
+  connection.onRequest(ContainerLogRequest, async ({ id }: ContainerLogParams): Promise<ContainerLogResult> => {
+    let entry = logs.get(id);
+    if (!entry) {
+      const fresh: { text: string; stream?: Readable; changed: Coalescer } = { text: '', changed: new Coalescer(() => void connection.sendNotification(ContainerLogChangedNotification, { id }), 250) };
+      entry = fresh;
+      logs.set(id, fresh);
+      try {
+        fresh.stream = await (await current()).api.followLogs(id, LOG_TAIL_LINES, (text) => {
+          fresh.text += text;
+          if (fresh.text.length > MAX_LOG_CHARS) fresh.text = fresh.text.slice(fresh.text.indexOf('\n', fresh.text.length - MAX_LOG_CHARS) + 1);
+          fresh.changed.request();
+        });
+        fresh.stream.on('end', () => {
+          fresh.stream = undefined;
+          fresh.changed.request();
+        });
+      } catch (e) {
+        fresh.text = `cannot read the logs of ${id.slice(0, 12)}: ${(e as Error).message}\n`;
+      }
+    }
+    return { text: entry.text, following: !!entry.stream };
+  });
+
+  connection.onNotification(ContainerLogClosedNotification, ({ id }: ContainerLogParams) => {
+    const entry = logs.get(id);
+    entry?.stream?.destroy();
+    entry?.changed.dispose();
+    logs.delete(id);
+  });
+
+  connection.onRequest(EnvChecksRequest, async ({ moduleRoot, minFreeGB }: EnvChecksParams) => {
+    const w = await current();
+    const host = resolveDockerHost((await dockerSettings()).host, process.env, os.homedir());
+    return envChecks(w.api, host, moduleRoot, minFreeGB);
+  });
+
+  return {
+    dispose() {
+      watcher?.dispose();
+      for (const e of logs.values()) e.stream?.destroy();
+    },
+  };
+}

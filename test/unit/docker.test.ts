@@ -1,0 +1,195 @@
+/**
+ * The Docker view's core against a real dockerd (scripts/ensure-docker.sh): real containers with
+ * hi's names and labels, grouping and filtering, clean-leftovers, the refusal for running
+ * containers, the events-driven refresh with coalescing, a dead daemon, environment checks, and
+ * the same over the language server's stdio JSON-RPC. Pure helpers are checked beside them.
+ */
+import { strict as assert } from 'node:assert';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { after, before, test } from 'node:test';
+import { ContainersChangedNotification, ListContainersRequest, type ListContainersResult } from '../../shared/src/docker';
+import { executeCleanup, planCleanup, snapshot } from '../../server/src/docker/cleanup';
+import { Coalescer } from '../../server/src/docker/coalescer';
+import { DockerApi } from '../../server/src/docker/dockerApi';
+import { connectionOptions, resolveDockerHost } from '../../server/src/docker/dockerHost';
+import { DockerWatcher } from '../../server/src/docker/dockerWatcher';
+import { envChecks } from '../../server/src/docker/envChecks';
+import { groupContainers } from '../../server/src/docker/hiContainers';
+import { containerNames, docker, networkNames, removeSeed, requireDocker, seedHiContainers, TEST_IMAGE, type Seed } from '../support/dockerSeed';
+import { startServer } from '../support/lspClient';
+import { repoRoot } from '../support/parser';
+
+const HOST = 'unix:///var/run/docker.sock';
+const api = new DockerApi(HOST);
+let seed: Seed;
+
+before(async () => {
+  await requireDocker();
+  seed = await seedHiContainers();
+});
+after(async () => {
+  if (seed) await removeSeed(seed.tag);
+});
+
+test('grouping: containers grouped by hi.run-id with roles, unlabelled hi names apart, everything else hidden', async () => {
+  const groups = groupContainers(await api.listContainers());
+  const a = groups.find((g) => g.runId === seed.runA)!;
+  assert.deepEqual(a.containers.map((c) => c.role), ['test-runner', 'headscale', 'postgres', 'derp', 'tailscale']);
+  assert.deepEqual(new Set(a.containers.map((c) => c.name)), new Set(seed.names.runA));
+  assert.ok(a.containers.every((c) => c.state === 'exited' && c.image === TEST_IMAGE));
+  assert.equal(a.active, false);
+  const b = groups.find((g) => g.runId === seed.runB)!;
+  assert.equal(b.active, true);
+  assert.ok(groups.indexOf(b) < groups.indexOf(a), 'newest run first');
+  const unlabelled = groups.find((g) => g.runId === null)!;
+  assert.equal(unlabelled.label, 'Unlabelled hi containers');
+  assert.ok(unlabelled.containers.some((c) => c.name === seed.names.unlabelled[0] && !c.labelled));
+  const listed = groups.flatMap((g) => g.containers.map((c) => c.name));
+  for (const foreign of seed.names.foreign) assert.ok(!listed.includes(foreign), `${foreign} is not hi's`);
+});
+
+test('refusal: a run with running containers is not removed without the specific confirmation', async () => {
+  const ids = seed.names.runB.map((n) => seed.ids.get(n)!);
+  const plan = planCleanup(await snapshot(api, { containerIds: ids }), { containerIds: ids });
+  assert.deepEqual(new Set(plan.running.map((c) => c.name)), new Set(seed.names.runB));
+  assert.deepEqual(plan.networks.map((n) => n.name), [seed.networks.runB], "the run's network goes with its containers");
+  const refused = await executeCleanup(api, plan, false);
+  assert.equal(refused.removedContainers.length, 0);
+  assert.deepEqual(refused.refused.map((r) => r.name).sort(), [...seed.names.runB, seed.networks.runB].sort());
+  assert.ok((await containerNames()).includes(seed.names.runB[0]));
+  assert.ok((await networkNames()).includes(seed.networks.runB));
+  const removed = await executeCleanup(api, plan, true);
+  assert.deepEqual(new Set(removed.removedContainers), new Set(seed.names.runB));
+  assert.deepEqual(removed.removedNetworks, [seed.networks.runB]);
+  assert.ok(!(await containerNames()).includes(seed.names.runB[0]));
+});
+
+test('clean leftovers: exited hi containers and their unused hs-* networks go; running, foreign and in-use things stay', async () => {
+  const plan = planCleanup(await snapshot(api, {}), {});
+  const planned = plan.containers.map((c) => c.name);
+  for (const n of [...seed.names.runA, ...seed.names.unlabelled]) assert.ok(planned.includes(n), `${n} is a leftover`);
+  for (const n of seed.names.foreign) assert.ok(!planned.includes(n), `${n} is not hi's`);
+  assert.equal(plan.running.length, 0);
+  const nets = plan.networks.map((n) => n.name);
+  assert.ok(nets.includes(seed.networks.runA) && nets.includes(seed.networks.orphan));
+  assert.ok(!nets.includes(seed.networks.foreign));
+  const result = await executeCleanup(api, plan, false);
+  assert.deepEqual(result.failed, []);
+  const left = await containerNames();
+  for (const n of [...seed.names.runA, ...seed.names.unlabelled]) assert.ok(!left.includes(n), `${n} removed`);
+  for (const n of seed.names.foreign) assert.ok(left.includes(n), `${n} kept`);
+  const networks = await networkNames();
+  assert.ok(!networks.includes(seed.networks.runA) && !networks.includes(seed.networks.orphan));
+  assert.ok(networks.includes(seed.networks.foreign));
+});
+
+test('events: container changes reach the view through Docker events, coalesced to one redraw per 250 ms', async () => {
+  const calls: number[] = [];
+  // A short request timeout: the event stream must outlive it while Docker is quiet.
+  const watcher = new DockerWatcher({ host: HOST, source: 'default' }, () => calls.push(Date.now()), { coalesceMs: 250, requestTimeoutMs: 300 });
+  try {
+    await watcher.ensureStarted();
+    assert.equal(watcher.state.reachable, true);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(watcher.state.reachable, true, 'an idle event stream is not a lost daemon');
+    calls.length = 0;
+    const start = Date.now();
+    const made = await Promise.all(Array.from({ length: 8 }, (_, i) => docker.createContainer({ name: `hs-burst${seed.tag}-${i}`, Image: TEST_IMAGE, Cmd: ['sh', '-c', 'exit 0'], Labels: { 'hi-workbench.seed': seed.tag } })));
+    await Promise.all(made.map((c) => c.start()));
+    while (!calls.length && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(calls.length > 0, 'an event arrived');
+    await new Promise((r) => setTimeout(r, 600));
+    const elapsed = Date.now() - start;
+    assert.ok(calls.length <= Math.ceil(elapsed / 250) + 1, `${calls.length} redraws in ${elapsed} ms`);
+    for (let i = 1; i < calls.length; i++) assert.ok(calls[i] - calls[i - 1] >= 240, 'at most one per 250 ms');
+    const groups = groupContainers(await api.listContainers());
+    assert.equal(groups.find((g) => g.runId === null)!.containers.filter((c) => c.name.startsWith(`hs-burst${seed.tag}`)).length, 8);
+  } finally {
+    watcher.dispose();
+  }
+});
+
+test('daemon down: one unreachable state with a growing retry, one notification, a failed environment check', async () => {
+  const dead = `unix://${path.join(os.tmpdir(), `hi-no-docker-${process.pid}.sock`)}`;
+  const calls: number[] = [];
+  const watcher = new DockerWatcher({ host: dead, source: 'setting' }, () => calls.push(Date.now()), { coalesceMs: 10, firstRetryMs: 40 });
+  try {
+    await watcher.ensureStarted();
+    assert.equal(watcher.state.reachable, false);
+    if (!watcher.state.reachable) assert.match(watcher.state.error, /ENOENT|connect/);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(calls.length, 1, 'retries do not re-announce the same state');
+    if (!watcher.state.reachable) assert.ok(watcher.state.retryInSeconds >= 0);
+    const checks = await envChecks(new DockerApi(dead), { host: dead, source: 'setting' }, path.join(repoRoot, 'demo'), 1);
+    assert.equal(checks[0].status, 'fail');
+    assert.match(checks[0].message, /cannot reach Docker at .*headscale\.docker\.host/);
+  } finally {
+    watcher.dispose();
+  }
+});
+
+test('environment checks: daemon, disk, leftovers, networks and the go.mod Golang image', async () => {
+  await docker.createContainer({ name: `ts-${seed.tag}-head-leftover`, Image: TEST_IMAGE, Cmd: ['sh'], Labels: { 'hi.run-id': seed.runA, 'hi-workbench.seed': seed.tag } });
+  const demo = path.join(repoRoot, 'demo');
+  const checks = await envChecks(api, { host: HOST, source: 'default' }, demo, 0.001, {});
+  const by = Object.fromEntries(checks.map((c) => [c.name, c]));
+  assert.equal(by['Docker daemon'].status, 'pass');
+  assert.equal(by['Free disk (workspace)'].status, 'pass');
+  assert.equal(by['Leftover containers'].status, 'warn');
+  assert.equal(by['Leftover containers'].fix, 'hi.cleanLeftovers');
+  const goLine = /^go\s+(\S+)/m.exec(fs.readFileSync(path.join(demo, 'go.mod'), 'utf8'))![1];
+  assert.match(by['Golang image'].message, new RegExp(`golang:${goLine.replace(/\./g, '\\.')}`));
+  const strict = await envChecks(api, { host: HOST, source: 'default' }, demo, 1e9, { HEADSCALE_INTEGRATION_HEADSCALE_IMAGE: 'headscale:missing' });
+  assert.equal(strict.find((c) => c.name === 'Free disk (workspace)')!.status, 'fail');
+  assert.equal(strict.find((c) => c.name === 'Test images')!.status, 'fail');
+});
+
+test('container logs are followed (demultiplexed stdout + stderr)', async () => {
+  const c = await docker.createContainer({ name: `hs-logs${seed.tag}`, Image: TEST_IMAGE, Cmd: ['sh', '-c', 'echo to-stdout; echo to-stderr >&2; sleep 1; echo later; sleep 600'], Labels: { 'hi-workbench.seed': seed.tag } });
+  await c.start();
+  let text = '';
+  const stream = await api.followLogs(c.id, 100, (t) => (text += t));
+  const deadline = Date.now() + 10_000;
+  while (!text.includes('later') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  stream.destroy();
+  assert.deepEqual(text.trim().split('\n').sort(), ['later', 'to-stderr', 'to-stdout']);
+});
+
+test('over stdio: hi/listContainers groups real containers, Docker events notify the client', async () => {
+  const session = await startServer();
+  try {
+    const notified = new Promise<void>((resolve) => session.connection.onNotification(ContainersChangedNotification, () => resolve()));
+    const result = (await session.connection.sendRequest(ListContainersRequest)) as ListContainersResult;
+    assert.equal(result.state.reachable, true);
+    assert.ok(result.groups.some((g) => g.runId === null && g.containers.some((c) => c.name.startsWith(`hs-burst${seed.tag}`))));
+    await docker.createContainer({ name: `hs-notify${seed.tag}`, Image: TEST_IMAGE, Cmd: ['sh'], Labels: { 'hi-workbench.seed': seed.tag } });
+    await notified;
+  } finally {
+    await session.close();
+  }
+});
+
+test('pure helpers: host resolution (setting > DOCKER_HOST > context > default), connection options, coalescing', async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-home-'));
+  assert.deepEqual(resolveDockerHost(undefined, {}, home), { host: 'unix:///var/run/docker.sock', source: 'default' });
+  fs.mkdirSync(path.join(home, '.docker'));
+  fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ currentContext: 'colima' }));
+  const { createHash } = await import('node:crypto');
+  const meta = path.join(home, '.docker', 'contexts', 'meta', createHash('sha256').update('colima').digest('hex'));
+  fs.mkdirSync(meta, { recursive: true });
+  fs.writeFileSync(path.join(meta, 'meta.json'), JSON.stringify({ Name: 'colima', Endpoints: { docker: { Host: 'unix:///home/u/.colima/docker.sock' } } }));
+  assert.deepEqual(resolveDockerHost(undefined, {}, home), { host: 'unix:///home/u/.colima/docker.sock', source: 'context', context: 'colima' });
+  assert.equal(resolveDockerHost(undefined, { DOCKER_HOST: 'tcp://10.0.0.2:2375' }, home).source, 'DOCKER_HOST');
+  assert.equal(resolveDockerHost('unix:///x.sock', { DOCKER_HOST: 'tcp://10.0.0.2:2375' }, home).host, 'unix:///x.sock');
+  assert.deepEqual(connectionOptions('tcp://10.0.0.2:2376'), { host: '10.0.0.2', port: 2376, protocol: 'https' });
+  assert.deepEqual(connectionOptions('unix:///var/run/docker.sock'), { socketPath: '/var/run/docker.sock' });
+  let n = 0;
+  const c = new Coalescer(() => n++, 100);
+  for (let i = 0; i < 20; i++) c.request();
+  assert.equal(n, 1, 'the first call runs at once');
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(n, 2, 'the burst collapses into one trailing call');
+  c.dispose();
+});
