@@ -6,6 +6,7 @@ import { check, formatSarif, formatText } from './check';
 import { UsageError } from './files';
 import { formatTestsText, listTests } from './tests';
 import { formatRunsText, runsReport } from './runs';
+import { envReport, formatEnvText } from './env';
 
 const USAGE = `usage: hi-workbench <command> [options]
 
@@ -13,9 +14,10 @@ commands:
   check <files|dirs…> [--format text|json|sarif]   EventuallyWithT and route-safety findings
   tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
   runs <control_logs> [--format text|json] [--max-errors N]   runs, status, triage, error lines
+  env [module root] [--docker-host H] [--min-free-gb N] [--format text|json]   Docker environment checks
   docs [--write README.md]                          print (or write) the generated rule docs
 
-exit status: 0 success (check: no findings), 1 findings, 2 usage or I/O error`;
+exit status: 0 success (check: no findings; env: no failed check), 1 findings or a failed check, 2 usage or I/O error`;
 
 interface Parsed {
   command: string | undefined;
@@ -76,6 +78,15 @@ async function main(argv: readonly string[]): Promise<number> {
       const runs = await runsReport(positional[0], maxErrors);
       process.stdout.write(format === 'json' ? JSON.stringify(runs, null, 2) + '\n' : formatRunsText(runs));
       return 0;
+    }
+    case 'env': {
+      const format = oneOf(flags, 'format', ['text', 'json'], 'text');
+      if (positional.length > 1) throw new UsageError('env takes at most one module root');
+      const minFreeGB = Number(flags.get('min-free-gb') ?? 10);
+      if (!Number.isFinite(minFreeGB) || minFreeGB < 0) throw new UsageError('--min-free-gb takes a number');
+      const checks = await envReport(positional[0] ?? process.cwd(), flags.get('docker-host'), minFreeGB);
+      process.stdout.write(format === 'json' ? JSON.stringify(checks, null, 2) + '\n' : formatEnvText(checks));
+      return checks.some((c) => c.status === 'fail') ? 1 : 0;
     }
     case 'docs': {
       const rendered = renderRuleDocs(allRules);

@@ -5,7 +5,7 @@ import { findModuleRoots } from '../../shared/src/moduleRoot';
 import { TrustChangedNotification, type RunTestArgs } from '../../shared/src/protocol';
 import { controlLogsDir } from '../../shared/src/controlLogs';
 import { ArtifactsClient } from './artifacts/artifactsClient';
-import { LogEditor } from './artifacts/logEditor';
+import { LOG_LANGUAGE_ID, LogEditor } from './artifacts/logEditor';
 import { deleteRun, deleteRunsByRule } from './artifacts/retention';
 import { RunsView } from './artifacts/runsView';
 import { ArtifactViewers } from './artifacts/viewerPanel';
@@ -117,6 +117,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       lastContainerSignature = signature;
     }),
     containersView.view.onDidChangeVisibility((e) => e.visible && void containersView.refresh()),
+    // A log opened any way (Explorer, Quick Open) gets its error lines in Problems too.
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      if (d.languageId === LOG_LANGUAGE_ID && d.uri.scheme === 'file') void artifacts.logErrors(d.uri.fsPath).catch(() => undefined);
+    }),
     runner.onDidChangeRun(() => {
       const runId = runner.activeRunId;
       if (runId) void containersView.revealRun(runId);

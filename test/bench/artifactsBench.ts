@@ -3,6 +3,7 @@
  * (20 runs, sparse errors) against `grep -c -E` with the same markers over the same files, with the
  * memory the scan adds.
  */
+import { median } from './stats';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,11 +14,6 @@ import { findRipgrep } from '../../server/src/artifacts/ripgrep';
 import { describeRun, listRuns } from '../../server/src/artifacts/runIndex';
 
 type Report = (name: string, value: string, target: string, ok: boolean) => void;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 export function listing500(dir: string, report: Report): void {
   fs.rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
  * process (stdio JSON-RPC) and the real CLI, over generated Headscale-style tests.
  * Not a test: it prints numbers and the target beside each.
  */
+import { median } from './stats';
 import { defaultMarkers } from '../../server/src/artifacts/markers';
 import { normalizeDocker } from '../../shared/src/settings';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -19,14 +20,10 @@ import { DocumentStore } from '../../server/src/documentStore';
 import { pullDiagnostics, startServer } from '../support/lspClient';
 import { loadParser, repoRoot } from '../support/parser';
 import { listing500, scan1GB } from './artifactsBench';
+import { dockerBench } from './dockerBench';
 import { generateFile } from './generate';
 
 const benchDir = path.join(repoRoot, '.bench');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function report(name: string, value: string, target: string, ok: boolean): void {
   console.log(`${ok ? 'PASS' : 'MISS'}  ${name}: ${value}  (target ${target})`);
@@ -166,6 +163,7 @@ async function main(): Promise<void> {
   await serverRss();
   listing500(path.join(benchDir, 'runs500'), report);
   await scan1GB(path.join(benchDir, 'control_logs_1gb'), report);
+  await dockerBench(report);
 }
 
 main().catch((e) => {

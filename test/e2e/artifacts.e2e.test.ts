@@ -85,8 +85,16 @@ test('10. the Runs view lists the demo runs with status and triage; an error row
     // The whole line is selected: the cursor ends it and the status bar counts its characters.
     const lineLength = fs.readFileSync(hs.path, 'utf8').split('\n')[target.line - 1].length;
     await page.locator('.statusbar-item', { hasText: `Ln ${target.line}, Col ${lineLength + 1} (${lineLength} selected)` }).first().waitFor({ timeout: 30_000 });
-    // The log gets the log language, and its errors are in Problems (F8 works in the editor).
+    // The log gets the log language; Shift+Alt+F8 goes to the previous error line, Alt+F8 wraps
+    // around from the last error to the first.
     await page.locator('.statusbar-item', { hasText: 'hi control log' }).first().waitFor({ timeout: 30_000 });
+    const previous = hs.errors[hs.errors.length - 2].line;
+    await page.keyboard.press('Shift+Alt+F8');
+    await page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${previous}, Col \\d+ \\(\\d+ selected\\)`) }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Alt+F8');
+    await page.keyboard.press('Alt+F8');
+    await page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${hs.errors[0].line}, Col \\d+ \\(\\d+ selected\\)`) }).first().waitFor({ timeout: 30_000 });
+    // Its errors are in Problems (F8 works in the editor).
     await page.keyboard.press('Control+Shift+M');
     await page.locator('.markers-panel .monaco-list-row', { hasText: path.basename(hs.path) }).first().waitFor({ timeout: 30_000 });
   });

@@ -25,8 +25,12 @@ function standinProcesses(): string[] {
   return spawnSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('cmd/hi/standin.js'));
 }
 
-test('6. lenses show the category timeout; a click runs hi into a terminal, the status bar counts, a second click queues', async () => {
+const RUNS_ROWS = '.part.sidebar .pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row';
+
+test('6. lenses show the category timeout; a click runs hi into a terminal, the status bar counts, a second click queues; the Runs view follows', async () => {
   await withSession({ name: '06-lens-run', trusted: true, env }, async ({ page, workspace }) => {
+    // The hi workbench sidebar stays open: the Runs view shows the run while it happens.
+    await page.locator('.part.activitybar .action-item a[aria-label^="hi workbench"]').click({ timeout: 60_000 });
     await openFile(page, 'integration/general_test.go');
     await lens(page, '▶ Run with hi (900s)').first().waitFor({ timeout: 60_000 });
     await lens(page, '▶ Run with hi --postgres (1800s)').first().waitFor();
@@ -39,6 +43,8 @@ test('6. lenses show the category timeout; a click runs hi into a terminal, the 
     // The terminal streams the stand-in's output as it happens (only visible rows are in the DOM).
     const terminal = page.locator('.xterm-rows');
     await terminal.filter({ hasText: /Created (hs|ts)-[0-9a-z-]+ container/ }).first().waitFor({ timeout: 30_000 });
+    // hi created the run folder: the watcher brings it into the Runs view, marked running.
+    await page.locator(RUNS_ROWS, { hasText: 'running' }).first().waitFor({ timeout: 30_000 });
     const status = page.locator('.statusbar-item', { hasText: /hi TestEnablingRoutes \d\d:\d\d \/ 20:00/ });
     await status.first().waitFor({ timeout: 10_000 });
     const first = (await status.first().textContent()) ?? '';
@@ -69,6 +75,10 @@ test('6. lenses show the category timeout; a click runs hi into a terminal, the 
     assert.equal(second.status, 'failed');
     assert.ok(Date.parse(second.startedAt) >= Date.parse(firstRun.finishedAt), 'the queued run started after the first ended');
     await lens(page, 'Last run: ✗').first().waitFor({ timeout: 30_000 });
+    // The finished runs carry the runner's result; "Last run" reveals that run in the Runs view.
+    await page.locator(RUNS_ROWS, { hasText: 'TestEnablingRoutes' }).filter({ hasText: 'passed' }).first().waitFor({ timeout: 30_000 });
+    await lens(page, 'Last run: ✗').filter({ visible: true }).first().click();
+    await page.locator(`${RUNS_ROWS}.selected`, { hasText: 'TestSubnetRouteACL' }).filter({ hasText: 'failed' }).waitFor({ timeout: 30_000 });
   });
 });
 

@@ -112,3 +112,18 @@ test('cli runs --format json: the documented shape, --max-errors caps per file',
   const missing = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'runs', '/no/such/control_logs'], { encoding: 'utf8' });
   assert.equal(missing.status, 2);
 });
+
+test('runs without a record: the test name from go test FAIL lines, the duration from the last write', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-norecord-'));
+  const id = '20261125-101500-f00d01';
+  fs.mkdirSync(path.join(root, id));
+  const log = path.join(root, id, 'hs-foo-abcdef.stderr.log');
+  fs.writeFileSync(log, 'x\n    --- FAIL: TestFooBar (12.30s)\n');
+  // hi wrote its last file 7 minutes 30 seconds after the run id's (local) time.
+  const end = new Date(2026, 10, 25, 10, 22, 30);
+  fs.utimesSync(log, end, end);
+  const [d] = await Promise.all(listRuns(root).map((r) => describeRun(r, defaultMarkers)));
+  assert.equal(d.test, 'TestFooBar');
+  assert.equal(d.status, 'failed');
+  assert.equal(d.durationSeconds, 450);
+});

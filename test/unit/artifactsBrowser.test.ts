@@ -23,6 +23,7 @@ import { describeRun, listRuns } from '../../server/src/artifacts/runIndex';
 import { viewArtifact } from '../../server/src/artifacts/viewers';
 import { errorLabel, formatAge, formatBytes, groupFiles, runDescription } from '../../client/src/artifacts/presentation';
 import { escapeHtml, renderViewer } from '../../client/src/artifacts/viewerHtml';
+import { Reloader } from '../../client/src/reloader';
 import { repoRoot } from '../support/parser';
 
 const demo = path.join(repoRoot, 'demo', 'control_logs');
@@ -203,4 +204,21 @@ test('control_logs location: --logs-dir in the extra args wins over the setting'
   assert.equal(controlLogsDir('/src/headscale', 'control_logs', []), '/src/headscale/control_logs');
   assert.equal(controlLogsDir('/src/headscale', 'control_logs', ['--stats', '--logs-dir=/tmp/logs']), '/tmp/logs');
   assert.equal(controlLogsDir('/src/headscale', 'control_logs', ['--logs-dir', 'out/logs']), '/src/headscale/out/logs');
+});
+
+test('view reloads: calls during a reload share it, and exactly one more follows', async () => {
+  let loads = 0;
+  let release: () => void = () => undefined;
+  const reloader = new Reloader(() => {
+    loads++;
+    return new Promise<void>((r) => (release = r));
+  });
+  const first = reloader.reload();
+  const during = [reloader.reload(), reloader.reload(), reloader.reload()];
+  assert.equal(loads, 1);
+  release();
+  await Promise.all([first, ...during]);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(loads, 2, 'one trailing reload for the calls that came in meanwhile');
+  release();
 });

@@ -67,3 +67,16 @@ test('usage and I/O errors exit 2 with one line', () => {
     if (args.length) assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
 });
+
+test('env: the Docker checks against the real daemon and a dead one; a failed check exits 1', () => {
+  const demo = path.join(repoRoot, 'demo');
+  const ok = run('env', demo, '--format', 'json', '--min-free-gb', '0.001');
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  const checks = JSON.parse(ok.stdout) as { name: string; status: string; message: string }[];
+  assert.equal(checks.find((c) => c.name === 'Docker daemon')!.status, 'pass');
+  assert.match(checks.find((c) => c.name === 'Golang image')!.message, /golang:\d+\.\d+/);
+  const dead = run('env', demo, '--docker-host', `unix://${path.join(os.tmpdir(), 'hi-cli-no-docker.sock')}`);
+  assert.equal(dead.status, 1);
+  assert.match(dead.stdout, /^FAIL {2}Docker daemon: cannot reach Docker/m);
+  assert.equal(run('env', '/no/such/checkout').status, 2);
+});

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Reloader } from '../reloader';
 import type { ErrorLine, RunFile, RunView } from '../../../shared/src/artifacts';
 import type { HiContainer } from '../../../shared/src/docker';
 import { containerDescription } from '../docker/containerPresentation';
@@ -41,8 +42,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private controlLogs: string | undefined;
   private watcher: vscode.FileSystemWatcher | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
-  private loading: Promise<void> | undefined;
-  private reloadAgain = false;
+  private readonly reloader = new Reloader(() => this.load());
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -65,20 +65,9 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     return this.runs;
   }
 
-  /** Re-reads the index now; concurrent calls share one request, and one more follows if asked meanwhile. */
+  /** Re-reads the index now (one request at a time; see Reloader). */
   refresh(): Promise<void> {
-    if (this.loading) {
-      this.reloadAgain = true;
-      return this.loading;
-    }
-    this.loading = this.load().finally(() => {
-      this.loading = undefined;
-      if (this.reloadAgain) {
-        this.reloadAgain = false;
-        void this.refresh();
-      }
-    });
-    return this.loading;
+    return this.reloader.reload();
   }
 
   /** File events arrive in bursts while hi writes a run: one refresh per half second at most. */

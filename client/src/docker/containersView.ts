@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Reloader } from '../reloader';
 import type { CleanupOptions, CleanupPlan, ContainerGroup, DockerState, HiContainer } from '../../../shared/src/docker';
 import { formatBytes, plural } from '../artifacts/presentation';
 import { containerDescription, groupDescription, planLines, resultSummary } from './containerPresentation';
@@ -26,8 +27,7 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
   readonly view: vscode.TreeView<Node>;
   private groups: ContainerGroup[] = [];
   private state: DockerState | undefined;
-  private loading: Promise<void> | undefined;
-  private again = false;
+  private readonly reloader = new Reloader(() => this.load());
   private readonly groupsChanged = new vscode.EventEmitter<void>();
   /** Fires after each refresh (the Runs view shows a run's containers from this). */
   readonly onDidChangeGroups = this.groupsChanged.event;
@@ -45,18 +45,7 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
   }
 
   refresh(): Promise<void> {
-    if (this.loading) {
-      this.again = true;
-      return this.loading;
-    }
-    this.loading = this.load().finally(() => {
-      this.loading = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.refresh();
-      }
-    });
-    return this.loading;
+    return this.reloader.reload();
   }
 
   private async load(): Promise<void> {

@@ -45,6 +45,7 @@ interface WalkedFile {
   abs: string;
   relative: string;
   size: number;
+  mtimeMs: number;
 }
 
 /** Files below a run folder; symlinks are not followed (a link loop cannot trap the walk). */
@@ -62,13 +63,13 @@ export function walkFiles(dir: string, base = ''): WalkedFile[] {
     const relative = base ? `${base}/${e.name}` : e.name;
     if (e.isDirectory()) out.push(...walkFiles(abs, relative));
     else if (e.isFile()) {
-      let size = 0;
+      let st: fs.Stats;
       try {
-        size = fs.statSync(abs).size;
+        st = fs.statSync(abs);
       } catch {
         continue; // deleted while listing
       }
-      out.push({ abs, relative, size });
+      out.push({ abs, relative, size: st.size, mtimeMs: st.mtimeMs });
     }
   }
   return out;
@@ -83,9 +84,10 @@ function byReadingOrder(a: RunFile, b: RunFile): number {
  * it, the test from `hs-<test>-<hex>` names, sizes, and a status inferred from which files exist.
  */
 export function summarizeRun(run: RunSummary): RunView {
-  const files: RunFile[] = walkFiles(run.path).map((f) => ({ path: f.abs, relative: f.relative, kind: kindOf(f.relative), sizeBytes: f.size, errorCount: 0, warningCount: 0, errors: [] }));
+  const walked = walkFiles(run.path);
+  const files: RunFile[] = walked.map((f) => ({ path: f.abs, relative: f.relative, kind: kindOf(f.relative), sizeBytes: f.size, errorCount: 0, warningCount: 0, errors: [] }));
   files.sort(byReadingOrder);
-  return assemble(run, files, false, []);
+  return assemble(run, files, false, [], lastWrite(walked));
 }
 
 /** Everything the sidebar and `cli runs` show for one run: files in reading order, errors, triage. */
@@ -109,12 +111,24 @@ export async function describeRun(run: RunSummary, markers: readonly Marker[], m
     };
   });
   files.sort(byReadingOrder);
-  return assemble(run, files, true, evidence);
+  return assemble(run, files, true, evidence, lastWrite(walked));
 }
 
-function assemble(run: RunSummary, files: RunFile[], described: boolean, evidence: { file: string; error: ErrorLine }[]): RunView {
+function lastWrite(files: readonly WalkedFile[]): number | null {
+  return files.length ? Math.max(...files.map((f) => f.mtimeMs)) : null;
+}
+
+/** Hours: a span longer than this between the run id's time and the last write is not a duration. */
+const MAX_ESTIMATED_HOURS = 12;
+
+function assemble(run: RunSummary, files: RunFile[], described: boolean, evidence: { file: string; error: ErrorLine }[], lastWriteMs: number | null): RunView {
   const record = readRunRecord(run.path);
   const hsName = files.find((f) => f.kind === 'hs-stderr')?.relative.match(/^hs-(.+)-[0-9a-f]{6}\.stderr\.log$/)?.[1] ?? null;
+  // go test's own lines name the test exactly (`--- FAIL: TestX (12.3s)`).
+  const fromLogs = evidence.map((e) => /--- FAIL: (Test\w+)/.exec(e.error.text)?.[1]).find(Boolean) ?? null;
+  // Without a record: the run id's (local) start to the last file hi wrote, a close estimate since
+  // hi writes the logs as the run ends.
+  const estimated = lastWriteMs !== null ? (lastWriteMs - new Date(run.startedAt).getTime()) / 1000 : null;
   const failedInLogs = evidence.some((e) => e.error.marker === 'go-test-fail');
   // hi deletes the bulky artifacts of passed runs: their presence means the run failed.
   const bulky = files.some((f) => BULKY.has(f.kind));
@@ -124,13 +138,14 @@ function assemble(run: RunSummary, files: RunFile[], described: boolean, evidenc
   const t = status === 'failed' && described ? triage(evidence) : null;
   return {
     ...run,
-    // Without a record, hs-<test>-<hex> names carry the test name lowercased and without "Test".
-    test: record?.test ?? hsName,
+    // Without a record, go test's FAIL line has the exact name; hs-<test>-<hex> names carry it
+    // lowercased and without "Test".
+    test: record?.test ?? fromLogs ?? hsName,
     status,
     triage: t?.triage ?? null,
     evidence: t?.evidence ?? [],
     sizeBytes: files.reduce((n, f) => n + f.sizeBytes, 0),
-    durationSeconds: record?.durationSeconds ?? null,
+    durationSeconds: record?.durationSeconds ?? (estimated !== null && estimated > 0 && estimated < MAX_ESTIMATED_HOURS * 3600 ? Math.round(estimated) : null),
     errorCount: files.reduce((n, f) => n + f.errorCount, 0),
     described,
     files,

@@ -13,7 +13,7 @@ import { isHiImage } from './hiContainers';
  */
 export async function envChecks(api: DockerApi, host: DockerHost, moduleRoot: string, minFreeGB: number, env: NodeJS.ProcessEnv = process.env): Promise<EnvCheck[]> {
   const checks: EnvCheck[] = [];
-  const where = `${host.host} (from ${host.source === 'context' ? `docker context ${host.context}` : host.source === 'setting' ? 'headscale.docker.host' : host.source})`;
+  const where = `${host.host} (from ${host.source === 'context' ? `docker context ${host.context}` : host.source === 'setting' ? 'headscale.docker.host / --docker-host' : host.source})`;
   let rootDir: string | null = null;
   try {
     const v = await api.version();
