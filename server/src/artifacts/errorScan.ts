@@ -28,6 +28,8 @@ export const RIPGREP_MIN_BYTES = 2 << 20;
 const buffer = Buffer.allocUnsafe(CHUNK);
 
 interface CacheEntry {
+  /** Which markers and cap produced it: other settings mean another scan. */
+  key: string;
   size: number;
   mtimeMs: number;
   /** Where the last complete line ended: an appended file is scanned from here (-1: rescan whole)… */
@@ -44,6 +46,16 @@ export function clearScanCache(): void {
   cache.clear();
 }
 
+function cacheKey(markers: readonly Marker[], maxErrors: number): string {
+  return `${maxErrors}\n${markers.map((m) => `${m.id}\t${m.severity}\t${m.pattern.source}`).join('\n')}`;
+}
+
+/** The cache entry for `file` when it was made with the same markers and cap. */
+function cached(file: string, key: string): CacheEntry | undefined {
+  const hit = cache.get(file);
+  return hit && hit.key === key ? hit : undefined;
+}
+
 export function scanFile(file: string, markers: readonly Marker[], maxErrors = 200): ScanResult {
   let st: fs.Stats;
   try {
@@ -51,7 +63,8 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
   } catch (e) {
     return empty(`cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  const hit = cache.get(file);
+  const key = cacheKey(markers, maxErrors);
+  const hit = cached(file, key);
   if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.result;
   const appended = hit && st.size > hit.size && hit.resumeAt >= 0 && !hit.result.problem ? hit : undefined;
   const result: ScanResult = appended ? { ...appended.complete, errors: [...appended.complete.errors] } : empty();
@@ -118,7 +131,7 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
     const lineText = carry.endsWith('\r') ? carry.slice(0, -1) : carry;
     if (any.test(lineText)) count(final, markers, final.lines, lineText, maxErrors);
   }
-  cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, resumeAt, complete, result: final });
+  cache.set(file, { key, size: st.size, mtimeMs: st.mtimeMs, resumeAt, complete, result: final });
   return final;
 }
 
@@ -138,6 +151,7 @@ function count(result: ScanResult, markers: readonly Marker[], line: number, tex
 export async function scanFiles(files: readonly string[], markers: readonly Marker[], maxErrors: number, rg: string | null): Promise<Map<string, ScanResult>> {
   const out = new Map<string, ScanResult>();
   const big: { file: string; st: fs.Stats }[] = [];
+  const key = cacheKey(markers, maxErrors);
   for (const file of files) {
     let st: fs.Stats | undefined;
     try {
@@ -145,7 +159,7 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
     } catch {
       // scanFile reports why
     }
-    const hit = cache.get(file);
+    const hit = cached(file, key);
     const fresh = hit && st && hit.size === st.size && hit.mtimeMs === st.mtimeMs;
     const resumable = hit && st && st.size > hit.size && hit.resumeAt >= 0;
     if (!rg || !st || fresh || resumable || st.size < RIPGREP_MIN_BYTES || startsBinary(file)) out.set(file, scanFile(file, markers, maxErrors));
@@ -167,7 +181,7 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
     const problem = outcome.problems.get(file);
     if (problem) result.problem = `cannot read: ${problem}`;
     // rg gives no line total or resume point: a grown file is rescanned whole (by rg, which is fast).
-    else cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, resumeAt: -1, complete: result, result });
+    else cache.set(file, { key, size: st.size, mtimeMs: st.mtimeMs, resumeAt: -1, complete: result, result });
     out.set(file, result);
   }
   return out;

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { PassThrough, type Readable } from 'stream';
 import { connectionOptions } from './dockerHost';
 import type { RawContainer } from './hiContainers';
@@ -24,6 +24,14 @@ export interface RawVolume {
   sizeBytes: number | null;
 }
 
+/**
+ * dockerode (with its SSH and gRPC transports) is loaded on first use: editors that never open the
+ * Containers view, and CLI commands other than `env`, do not pay its start-up time and memory.
+ */
+function dockerode(): typeof Docker {
+  return require('dockerode') as typeof Docker;
+}
+
 /** Requests fail fast when the daemon is gone instead of hanging the view. */
 const TIMEOUT_MS = 10_000;
 
@@ -33,8 +41,9 @@ export class DockerApi {
   private readonly streams: Docker;
 
   constructor(readonly host: string, requestTimeoutMs = TIMEOUT_MS) {
-    this.docker = new Docker({ ...connectionOptions(host), timeout: requestTimeoutMs });
-    this.streams = new Docker(connectionOptions(host));
+    const Dockerode = dockerode();
+    this.docker = new Dockerode({ ...connectionOptions(host), timeout: requestTimeoutMs });
+    this.streams = new Dockerode(connectionOptions(host));
   }
 
   async version(): Promise<{ version: string; apiVersion: string; rootDir: string | null }> {
