@@ -99,7 +99,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     'hi.showContainerLogs': (node?: { container?: HiContainer }) => node?.container && containerLogs.show(node.container.id, node.container.name),
   };
   for (const [id, handler] of Object.entries(commands)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await (handler as (...a: unknown[]) => unknown)(...args);
+        } catch (e) {
+          // One clear message (and the details in the log) instead of VS Code's generic failure.
+          log.error(`${id} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+          void vscode.window.showErrorMessage(`hi workbench: ${e instanceof Error ? e.message : String(e)}`, 'Show log').then((c) => c && log.show());
+          return undefined;
+        }
+      }),
+    );
   }
   context.subscriptions.push(
     runner,

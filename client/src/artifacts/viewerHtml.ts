@@ -59,8 +59,9 @@ function metrics(view: MetricsView): string {
   if (!view.families.length) return '<p>No metric families in this file.</p>';
   const plain = view.families.filter((f) => f.type === 'counter' || f.type === 'gauge' || f.type === 'untyped');
   const grouped = view.families.filter((f) => f.type === 'histogram' || f.type === 'summary');
-  const plainRows = plain.flatMap((f) => f.series.map((s) => [`<code>${escapeHtml(f.name)}</code>`, escapeHtml(f.type), `<code>${escapeHtml(s.labels)}</code>`, num(s.value)]));
-  const groupedRows = grouped.flatMap((f) => f.series.map((s) => [`<code>${escapeHtml(f.name)}</code>`, `<code>${escapeHtml(s.labels)}</code>`, num(s.count), num(s.sum), num(s.mean)]));
+  const labels = (text: string) => (text ? `<code>${escapeHtml(text)}</code>` : '<span class="muted">—</span>');
+  const plainRows = plain.flatMap((f) => f.series.map((s) => [`<code>${escapeHtml(f.name)}</code>`, escapeHtml(f.type), labels(s.labels), num(s.value)]));
+  const groupedRows = grouped.flatMap((f) => f.series.map((s) => [`<code>${escapeHtml(f.name)}</code>`, labels(s.labels), num(s.count), num(s.sum), num(s.mean)]));
   return `<h2>Counters and gauges</h2>${table(['family', 'type', 'labels', 'value'], plainRows, [false, false, false, true])}
 <h2>Histograms and summaries</h2>${grouped.length ? table(['family', 'labels', 'count', 'sum', 'mean'], groupedRows, [false, false, true, true, true]) : '<p class="muted">none</p>'}`;
 }
@@ -94,7 +95,7 @@ function mapResponses(view: MapResponsesView): string {
 function database(view: DatabaseView): string {
   const missing = view.missing.length ? `<p class="muted">Not in this snapshot: ${escapeHtml(view.missing.join(', '))}.</p>` : '';
   const tables = view.tables
-    .map((t) => `<h2>${escapeHtml(t.name)} (${t.total} rows${t.rows.length < t.total ? `, first ${t.rows.length} shown` : ''})</h2>${table(t.columns, t.rows.map((r) => r.map((v) => (v === null ? '<span class="muted">NULL</span>' : escapeHtml(v)))))}`)
+    .map((t) => `<h2>${escapeHtml(t.name)} (${t.total} ${t.total === 1 ? 'row' : 'rows'}${t.rows.length < t.total ? `, first ${t.rows.length} shown` : ''})</h2>${table(t.columns, t.rows.map((r) => r.map((v) => (v === null ? '<span class="muted">NULL</span>' : escapeHtml(v)))))}`)
     .join('\n');
   return `<p class="muted">Opened read-only from a copy in memory; the snapshot file is not modified.</p>${tables}${missing}`;
 }

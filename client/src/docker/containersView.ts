@@ -119,11 +119,23 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
     );
     if (!extras) return;
     const options: CleanupOptions = { includeCacheVolumes: extras.some((e) => e.key === 'volumes'), includeImages: extras.some((e) => e.key === 'images') };
-    await this.confirmAndRemove(await this.docker.planCleanup(options), 'Clean leftovers');
+    await this.planAndRemove(options, 'Clean leftovers');
   }
 
   async removeContainers(containers: HiContainer[], title: string): Promise<void> {
-    await this.confirmAndRemove(await this.docker.planCleanup({ containerIds: containers.map((c) => c.id) }), title);
+    await this.planAndRemove({ containerIds: containers.map((c) => c.id) }, title);
+  }
+
+  private async planAndRemove(options: CleanupOptions, title: string): Promise<void> {
+    let plan: CleanupPlan;
+    try {
+      plan = await this.docker.planCleanup(options);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`${title}: Docker is not reachable (${e instanceof Error ? e.message : String(e)}). Nothing was removed.`);
+      await this.refresh();
+      return;
+    }
+    await this.confirmAndRemove(plan, title);
   }
 
   private async confirmAndRemove(plan: CleanupPlan, title: string): Promise<void> {
@@ -149,7 +161,11 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
       if (!again) return;
       allowRunning = again === 'Remove running ones too';
     }
-    const result = await this.docker.executeCleanup(plan, allowRunning);
+    const result = await this.docker.executeCleanup(plan, allowRunning).catch((e: unknown) => {
+      void vscode.window.showErrorMessage(`${title}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    });
+    if (!result) return;
     for (const f of result.failed) this.log.warn(`${title}: could not remove ${f.name}: ${f.message}`);
     for (const r of result.refused) this.log.info(`${title}: kept ${r.name}: ${r.reason}`);
     void vscode.window.showInformationMessage(`${title}: ${resultSummary(result)}`);
