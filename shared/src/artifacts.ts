@@ -11,6 +11,23 @@ export type FileKind =
   | 'hs-stderr' | 'hs-stdout' | 'ts-stderr' | 'ts-stdout' | 'log'
   | 'mapresponse' | 'status' | 'netmap' | 'database' | 'metrics' | 'pprof' | 'record' | 'other';
 
+/** What each kind is, in words (the sidebar's file descriptions). */
+export const KIND_LABELS: Record<FileKind, string> = {
+  'hs-stderr': 'Headscale server stderr',
+  'hs-stdout': 'Headscale server stdout',
+  'ts-stderr': 'Tailscale client stderr',
+  'ts-stdout': 'Tailscale client stdout',
+  log: 'Other container log',
+  mapresponse: 'Map response',
+  status: 'Client status',
+  netmap: 'Client netmap',
+  database: 'Database snapshot',
+  metrics: 'Metrics',
+  pprof: 'CPU profile',
+  record: 'hi workbench run record',
+  other: 'Other',
+};
+
 export interface ErrorLine {
   /** 1-based. */
   line: number;

@@ -1,4 +1,4 @@
-import type { FileKind, RunFile, RunView } from '../../../shared/src/artifacts';
+import { KIND_LABELS, type FileKind, type RunFile, type RunView } from '../../../shared/src/artifacts';
 import { formatRunDuration } from '../../../shared/src/hiCommand';
 
 /**
@@ -86,12 +86,13 @@ export function mapResponseNodes(files: readonly RunFile[]): { node: string; dir
   return [...nodes.values()].sort((a, b) => Number(a.node) - Number(b.node) || a.node.localeCompare(b.node));
 }
 
+/** "5 errors · 1 warning · Headscale server stderr · 1.2 MB". */
 export function fileDescription(file: RunFile): string {
   const parts: string[] = [];
   if (file.errorCount) parts.push(plural(file.errorCount, 'error'));
   if (file.warningCount) parts.push(plural(file.warningCount, 'warning'));
   if (file.problem) parts.push(file.problem);
-  parts.push(formatBytes(file.sizeBytes));
+  parts.push(KIND_LABELS[file.kind], formatBytes(file.sizeBytes));
   return parts.join(' · ');
 }
 

@@ -10,22 +10,6 @@ export type { FileKind };
  */
 export const KIND_ORDER: readonly FileKind[] = ['hs-stderr', 'hs-stdout', 'ts-stderr', 'ts-stdout', 'log', 'mapresponse', 'status', 'netmap', 'database', 'metrics', 'pprof', 'record', 'other'];
 
-export const KIND_LABELS: Record<FileKind, string> = {
-  'hs-stderr': 'Headscale server stderr',
-  'hs-stdout': 'Headscale server stdout',
-  'ts-stderr': 'Tailscale client stderr',
-  'ts-stdout': 'Tailscale client stdout',
-  log: 'Other container log',
-  mapresponse: 'Map response',
-  status: 'Client status',
-  netmap: 'Client netmap',
-  database: 'Database snapshot',
-  metrics: 'Metrics',
-  pprof: 'CPU profile',
-  record: 'hi workbench run record',
-  other: 'Other',
-};
-
 /** Logs are what the error index scans. */
 export const LOG_KINDS: ReadonlySet<FileKind> = new Set(['hs-stderr', 'hs-stdout', 'ts-stderr', 'ts-stdout', 'log']);
 

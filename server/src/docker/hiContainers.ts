@@ -2,9 +2,10 @@ import type { ContainerGroup, HiContainer } from '../../../shared/src/docker';
 
 /**
  * Which containers are hi's (headscale-facts §1.7) and how they group. A container is hi's when it
- * carries the `hi.run-id` label, or, without labels, when its name has one of hi's prefixes
- * (`headscale-test-suite-`, `hs-`, `ts-`, `derp-`, `k3s-`, `postgres-<hex>`, `tsrs-`). Everything
- * else is never listed and never removed.
+ * carries the `hi.run-id` label, or, without labels, when its name has one of the prefixes
+ * `hi clean containers` itself matches (`headscale-test-suite`, `hs-`, `ts-`, `derp-`, `k3s-`).
+ * `postgres-…` and `tsrs-…` count only with the label: those names are too generic to claim.
+ * Everything else is never listed and never removed.
  */
 export const RUN_LABEL = 'hi.run-id';
 export const ROLE_LABEL = 'hi.test-type';
@@ -41,6 +42,9 @@ export function containerName(c: RawContainer): string {
   return (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
 }
 
+/** The name prefixes hi's own cleanup treats as its containers. */
+const HI_NAME = /^(headscale-test-suite-|hs-|ts-|derp-|k3s-)/;
+
 export function roleFromName(name: string): string | null {
   return NAME_ROLES.find(([p]) => p.test(name))?.[1] ?? null;
 }
@@ -50,8 +54,8 @@ export function toHiContainer(c: RawContainer): HiContainer | null {
   const name = containerName(c);
   const labels = c.Labels ?? {};
   const runId = labels[RUN_LABEL] || null;
+  if (!runId && !HI_NAME.test(name)) return null;
   const nameRole = roleFromName(name);
-  if (!runId && !nameRole) return null;
   return {
     id: c.Id,
     name,
