@@ -72,15 +72,29 @@ export function registerDocker(connection: Connection, dockerSettings: () => Pro
       entry = fresh;
       logs.set(id, fresh);
       try {
+        // The backlog arrives in a burst: answer once it has settled (quiet for 150 ms, or the
+        // stream ended), so the first response already holds it.
+        let settle: () => void = () => undefined;
+        let quiet: NodeJS.Timeout | undefined;
+        const settled = new Promise<void>((resolve) => (settle = resolve));
+        const poke = () => {
+          clearTimeout(quiet);
+          quiet = setTimeout(settle, 150);
+        };
         fresh.stream = await (await current()).api.followLogs(id, LOG_TAIL_LINES, (text) => {
           fresh.text += text;
           if (fresh.text.length > MAX_LOG_CHARS) fresh.text = fresh.text.slice(fresh.text.indexOf('\n', fresh.text.length - MAX_LOG_CHARS) + 1);
           fresh.changed.request();
+          poke();
         });
         fresh.stream.on('end', () => {
           fresh.stream = undefined;
           fresh.changed.request();
+          settle();
         });
+        poke();
+        await Promise.race([settled, new Promise((r) => setTimeout(r, 2000))]);
+        clearTimeout(quiet);
       } catch (e) {
         fresh.text = `cannot read the logs of ${id.slice(0, 12)}: ${(e as Error).message}\n`;
       }

@@ -108,6 +108,13 @@ test('11. the metrics, status and database viewers open from the view and show t
     await showRunsView(page);
     await expand(page, failed.test);
 
+    // Errors with context (what logs over 20 MB open as): each error under a "── line N" header.
+    const hs = failed.files.find((f) => f.kind === 'hs-stderr')!;
+    await sidebarRow(page, path.basename(hs.path)).filter({ has: page.locator('.monaco-tl-twistie.collapsible') }).first().click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Open Errors with Context' }).click();
+    await page.locator('.tab.active', { hasText: 'errors with context' }).waitFor({ timeout: 30_000 });
+    await page.locator('.part.editor .view-lines', { hasText: `── line ${hs.errors[0].line} ·` }).waitFor({ timeout: 30_000 });
+
     await expand(page, /^Metrics/);
     await sidebarRow(page, path.basename(file('metrics'))).first().click();
     const family = /^# TYPE (headscale_\S+) counter/m.exec(fs.readFileSync(file('metrics'), 'utf8'))![1];

@@ -35,6 +35,12 @@ test('13. the Containers view groups seeded hi runs; Clean leftovers confirms an
     await row('Unlabelled hi containers').waitFor();
     assert.equal(await page.locator(rows, { hasText: 'keepme' }).count(), 0, 'foreign containers are never listed');
 
+    // A container's logs open as a log document (the unlabelled one echoed a line and exited).
+    await row(s.names.unlabelled[0]).click();
+    await page.locator(`.tab.active[aria-label*="${s.names.unlabelled[0]}.log"]`).waitFor({ timeout: 30_000 });
+    await page.locator('.part.editor .view-lines', { hasText: `bye from ${s.names.unlabelled[0]}` }).waitFor({ timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: 'hi control log' }).first().waitFor();
+
     await runCommand(page, 'hi: Clean Leftover Containers…');
     // The extras (cache volumes, images) are opt-in: accept none.
     await page.locator('.quick-input-widget', { hasText: 'Clean leftovers: also remove' }).waitFor();

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { ContainersChangedNotification, ListContainersRequest, type ListContainersResult } from '../../shared/src/docker';
+import { ContainerLogClosedNotification, ContainerLogRequest, ContainersChangedNotification, ListContainersRequest, type ContainerLogResult, type ListContainersResult } from '../../shared/src/docker';
 import { executeCleanup, planCleanup, snapshot } from '../../server/src/docker/cleanup';
 import { Coalescer } from '../../server/src/docker/coalescer';
 import { DockerApi } from '../../server/src/docker/dockerApi';
@@ -160,12 +160,21 @@ test('container logs are followed (demultiplexed stdout + stderr)', async () => 
 test('over stdio: hi/listContainers groups real containers, Docker events notify the client', async () => {
   const session = await startServer();
   try {
+    await docker.createContainer({ name: `ts-listed${seed.tag}-head-0a1b2c`, Image: TEST_IMAGE, Cmd: ['sh'], Labels: { 'hi.run-id': `${seed.runA}`, 'hi.test-type': 'tailscale', 'hi-workbench.seed': seed.tag } });
     const notified = new Promise<void>((resolve) => session.connection.onNotification(ContainersChangedNotification, () => resolve()));
     const result = (await session.connection.sendRequest(ListContainersRequest)) as ListContainersResult;
     assert.equal(result.state.reachable, true);
-    assert.ok(result.groups.some((g) => g.runId === null && g.containers.some((c) => c.name.startsWith(`hs-burst${seed.tag}`))));
+    assert.ok(result.groups.some((g) => g.runId === seed.runA && g.containers.some((c) => c.name === `ts-listed${seed.tag}-head-0a1b2c` && c.role === 'tailscale')));
     await docker.createContainer({ name: `hs-notify${seed.tag}`, Image: TEST_IMAGE, Cmd: ['sh'], Labels: { 'hi-workbench.seed': seed.tag } });
     await notified;
+    // An exited container's whole log comes back in the first answer (the backlog has settled).
+    const done = await docker.createContainer({ name: `hs-said${seed.tag}`, Image: TEST_IMAGE, Cmd: ['sh', '-c', 'echo one; echo two >&2'], Labels: { 'hi-workbench.seed': seed.tag } });
+    await done.start();
+    await done.wait();
+    const log = (await session.connection.sendRequest(ContainerLogRequest, { id: done.id })) as ContainerLogResult;
+    assert.deepEqual(log.text.trim().split('\n').sort(), ['one', 'two']);
+    assert.equal(log.following, false);
+    await session.connection.sendNotification(ContainerLogClosedNotification, { id: done.id });
   } finally {
     await session.close();
   }

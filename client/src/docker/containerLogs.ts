@@ -37,6 +37,8 @@ export class ContainerLogs implements vscode.TextDocumentContentProvider, vscode
     const uri = vscode.Uri.from({ scheme: CONTAINER_LOG_SCHEME, path: `/${name}.log`, query: id });
     this.open.set(id, uri);
     const doc = await vscode.workspace.openTextDocument(uri);
+    // Text that arrived while the document was being created was announced too early: read again.
+    this.changed.fire(uri);
     if (doc.languageId !== LOG_LANGUAGE_ID) await vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE_ID);
     const editor = await vscode.window.showTextDocument(doc, { preview: true });
     const end = new vscode.Position(doc.lineCount - 1, 0);
