@@ -21,7 +21,12 @@ export interface ScanResult {
 }
 
 const MAX_TEXT = 500;
-const CHUNK = 1 << 20;
+/**
+ * 64 KB: chunk strings stay below V8's large-object size, so they die young instead of piling up
+ * until a full GC. Measured on 1 GB: 1 MB chunks took 12.7 s with 223 MB peak growth, 64 KB chunks
+ * 6.2 s with 39 MB (128 KB and up are as slow as 1 MB).
+ */
+const CHUNK = 1 << 16;
 /** Files at least this big go to ripgrep; smaller ones (live logs) are scanned here and resume on append. */
 export const RIPGREP_MIN_BYTES = 2 << 20;
 /** One read buffer for every JS scan (the scan is synchronous, so it is never shared at once). */
