@@ -1,13 +1,16 @@
 /**
  * Issue 6 in a real VS Code against the real dockerd: the Containers view shows seeded hi runs
  * grouped (and hides a foreign container), and "Clean leftovers" asks for confirmation, then
- * removes exactly the exited hi containers and their unused network.
+ * removes exactly the exited hi containers and their unused network; a failed environment check
+ * holds a run back.
  */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { containerNames, networkNames, removeSeed, requireDocker, seedHiContainers, type Seed } from '../support/dockerSeed';
 import { closeBrowser, killLeftovers, withSession } from './harness';
-import { runCommand } from './workbench';
+import { openFile, runCommand, webviewText } from './workbench';
 
 let seed: Seed | undefined;
 before(async () => {
@@ -58,5 +61,24 @@ test('13. the Containers view groups seeded hi runs; Clean leftovers confirms an
     const nets = await networkNames();
     assert.ok(!nets.includes(s.networks.runA) && nets.includes(s.networks.runB) && nets.includes(s.networks.foreign));
     await row(`run ${s.runA}`).waitFor({ state: 'detached', timeout: 30_000 });
+  });
+});
+
+test('14. a failed environment check stops a run before it starts: "Fix" opens the report, nothing runs', async () => {
+  await withSession({ name: '14-env-check', trusted: true, env: { HI_STANDIN_SECONDS: '1' } }, async ({ page, workspace }) => {
+    // More free disk than any machine has: the disk checks fail.
+    const settings = path.join(workspace, '.vscode', 'settings.json');
+    fs.writeFileSync(settings, JSON.stringify({ 'headscale.hi.command': ['node', 'cmd/hi/standin.js'], 'headscale.docker.minFreeGB': 1e9 }, null, 2));
+    const before = fs.readdirSync(path.join(workspace, 'control_logs')).sort();
+    await openFile(page, 'integration/route_test.go');
+    const lens = page.locator('.codelens-decoration a', { hasText: '▶ Run with hi (1200s)' }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    await lens.click();
+    const toast = page.locator('.notification-toast', { hasText: /Before running TestEnablingRoutes: .*Free disk/ });
+    await toast.waitFor({ timeout: 30_000 });
+    await toast.getByRole('button', { name: 'Fix' }).click();
+    const report = await webviewText(page, (t) => t.includes('Docker environment') && t.includes('Free disk (workspace)'));
+    assert.match(report, /threshold 1000000000 GB/);
+    assert.deepEqual(fs.readdirSync(path.join(workspace, 'control_logs')).sort(), before, 'no run was started');
   });
 });
