@@ -21,21 +21,16 @@ def hs_log(start_min, lines, errors):
         t += 1
         s = f"2026-11-24T10:{start_min + t // 60:02d}:{t % 60:02d}Z"
         nid = 1 + i % 4
-        kind = i % 7
-        if kind == 0:
-            out.append(f"{s} INF hscontrol/poll.go:251 > node has connected chan=0xc000a1b2c0 component=poll machine.key=[AbCdE] node.expired=false node.id={nid} node.is_tagged=false node.key=[FgHiJ] node.name=ts-3fa9c1-head-0a1b2{nid} node.online=false omit_peers=false stream=true user.name=user1")
-        elif kind == 1:
-            out.append(f"{s} DBG connection added conn.id={i} node.id={nid} total_connections={nid}")
-        elif kind == 2:
-            out.append(f"{s} TRC writing MapResponse to /tmp/mapresponses/{nid}/2026-11-24T10-{start_min:02d}-{t % 60:02d}.123456789-change.json")
-        elif kind == 3:
-            out.append(f"{s} DBG hscontrol/util/log.go:21 > derp: derp-999 client connected")
-        elif kind == 4:
-            out.append(f"{s} INF node connected machine.key=[AbCdE] node.id={nid} node.name=ts-3fa9c1-head-0a1b2{nid} node.online=true user.name=user1")
-        elif kind == 5:
-            out.append(f"{s} TRC hscontrol/mapper/batcher.go:312 > generated map response node.id={nid} peers={3} type=change")
-        else:
-            out.append(f"{s} DBG hscontrol/state/node_store.go:188 > applied batch batch.size=2 component=nodestore")
+        line_kinds = [
+            f"INF hscontrol/poll.go:251 > node has connected chan=0xc000a1b2c0 component=poll machine.key=[AbCdE] node.expired=false node.id={nid} node.is_tagged=false node.key=[FgHiJ] node.name=ts-3fa9c1-head-0a1b2{nid} node.online=false omit_peers=false stream=true user.name=user1",
+            f"DBG connection added conn.id={i} node.id={nid} total_connections={nid}",
+            f"TRC writing MapResponse to /tmp/mapresponses/{nid}/2026-11-24T10-{start_min:02d}-{t % 60:02d}.123456789-change.json",
+            "DBG hscontrol/util/log.go:21 > derp: derp-999 client connected",
+            f"INF node connected machine.key=[AbCdE] node.id={nid} node.name=ts-3fa9c1-head-0a1b2{nid} node.online=true user.name=user1",
+            f"TRC hscontrol/mapper/batcher.go:312 > generated map response node.id={nid} peers={3} type=change",
+            "DBG hscontrol/state/node_store.go:188 > applied batch batch.size=2 component=nodestore",
+        ]
+        out.append(f"{s} {line_kinds[i % 7]}")
         if i in errors:
             out.append(errors[i].replace('{s}', s))
     return '\n'.join(out) + '\n'

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { EnvCheck } from '../../shared/src/docker';
+import { fixAdvice, type EnvCheck } from '../../shared/src/docker';
 import { DockerApi } from '../../server/src/docker/dockerApi';
 import { resolveDockerHost } from '../../server/src/docker/dockerHost';
 import { envChecks } from '../../server/src/docker/envChecks';
@@ -17,5 +17,5 @@ export async function envReport(moduleRoot: string, dockerHost: string | undefin
 const ICONS = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
 
 export function formatEnvText(checks: readonly EnvCheck[]): string {
-  return checks.map((c) => `${ICONS[c.status]}  ${c.name}: ${c.message}${c.fix ? `\n      fix: ${c.fix === 'hi.cleanLeftovers' ? 'remove exited hi containers (Containers view → Clean leftovers)' : c.fix}` : ''}`).join('\n') + '\n';
+  return checks.map((c) => `${ICONS[c.status]}  ${c.name}: ${c.message}${c.fix ? `\n      fix: ${fixAdvice(c.fix)}` : ''}`).join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { EnvCheck } from '../../shared/src/docker';
 import { renderEnvChecks } from './docker/envReport';
+import { checksTable } from './reportTable';
 import { HiOutputParser } from './runner/hiOutput';
 import { HiProcess } from './runner/hiProcess';
 import { findProgram } from './runner/preflight';
@@ -62,9 +63,7 @@ function render(parser: HiOutputParser, raw: string[], code: number | null): str
   const lines = [
     `## hi doctor — ${fails ? `${fails} failed` : 'ready to run integration tests'}${warns ? `, ${warns} warning(s)` : ''}`,
     '',
-    '| | check | result |',
-    '|---|---|---|',
-    ...parser.doctor.map((c) => `| ${c.icon} | ${c.name} | ${c.message.replace(/\|/g, '\\|')}${c.suggestions.map((s) => `<br>💡 ${s}`).join('')} |`),
+    ...checksTable(parser.doctor.map((c) => ({ icon: c.icon, name: c.name, message: c.message, hints: c.suggestions }))),
     '',
     `Exit code: ${code}`,
     '',

@@ -10,7 +10,6 @@ import { deleteRun, deleteRunsByRule } from './artifacts/retention';
 import { RunsView } from './artifacts/runsView';
 import { ArtifactViewers } from './artifacts/viewerPanel';
 import { ContainerLogChangedNotification, ContainersChangedNotification, type HiContainer } from '../../shared/src/docker';
-import { normalizeDocker } from '../../shared/src/settings';
 import { ContainerLogs } from './docker/containerLogs';
 import { ContainersView } from './docker/containersView';
 import { DockerClient } from './docker/dockerClient';
@@ -18,9 +17,10 @@ import { failedChecks } from './docker/envReport';
 import { DOCTOR_SCHEME, DoctorReports } from './doctor';
 import { createLanguageClient } from './languageClient';
 import { RunnerController } from './runner/runnerController';
-import { runSettings } from './settings';
+import { dockerSettings, runSettings } from './settings';
 import { TestFileLinks } from './terminalLinks';
 import { TestExplorer } from './testExplorer';
+import { offerWorkspaceTrust } from './trust';
 
 let client: LanguageClient | undefined;
 
@@ -43,7 +43,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, (runId) => containersView.containersOfRun(runId), log);
   const logEditor = new LogEditor(artifacts);
   const viewers = new ArtifactViewers(artifacts);
-  let lastContainerSignature = '';
   runner.beforeRun = (args) => checkEnvironmentBeforeRun(args, docker, doctor);
   const cwdByTerminal = (t: vscode.Terminal) => (runner.current && t.name === `hi: ${runner.current.title}` ? runner.current.args.cwd : moduleRoot());
 
@@ -81,8 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const file = target instanceof vscode.Uri ? target.fsPath : target?.file?.path ?? vscode.window.activeTextEditor?.document.uri.fsPath;
       return file ? logEditor.openWithContext(file) : undefined;
     },
-    'hi.explainRestricted': () =>
-      vscode.window.showInformationMessage('Running hi is disabled in Restricted Mode: hi workbench only analyses untrusted code. Trust the workspace to run tests.', 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage')),
+    'hi.explainRestricted': () => offerWorkspaceTrust('Running hi is disabled in Restricted Mode: hi workbench only analyses untrusted code. Trust the workspace to run tests.', 'info'),
     'hi.doctor': () => {
       const root = moduleRoot();
       return root ? doctor.run(root, runSettings().hiCommand, () => docker.envChecks(root, dockerSettings().minFreeGB)) : vscode.window.showErrorMessage('hi workbench: open a headscale checkout (a folder with go.mod and cmd/hi) to run hi doctor.');
@@ -121,12 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     containerLogs,
     lc.onNotification(ContainersChangedNotification, () => void containersView.refresh()),
     lc.onNotification(ContainerLogChangedNotification, ({ id }: { id: string }) => containerLogs.textArrived(id)),
-    containersView.onDidChangeGroups(() => {
-      // The Runs view shows a run's containers: redraw it only when they changed.
-      const signature = containersView.current.map((g) => `${g.runId}:${g.containers.map((c) => `${c.id}=${c.state}`).join(',')}`).join(';');
-      if (signature !== lastContainerSignature) runsView.containersChanged();
-      lastContainerSignature = signature;
-    }),
+    containersView.onDidChangeGroups(() => runsView.containersChanged()),
     containersView.view.onDidChangeVisibility((e) => e.visible && void containersView.refresh()),
     // A log opened any way (Explorer, Quick Open) gets its error lines in Problems too.
     vscode.workspace.onDidOpenTextDocument((d) => {
@@ -152,18 +145,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   log.info(`hi workbench activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: analysis only, nothing is executed'})`);
   await lc.start();
-  void runsView.refresh();
+  void runsView.start();
   if (containersView.view.visible) void containersView.refresh();
-}
-
-function dockerSettings() {
-  return normalizeDocker({ docker: vscode.workspace.getConfiguration('headscale').get('docker') });
 }
 
 /** Destructive actions need a trusted workspace (package.json hides them too; this covers keybindings and URIs). */
 async function whenTrusted(what: string, action: () => Promise<unknown>): Promise<void> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage(`${what} is disabled in Restricted Mode. Trust this workspace to use it.`, 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+    void offerWorkspaceTrust(`${what} is disabled in Restricted Mode. Trust this workspace to use it.`);
     return;
   }
   await action();

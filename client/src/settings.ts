@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { normalizeRun, type RunSettings } from '../../shared/src/settings';
+import { normalizeDocker, normalizeRun, type DockerSettings, type RunSettings } from '../../shared/src/settings';
 
 /** Run settings for a resource, read the same way the server reads them. */
 export function runSettings(scope?: vscode.Uri): RunSettings {
@@ -14,4 +14,15 @@ export function runSettings(scope?: vscode.Uri): RunSettings {
     cancelGraceSeconds: c.get('cancelGraceSeconds'),
     controlLogs: c.get('controlLogs'),
   });
+}
+
+/** `headscale.docker.*`, read the same way the server reads them. */
+export function dockerSettings(): DockerSettings {
+  return normalizeDocker({ docker: vscode.workspace.getConfiguration('headscale').get('docker') });
+}
+
+/** How logs open: the size above which they open as errors with context, and its context lines. */
+export function logViewSettings(): { largeLogBytes: number; contextLines: number } {
+  const c = vscode.workspace.getConfiguration('headscale.artifacts');
+  return { largeLogBytes: Math.max(1, c.get<number>('largeLogMB', 20)) * 1048576, contextLines: Math.max(0, Math.min(50, c.get<number>('contextLines', 5))) };
 }

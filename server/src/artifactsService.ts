@@ -12,6 +12,7 @@ import {
   ViewArtifactRequest,
   type DeleteRunsParams,
   type DescribeRunParams,
+  type ErrorLine,
   type ErrorsWithContextParams,
   type ListRunsParams,
   type ListRunsResult,
@@ -25,7 +26,7 @@ import { scanFiles } from './artifacts/errorScan';
 import { LOG_KINDS } from './artifacts/fileKinds';
 import type { Marker } from './artifacts/markers';
 import { deleteRuns, planDeletion } from './artifacts/retention';
-import { describeRun, listRuns, summarizeRun } from './artifacts/runIndex';
+import { describeRun, listRuns, runById, summarizeRun } from './artifacts/runIndex';
 import { viewArtifact } from './artifacts/viewers';
 import { logDiagnostic } from './diagnostics';
 
@@ -43,15 +44,14 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
   const published = new Map<string, string[]>();
   const markers = (dir: string) => markersFor(pathToFileURL(dir).toString());
 
+  /** One log's error lines as its Problems (an empty list clears them); returns the log's URI. */
+  const publishLog = (file: string, errors: readonly ErrorLine[]): string => {
+    const uri = pathToFileURL(file).toString();
+    connection.sendDiagnostics({ uri, diagnostics: errors.slice(0, PROBLEMS_PER_FILE).map(logDiagnostic) });
+    return uri;
+  };
   const publish = (run: RunView) => {
-    const uris: string[] = [];
-    for (const f of run.files) {
-      if (!LOG_KINDS.has(f.kind)) continue;
-      const uri = pathToFileURL(f.path).toString();
-      uris.push(uri);
-      connection.sendDiagnostics({ uri, diagnostics: f.errors.slice(0, PROBLEMS_PER_FILE).map(logDiagnostic) });
-    }
-    published.set(run.path, uris);
+    published.set(run.path, run.files.filter((f) => LOG_KINDS.has(f.kind)).map((f) => publishLog(f.path, f.errors)));
   };
 
   connection.onRequest(ListRunsRequest, async ({ controlLogs }: ListRunsParams): Promise<ListRunsResult> => {
@@ -65,7 +65,7 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
   });
 
   connection.onRequest(DescribeRunRequest, async ({ controlLogs, id }: DescribeRunParams): Promise<RunView | null> => {
-    const run = listRuns(controlLogs).find((r) => r.id === id);
+    const run = runById(controlLogs, id);
     if (!run) return null;
     const view = await describeRun(run, await markers(controlLogs), PROBLEMS_PER_FILE, ripgrep());
     publish(view);
@@ -74,8 +74,7 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
 
   connection.onRequest(LogErrorsRequest, async ({ path }: LogErrorsParams) => {
     const scan = (await scanFiles([path], await markers(path), PROBLEMS_PER_FILE, ripgrep())).get(path);
-    const uri = pathToFileURL(path).toString();
-    if (scan) connection.sendDiagnostics({ uri, diagnostics: scan.errors.map(logDiagnostic) });
+    if (scan) publishLog(path, scan.errors);
     return scan?.errors ?? [];
   });
 

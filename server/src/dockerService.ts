@@ -10,6 +10,7 @@ import {
   ExecuteCleanupRequest,
   ListContainersRequest,
   PlanCleanupRequest,
+  RetryDockerRequest,
   type CleanupOptions,
   type ContainerLogParams,
   type ContainerLogResult,
@@ -56,7 +57,7 @@ export function registerDocker(connection: Connection, dockerSettings: () => Pro
     }
   });
 
-  connection.onRequest('hi/retryDocker', async () => (await current()).retry());
+  connection.onRequest(RetryDockerRequest, async () => (await current()).retry());
 
   connection.onRequest(PlanCleanupRequest, async (options: CleanupOptions) => {
     const w = await current();
@@ -111,8 +112,7 @@ export function registerDocker(connection: Connection, dockerSettings: () => Pro
 
   connection.onRequest(EnvChecksRequest, async ({ moduleRoot, minFreeGB }: EnvChecksParams) => {
     const w = await current();
-    const host = resolveDockerHost((await dockerSettings()).host, process.env, os.homedir());
-    return envChecks(w.api, host, moduleRoot, minFreeGB);
+    return envChecks(w.api, w.dockerHost, moduleRoot, minFreeGB);
   });
 
   return {

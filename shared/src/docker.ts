@@ -36,6 +36,9 @@ export interface ListContainersResult {
   groups: ContainerGroup[];
 }
 
+/** client → server: connect again now, resetting the backoff (the view's Retry). */
+export const RetryDockerRequest = 'hi/retryDocker';
+
 /** server → client: containers changed (Docker events, coalesced) or reachability changed. */
 export const ContainersChangedNotification = 'hi/containersChanged';
 
@@ -98,6 +101,11 @@ export interface EnvCheck {
   message: string;
   /** What fixes it: a command id the report offers, or advice. */
   fix?: string;
+}
+
+/** A check's fix in words: the command ids a report can offer become what to do in VS Code. */
+export function fixAdvice(fix: string): string {
+  return fix === 'hi.cleanLeftovers' ? 'Run "hi: Clean Leftover Containers…" from the Containers view (or `docker rm` the exited hi containers)' : fix;
 }
 
 /** client → server: the Docker environment checks (joined with `hi doctor` in the report). */

@@ -35,6 +35,13 @@ function editOffset(text: string, i: number): number {
   return at >= 0 ? at + 8 : 100;
 }
 
+/** The i-th benchmark edit: typing one 'x' there (as an LSP change) and the text after it. */
+function nthEdit(current: string, i: number) {
+  const offset = editOffset(current, i);
+  const pos = new LineIndex(current).positionAt(offset);
+  return { change: { range: { start: pos, end: pos }, text: 'x' }, after: current.slice(0, offset) + 'x' + current.slice(offset) };
+}
+
 /**
  * 110 one-character edits spread over the file, each followed by `measure` (what the editor asks for
  * after an edit); returns the median of the last 100 and the final text.
@@ -50,13 +57,12 @@ async function timeEdits(seed: number, fileName: string, measure: (store: Docume
   let current = text;
   const times: number[] = [];
   for (let i = 0; i < 110; i++) {
-    const offset = editOffset(current, i);
-    const pos = new LineIndex(current).positionAt(offset);
+    const edit = nthEdit(current, i);
     const t0 = performance.now();
-    store.change(uri, [{ range: { start: pos, end: pos }, text: 'x' }], i + 2);
+    store.change(uri, [edit.change], i + 2);
     measure(store, uri);
     times.push(performance.now() - t0);
-    current = current.slice(0, offset) + 'x' + current.slice(offset);
+    current = edit.after;
   }
   return { median: median(times.slice(10)), text: current };
 }
@@ -95,16 +101,12 @@ async function editToDiagnostics(): Promise<void> {
     let current = text;
     const times: number[] = [];
     for (let i = 0; i < 60; i++) {
-      const offset = editOffset(current, i);
-      const pos = new LineIndex(current).positionAt(offset);
+      const edit = nthEdit(current, i);
       const t0 = performance.now();
-      await session.connection.sendNotification(DidChangeTextDocumentNotification.type, {
-        textDocument: { uri, version: i + 2 },
-        contentChanges: [{ range: { start: pos, end: pos }, text: 'x' }],
-      });
+      await session.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: i + 2 }, contentChanges: [edit.change] });
       const items = await pullDiagnostics(session, uri);
       times.push(performance.now() - t0);
-      current = current.slice(0, offset) + 'x' + current.slice(offset);
+      current = edit.after;
       if (items.length === 0) throw new Error('no diagnostics');
     }
     const m = median(times.slice(10));

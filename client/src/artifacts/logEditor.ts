@@ -2,14 +2,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { logFoldingRanges } from '../../../shared/src/logFolding';
+import { logViewSettings } from '../settings';
 import type { ArtifactsClient } from './artifactsClient';
 
 export const LOG_LANGUAGE_ID = 'hi-log';
 export const CONTEXT_SCHEME = 'hi-log-context';
 
-function artifactSettings() {
-  const c = vscode.workspace.getConfiguration('headscale.artifacts');
-  return { largeLogBytes: Math.max(1, c.get<number>('largeLogMB', 20)) * 1048576, contextLines: Math.max(0, Math.min(50, c.get<number>('contextLines', 5))) };
+/** Gives a document the log language (grammar, folding) unless it has it already. */
+export async function asLogDocument(doc: vscode.TextDocument): Promise<vscode.TextDocument> {
+  return doc.languageId === LOG_LANGUAGE_ID ? doc : vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE_ID);
+}
+
+/** Selects line `line` (1-based, clamped) whole and centres it. */
+function selectLine(editor: vscode.TextEditor, line: number): void {
+  const range = editor.document.lineAt(Math.max(0, Math.min(line - 1, editor.document.lineCount - 1))).range;
+  editor.selection = new vscode.Selection(range.start, range.end);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
 }
 
 /**
@@ -41,23 +49,19 @@ export class LogEditor implements vscode.TextDocumentContentProvider, vscode.Doc
       void vscode.window.showWarningMessage(`hi workbench: ${path.basename(file)} no longer exists (the run may have been deleted).`);
       return;
     }
-    if (size > artifactSettings().largeLogBytes) {
+    if (size > logViewSettings().largeLogBytes) {
       await this.openWithContext(file, line);
       return;
     }
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-    if (doc.languageId !== LOG_LANGUAGE_ID && file.endsWith('.log')) await vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE_ID);
-    const target = Math.max(0, Math.min(line - 1, doc.lineCount - 1));
-    const range = doc.lineAt(target).range;
-    const editor = await vscode.window.showTextDocument(doc, { selection: range, preview: true });
-    editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
+    if (file.endsWith('.log')) await asLogDocument(doc);
+    selectLine(await vscode.window.showTextDocument(doc, { preview: true }), line);
   }
 
   /** The errors-with-context document for `file`, scrolled to the block of `line` when given. */
   async openWithContext(file: string, line?: number): Promise<void> {
     const uri = vscode.Uri.from({ scheme: CONTEXT_SCHEME, path: `/${path.basename(file)} (errors with context)`, query: encodeURIComponent(file) });
-    const doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.languageId !== LOG_LANGUAGE_ID) await vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE_ID);
+    const doc = await asLogDocument(await vscode.workspace.openTextDocument(uri));
     const links = this.contexts.get(uri.toString())?.links ?? [];
     const at = links.find((l) => l.target === line)?.line ?? 0;
     const range = new vscode.Range(at, 0, at, 0);
@@ -68,7 +72,7 @@ export class LogEditor implements vscode.TextDocumentContentProvider, vscode.Doc
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const source = decodeURIComponent(uri.query);
     try {
-      const result = await this.client.errorsWithContext(source, artifactSettings().contextLines);
+      const result = await this.client.errorsWithContext(source, logViewSettings().contextLines);
       this.contexts.set(uri.toString(), { links: result.links, source });
       return result.text;
     } catch (e) {
@@ -109,10 +113,7 @@ export class LogEditor implements vscode.TextDocumentContentProvider, vscode.Doc
     const here = editor.selection.active.line + 1;
     const lines = errors.map((e) => e.line);
     const next = direction === 1 ? lines.find((l) => l > here) ?? lines[0] : [...lines].reverse().find((l) => l < here) ?? lines[lines.length - 1];
-    const target = Math.min(next - 1, editor.document.lineCount - 1);
-    const range = editor.document.lineAt(target).range;
-    editor.selection = new vscode.Selection(range.start, range.end);
-    editor.revealRange(range, vscode.TextEditorRevealType.InCenter);
+    selectLine(editor, next);
     const index = lines.indexOf(next) + 1;
     vscode.window.setStatusBarMessage(`hi workbench: error ${index} of ${lines.length}`, 3000);
   }

@@ -18,14 +18,25 @@ export function formatBytes(n: number): string {
   return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
 }
 
+/** A whole-unit span of at least a minute: "5m", "3h", "2d" (null below a minute). */
+export function formatSpan(seconds: number): string | null {
+  if (seconds < 60) return null;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
+
 /** "3h ago" from the run id's local timestamp. */
 export function formatAge(startedAt: string, now: Date = new Date()): string {
   const seconds = Math.max(0, (now.getTime() - new Date(startedAt).getTime()) / 1000);
   if (!Number.isFinite(seconds)) return '';
-  if (seconds < 60) return 'just now';
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ago`;
-  return `${Math.floor(seconds / 86400)}d ago`;
+  const span = formatSpan(seconds);
+  return span ? `${span} ago` : 'just now';
+}
+
+/** The first `max` lines of a confirmation list, then "… and N more". */
+export function listWithMore(lines: readonly string[], max: number): string[] {
+  return lines.length > max ? [...lines.slice(0, max), `… and ${lines.length - max} more`] : [...lines];
 }
 
 export function plural(n: number, word: string): string {

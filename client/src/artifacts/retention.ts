@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DeletionPlan } from '../../../shared/src/artifacts';
 import type { ArtifactsClient } from './artifactsClient';
-import { formatBytes, plural } from './presentation';
+import { formatBytes, listWithMore, plural } from './presentation';
 
 /** How many run ids the confirmation lists before "and N more". */
 const LISTED = 15;
@@ -43,8 +43,7 @@ async function confirmAndDelete(client: ArtifactsClient, controlLogs: string, pl
     return false;
   }
   const total = runs.reduce((s, r) => s + r.sizeBytes, 0);
-  const listed = runs.slice(0, LISTED).map((r) => `${r.id}  (${formatBytes(r.sizeBytes)})`);
-  if (runs.length > LISTED) listed.push(`… and ${runs.length - LISTED} more`);
+  const listed = listWithMore(runs.map((r) => `${r.id}  (${formatBytes(r.sizeBytes)})`), LISTED);
   const choice = await vscode.window.showWarningMessage(
     `Delete ${plural(runs.length, 'run')} (${formatBytes(total)}) from control_logs?`,
     { modal: true, detail: `These folders are deleted from disk:\n${listed.join('\n')}` },

@@ -43,6 +43,9 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private watcher: vscode.FileSystemWatcher | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly reloader = new Reloader(() => this.load());
+  /** The index is read only while the view is visible (and the server is up); otherwise it is marked stale. */
+  private stale = true;
+  private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -54,29 +57,39 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.view = vscode.window.createTreeView('hi.runs', { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(this.view, this.changed);
+    this.disposables.push(
+      this.view,
+      this.changed,
+      this.view.onDidChangeVisibility((e) => {
+        if (e.visible && this.stale) void this.refresh();
+      }),
+    );
   }
 
   get folder(): string | undefined {
     return this.controlLogs;
   }
 
-  get current(): readonly RunView[] {
-    return this.runs;
+  /** The language server is up: the index can be asked for. */
+  start(): Promise<void> {
+    this.ready = true;
+    return this.refresh();
   }
 
-  /** Re-reads the index now (one request at a time; see Reloader). */
+  /** Re-reads the index (one request at a time; see Reloader) if the view is showing, else marks it stale. */
   refresh(): Promise<void> {
-    return this.reloader.reload();
+    this.stale = true;
+    return this.ready && this.view.visible ? this.reloader.reload() : Promise.resolve();
   }
 
   /** File events arrive in bursts while hi writes a run: one refresh per half second at most. */
-  scheduleRefresh(): void {
+  private scheduleRefresh(): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => void this.refresh(), 500);
   }
 
   private async load(): Promise<void> {
+    this.stale = false;
     const dir = this.locate();
     if (dir !== this.controlLogs) this.watch(dir);
     this.controlLogs = dir;
@@ -113,7 +126,8 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   /** Selects and expands a run folder (from the runner's "Open artifacts" or a lens's "Last run"). */
   async reveal(dir: string): Promise<boolean> {
-    await this.refresh();
+    if (!this.ready) return false;
+    await this.reloader.reload();
     const run = this.runs.find((r) => path.resolve(r.path) === path.resolve(dir));
     if (!run) return false;
     await this.view.reveal(this.node({ type: 'run', run }), { select: true, focus: true, expand: true });
@@ -124,7 +138,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private node(n: Node): Node {
     const id = nodeId(n);
     const existing = this.nodes.get(id);
-    if (existing && existing.type === n.type) return existing;
+    if (existing) return existing;
     this.nodes.set(id, n);
     return n;
   }

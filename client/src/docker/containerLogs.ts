@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { LOG_LANGUAGE_ID } from '../artifacts/logEditor';
+import { asLogDocument } from '../artifacts/logEditor';
 import type { DockerClient } from './dockerClient';
 
 export const CONTAINER_LOG_SCHEME = 'hi-container-log';
@@ -36,10 +36,9 @@ export class ContainerLogs implements vscode.TextDocumentContentProvider, vscode
   async show(id: string, name: string): Promise<void> {
     const uri = vscode.Uri.from({ scheme: CONTAINER_LOG_SCHEME, path: `/${name}.log`, query: id });
     this.open.set(id, uri);
-    const doc = await vscode.workspace.openTextDocument(uri);
+    const doc = await asLogDocument(await vscode.workspace.openTextDocument(uri));
     // Text that arrived while the document was being created was announced too early: read again.
     this.changed.fire(uri);
-    if (doc.languageId !== LOG_LANGUAGE_ID) await vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE_ID);
     const editor = await vscode.window.showTextDocument(doc, { preview: true });
     const end = new vscode.Position(doc.lineCount - 1, 0);
     editor.revealRange(new vscode.Range(end, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);

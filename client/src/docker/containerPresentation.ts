@@ -1,5 +1,5 @@
 import type { ContainerGroup, HiContainer } from '../../../shared/src/docker';
-import { formatBytes, plural } from '../artifacts/presentation';
+import { formatBytes, formatSpan, listWithMore, plural } from '../artifacts/presentation';
 
 /** How containers and their runs read in the Containers view. Pure. */
 export function groupDescription(g: ContainerGroup): string {
@@ -9,10 +9,7 @@ export function groupDescription(g: ContainerGroup): string {
 
 export function containerAge(createdAt: number, now = Date.now()): string {
   const s = Math.max(0, (now - createdAt) / 1000);
-  if (s < 60) return `${Math.floor(s)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
+  return formatSpan(s) ?? `${Math.floor(s)}s`;
 }
 
 export function containerDescription(c: HiContainer, now?: number): string {
@@ -27,7 +24,7 @@ export function planLines(plan: { containers: HiContainer[]; networks: { name: s
     ...plan.volumes.map((v) => `volume ${v.name}`),
     ...plan.images.map((i) => `image ${i.tags[0] ?? i.id.slice(0, 19)}`),
   ];
-  return (lines.length > max ? [...lines.slice(0, max), `… and ${lines.length - max} more`] : lines).join('\n');
+  return listWithMore(lines, max).join('\n');
 }
 
 export function resultSummary(r: { removedContainers: string[]; removedNetworks: string[]; removedVolumes: string[]; removedImages: string[]; reclaimedBytes: number; refused: unknown[]; failed: unknown[] }): string {

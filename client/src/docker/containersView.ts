@@ -28,16 +28,14 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
   private groups: ContainerGroup[] = [];
   private state: DockerState | undefined;
   private readonly reloader = new Reloader(() => this.load());
+  /** Which containers exist in which state, to tell a real change from a refresh that found the same. */
+  private signature = '';
   private readonly groupsChanged = new vscode.EventEmitter<void>();
-  /** Fires after each refresh (the Runs view shows a run's containers from this). */
+  /** Fires when containers or their states changed (the Runs view shows a run's containers from this). */
   readonly onDidChangeGroups = this.groupsChanged.event;
 
   constructor(private readonly docker: DockerClient, private readonly log: vscode.LogOutputChannel) {
     this.view = vscode.window.createTreeView('hi.containers', { treeDataProvider: this, showCollapseAll: true });
-  }
-
-  get current(): readonly ContainerGroup[] {
-    return this.groups;
   }
 
   containersOfRun(runId: string): HiContainer[] {
@@ -68,7 +66,9 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
       this.log.warn(`listing containers failed: ${String(e)}`);
     }
     this.changed.fire(undefined);
-    this.groupsChanged.fire();
+    const signature = this.groups.map((g) => `${g.runId}:${g.containers.map((c) => `${c.id}=${c.state}`).join(',')}`).join(';');
+    if (signature !== this.signature) this.groupsChanged.fire();
+    this.signature = signature;
   }
 
   getChildren(n?: Node): Node[] {

@@ -6,6 +6,7 @@ import {
   ExecuteCleanupRequest,
   ListContainersRequest,
   PlanCleanupRequest,
+  RetryDockerRequest,
   type CleanupOptions,
   type CleanupPlan,
   type CleanupResult,
@@ -23,7 +24,7 @@ export class DockerClient {
   }
 
   retry(): Promise<void> {
-    return this.client.sendRequest('hi/retryDocker');
+    return this.client.sendRequest(RetryDockerRequest);
   }
 
   planCleanup(options: CleanupOptions): Promise<CleanupPlan> {

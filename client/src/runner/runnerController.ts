@@ -4,6 +4,7 @@ import { displayCommand, formatDuration, formatRunDuration } from '../../../shar
 import { RunsChangedNotification, type RunTestArgs } from '../../../shared/src/protocol';
 import { HiOutputParser } from './hiOutput';
 import { HiProcess } from './hiProcess';
+import { offerWorkspaceTrust } from '../trust';
 import { preflight } from './preflight';
 import { RunQueue, type QueuedRun } from './runQueue';
 import { buildRecord, writeRecord, type RunRecord } from './runRecord';
@@ -79,9 +80,7 @@ export class RunnerController implements vscode.Disposable {
   /** Entry point for lenses, the Test Explorer and commands. Returns false when refused. */
   async request(args: RunTestArgs, observer?: RunObserver): Promise<boolean> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('hi workbench does not run anything in Restricted Mode. Trust this workspace to run hi.', 'Manage Workspace Trust').then((c) => {
-        if (c) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
+      void offerWorkspaceTrust('hi workbench does not run anything in Restricted Mode. Trust this workspace to run hi.');
       return false;
     }
     const problem = preflight(args);

@@ -68,7 +68,11 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
   } catch (e) {
     return empty(`cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  const key = cacheKey(markers, maxErrors);
+  return scanStatted(file, st, markers, maxErrors, cacheKey(markers, maxErrors));
+}
+
+/** scanFile for a file already stat'ed by the caller. */
+function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], maxErrors: number, key: string): ScanResult {
   const hit = cached(file, key);
   if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.result;
   const appended = hit && st.size > hit.size && hit.resumeAt >= 0 && !hit.result.problem ? hit : undefined;
@@ -98,8 +102,8 @@ export function scanFile(file: string, markers: readonly Marker[], maxErrors = 2
         break;
       }
       if (n === 0) break;
-      // A NUL in the first chunk means a binary (or sparse) file: say so instead of scanning it.
-      if (position === 0 && buffer.subarray(0, Math.min(n, 8192)).includes(0)) {
+      // A binary (or sparse) file: say so instead of scanning it.
+      if (position === 0 && looksBinary(n)) {
         result.problem = 'binary file: not scanned';
         break;
       }
@@ -158,16 +162,17 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
   const big: { file: string; st: fs.Stats }[] = [];
   const key = cacheKey(markers, maxErrors);
   for (const file of files) {
-    let st: fs.Stats | undefined;
+    let st: fs.Stats;
     try {
       st = fs.statSync(file);
     } catch {
-      // scanFile reports why
+      out.set(file, scanFile(file, markers, maxErrors)); // which says why it cannot be read
+      continue;
     }
     const hit = cached(file, key);
-    const fresh = hit && st && hit.size === st.size && hit.mtimeMs === st.mtimeMs;
-    const resumable = hit && st && st.size > hit.size && hit.resumeAt >= 0;
-    if (!rg || !st || fresh || resumable || st.size < RIPGREP_MIN_BYTES || startsBinary(file)) out.set(file, scanFile(file, markers, maxErrors));
+    const fresh = hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs;
+    const resumable = hit && st.size > hit.size && hit.resumeAt >= 0;
+    if (!rg || fresh || resumable || st.size < RIPGREP_MIN_BYTES || startsBinary(file)) out.set(file, scanStatted(file, st, markers, maxErrors, key));
     else big.push({ file, st });
   }
   if (!big.length) return out;
@@ -178,7 +183,7 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
   });
   for (const { file, st } of big) {
     if (outcome.failed) {
-      out.set(file, scanFile(file, markers, maxErrors)); // e.g. a user marker rg's regex engine rejects
+      out.set(file, scanStatted(file, st, markers, maxErrors, key)); // e.g. a user marker rg's regex engine rejects
       continue;
     }
     const result = results.get(file)!;
@@ -192,13 +197,20 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
   return out;
 }
 
-/** A NUL in the first 8 KB: a binary or sparse file, which the JS scan reports instead of scanning. */
+/** How much of a file's head is sniffed for a NUL byte, the sign of a binary or sparse file. */
+const SNIFF_BYTES = 8192;
+
+/** Whether the first `n` bytes in the read buffer (a file's head) look binary. */
+function looksBinary(n: number): boolean {
+  return buffer.subarray(0, Math.min(n, SNIFF_BYTES)).includes(0);
+}
+
+/** A binary or sparse file, which the JS scan reports instead of scanning (so ripgrep never gets it). */
 function startsBinary(file: string): boolean {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'r');
-    const n = fs.readSync(fd, buffer, 0, 8192, 0);
-    return buffer.subarray(0, n).includes(0);
+    return looksBinary(fs.readSync(fd, buffer, 0, SNIFF_BYTES, 0));
   } catch {
     return true; // unreadable: scanFile says why
   } finally {

@@ -43,11 +43,6 @@ export function deleteRuns(controlLogs: string, ids: readonly string[]): DeleteR
   return result;
 }
 
-/** Total size of control_logs' run folders (the view title shows it). */
-export function controlLogsSize(controlLogs: string): number {
-  return listRuns(controlLogs).reduce((n, r) => n + folderSize(r.path), 0);
-}
-
 function isRunFolder(controlLogs: string, id: string): boolean {
   if (!RUN_ID_PATTERN.test(id) || id !== path.basename(id)) return false;
   try {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { RunFile, RunView } from '../../../shared/src/artifacts';
 import { RUN_ID_PATTERN } from '../../../shared/src/protocol';
-import { readRunRecord } from '../tests/runHistory';
+import { readRunRecord } from './runRecord';
 import { scanFiles, type ErrorLine } from './errorScan';
 import { KIND_ORDER, kindOf, LOG_KINDS, type FileKind } from './fileKinds';
 import type { Marker } from './markers';
@@ -30,11 +30,20 @@ export function listRuns(controlLogs: string): RunSummary[] {
     .map((id) => ({ id, path: path.join(controlLogs, id), startedAt: startedAtOf(id) }));
 }
 
-export function startedAtOf(id: string): string {
+function startedAtOf(id: string): string {
   return `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T${id.slice(9, 11)}:${id.slice(11, 13)}:${id.slice(13, 15)}`;
 }
 
-export type RunDetails = RunView;
+/** One run by id, without listing control_logs; null when the id is not a run id or not a folder there. */
+export function runById(controlLogs: string, id: string): RunSummary | null {
+  if (!RUN_ID_PATTERN.test(id)) return null;
+  const dir = path.join(controlLogs, id);
+  try {
+    return fs.statSync(dir).isDirectory() ? { id, path: dir, startedAt: startedAtOf(id) } : null;
+  } catch {
+    return null;
+  }
+}
 
 const BULKY = new Set<FileKind>(['database', 'metrics', 'status', 'mapresponse', 'pprof']);
 /** Triage looks at this many error lines per file, whatever the display cap is. */

@@ -32,6 +32,9 @@ export class DockerWatcher {
   private readonly coalescer: Coalescer;
   private readonly opts: Required<WatcherOptions>;
 
+  /** Whether the view has heard this watcher's first answer (reachable or not). */
+  private answered = false;
+
   constructor(private host: DockerHost, private readonly onChange: () => void, options: WatcherOptions = {}) {
     this.opts = { coalesceMs: 250, pollMs: 30_000, firstRetryMs: 2_000, maxRetryMs: 60_000, requestTimeoutMs: 10_000, ...options };
     this.retryMs = this.opts.firstRetryMs;
@@ -45,6 +48,11 @@ export class DockerWatcher {
     if (this.started) return;
     this.started = true;
     await this.connect();
+  }
+
+  /** The daemon in use and where its address came from. */
+  get dockerHost(): DockerHost {
+    return this.host;
   }
 
   /** A different host (setting or environment changed): reconnect there. */
@@ -78,6 +86,7 @@ export class DockerWatcher {
       this.pollTimer = setInterval(() => this.coalescer.request(), this.opts.pollMs);
       this.pollTimer.unref?.();
       if (!wasReachable) this.coalescer.request();
+      this.answered = true;
     } catch (e) {
       this.unreachable((e as Error).message, wasReachable);
     }
@@ -90,14 +99,14 @@ export class DockerWatcher {
   }
 
   private unreachable(error: string, announce: boolean): void {
-    const first = this.state.reachable || this.state.error === 'not connected yet';
     this.state = { reachable: false, host: this.host.host, error, retryInSeconds: Math.round(this.retryMs / 1000) };
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(), this.retryMs);
     this.retryTimer.unref?.();
     this.retryMs = Math.min(this.retryMs * 2, this.opts.maxRetryMs);
     // Reachability changed (or this is the first answer): tell the view once, not on every retry.
-    if (announce || first) this.coalescer.request();
+    if (announce || !this.answered) this.coalescer.request();
+    this.answered = true;
   }
 
   private teardown(): void {
