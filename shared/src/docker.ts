@@ -55,6 +55,7 @@ export interface CleanupPlan {
   running: HiContainer[];
   networks: { id: string; name: string }[];
   volumes: { name: string; sizeBytes: number | null }[];
+  /** hi's tags only (removed one by one); `sizeBytes` is 0 when someone else's tag keeps the image. */
   images: { id: string; tags: string[]; sizeBytes: number }[];
   /** Estimated space reclaimed (container layers, volumes, images). */
   reclaimBytes: number;

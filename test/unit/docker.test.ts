@@ -85,6 +85,43 @@ test('clean leftovers: exited hi containers and their unused hs-* networks go; r
   assert.ok(networks.includes(seed.networks.foreign));
 });
 
+test('clean leftovers with extras: cache volumes only while unused, images only by hi tag (a shared image keeps its other tags)', async () => {
+  const volume = 'hs-integration-go-build-cache';
+  const created = !(await docker.listVolumes()).Volumes?.some((v) => v.Name === volume);
+  if (created) await docker.createVolume({ Name: volume });
+  // An image of its own (the seeded containers all use the test image): commit a fresh container,
+  // then give it a hi tag and somebody else's tag.
+  const hiTag = `hs-workbench-probe${seed.tag}`;
+  const otherTag = `keepme-img${seed.tag}`;
+  const base = await docker.createContainer({ Image: TEST_IMAGE, Cmd: ['sh'], Labels: { 'hi-workbench.seed': seed.tag } });
+  await base.commit({ repo: hiTag, tag: 'test', changes: [`LABEL probe=${seed.tag}`] });
+  await base.remove({ force: true });
+  await docker.getImage(`${hiTag}:test`).tag({ repo: otherTag, tag: 'test' });
+  const user = await docker.createContainer({ name: `keepme-vol${seed.tag}`, Image: `${hiTag}:test`, Cmd: ['sh'], Labels: { 'hi-workbench.seed': seed.tag }, HostConfig: { Binds: [`${volume}:/cache`] } });
+  try {
+    const options = { includeCacheVolumes: true, includeImages: true };
+    const inUse = planCleanup(await snapshot(api, options), options);
+    assert.ok(!inUse.volumes.some((v) => v.name === volume), 'a volume a container mounts stays');
+    assert.ok(!inUse.images.some((i) => i.tags.includes(`${hiTag}:test`)), 'an image a container uses stays');
+    await user.remove({ force: true });
+    const plan = planCleanup(await snapshot(api, options), options);
+    assert.ok(plan.volumes.some((v) => v.name === volume));
+    const ours = plan.images.find((i) => i.tags.includes(`${hiTag}:test`))!;
+    assert.deepEqual(ours.tags, [`${hiTag}:test`], "only hi's tag is a candidate");
+    assert.equal(ours.sizeBytes, 0, 'the image stays (other tags), so nothing is reclaimed');
+    // Execute just our image (the daemon may hold real caches and images of this machine's user).
+    const result = await executeCleanup(api, { ...plan, containers: [], running: [], networks: [], volumes: [], images: [ours] }, false);
+    assert.deepEqual(result.removedImages, [`${hiTag}:test`]);
+    const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
+    assert.ok(!tags.includes(`${hiTag}:test`) && tags.includes(`${otherTag}:test`) && tags.includes(TEST_IMAGE));
+  } finally {
+    await user.remove({ force: true }).catch(() => undefined);
+    await docker.getImage(`${hiTag}:test`).remove().catch(() => undefined);
+    await docker.getImage(`${otherTag}:test`).remove().catch(() => undefined);
+    if (created) await docker.getVolume(volume).remove().catch(() => undefined);
+  }
+});
+
 test('events: container changes reach the view through Docker events, coalesced to one redraw per 250 ms', async () => {
   const calls: number[] = [];
   // A short request timeout: the event stream must outlive it while Docker is quiet.

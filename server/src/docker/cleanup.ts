@@ -1,6 +1,6 @@
 import type { CleanupOptions, CleanupPlan, CleanupResult, HiContainer } from '../../../shared/src/docker';
 import type { DockerApi, RawImage, RawNetwork, RawVolume } from './dockerApi';
-import { CACHE_VOLUMES, containerName, isHiImage, isHiNetwork, toHiContainer, type RawContainer } from './hiContainers';
+import { CACHE_VOLUMES, containerName, isHiImage, isHiNetwork, isHiTag, toHiContainer, type RawContainer } from './hiContainers';
 
 /**
  * What a cleanup removes, decided from one snapshot of the daemon, and the removal itself. Only
@@ -34,7 +34,16 @@ export function planCleanup(snapshot: DockerSnapshot, options: CleanupOptions): 
   const usedVolumes = new Set(remaining.flatMap((c) => (c.Mounts ?? []).map((m) => m.Name ?? '')));
   const volumes = options.includeCacheVolumes ? snapshot.volumes.filter((v) => CACHE_VOLUMES.includes(v.Name) && !usedVolumes.has(v.Name)).map((v) => ({ name: v.Name, sizeBytes: v.sizeBytes })) : [];
   const usedImages = new Set(remaining.map((c) => c.ImageID ?? ''));
-  const images = options.includeImages ? snapshot.images.filter((i) => isHiImage(i.RepoTags ?? []) && !usedImages.has(i.Id)).map((i) => ({ id: i.Id, tags: i.RepoTags ?? [], sizeBytes: i.Size })) : [];
+  // Only hi's tags are removed: an image that also carries someone else's tag keeps it (and its
+  // space), so it reclaims nothing.
+  const images = options.includeImages
+    ? snapshot.images
+        .filter((i) => isHiImage(i.RepoTags ?? []) && !usedImages.has(i.Id))
+        .map((i) => {
+          const tags = i.RepoTags ?? [];
+          return { id: i.Id, tags: tags.filter(isHiTag), sizeBytes: tags.every(isHiTag) ? i.Size : 0 };
+        })
+    : [];
   const containers = chosen.map((c) => c.hi);
   return {
     containers,
@@ -102,9 +111,11 @@ export async function executeCleanup(api: DockerApi, plan: CleanupPlan, allowRun
     });
   }
   for (const i of plan.images) {
-    if (!isHiImage(i.tags)) continue;
-    await attempt(result, i.tags[0] ?? i.id, () => api.removeImage(i.id), () => {
-      result.removedImages.push(i.tags[0] ?? i.id);
+    const tags = i.tags.filter(isHiTag);
+    if (!tags.length) continue;
+    // By tag, never by id: removing the last tag deletes the image, other tags stay untouched.
+    await attempt(result, tags.join(', '), () => tags.reduce((done, t) => done.then(() => api.removeImage(t)), Promise.resolve()), () => {
+      result.removedImages.push(...tags);
       result.reclaimedBytes += i.sizeBytes;
     });
   }

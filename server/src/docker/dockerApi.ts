@@ -74,8 +74,9 @@ export class DockerApi {
     return (await this.docker.listImages()).map((i) => ({ Id: i.Id, RepoTags: i.RepoTags, Size: i.Size }));
   }
 
-  async removeImage(id: string): Promise<void> {
-    await this.docker.getImage(id).remove({ force: true });
+  /** Removes one tag (the image goes with its last tag); never forced, so images in use stay. */
+  async removeImage(tag: string): Promise<void> {
+    await this.docker.getImage(tag).remove();
   }
 
   async listVolumes(): Promise<RawVolume[]> {

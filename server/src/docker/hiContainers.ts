@@ -99,7 +99,11 @@ export function isHiNetwork(name: string): boolean {
 
 export const CACHE_VOLUMES = ['hs-integration-go-cache', 'hs-integration-go-build-cache'];
 
-/** Images `hi clean images` targets: tags with `hs-`, `headscale-integration` or `tailscale`. */
+/** Image tags `hi clean images` targets: with `hs-`, `headscale-integration` or `tailscale`. */
+export function isHiTag(tag: string): boolean {
+  return /hs-|headscale-integration|tailscale/.test(tag);
+}
+
 export function isHiImage(tags: readonly string[]): boolean {
-  return tags.some((t) => /hs-|headscale-integration|tailscale/.test(t));
+  return tags.some(isHiTag);
 }
