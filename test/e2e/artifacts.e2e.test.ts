@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import initSqlJs from 'sql.js';
 import { repoRoot } from '../support/parser';
 import { closeBrowser, killLeftovers, withSession } from './harness';
-import { webviewText } from './workbench';
+import { expandRow, RUNS_ROWS, showHiWorkbench, webviewText } from './workbench';
 
 before(() => killLeftovers());
 after(() => closeBrowser());
@@ -32,23 +32,13 @@ function cliRuns(controlLogs: string): CliRun[] {
   return JSON.parse(r.stdout);
 }
 
-/** Rows of the Runs view only (the Containers view shares the sidebar). */
-const RUNS_ROWS = '.part.sidebar .pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row';
 const sidebarRow = (page: Page, text: string | RegExp) => page.locator(RUNS_ROWS, { hasText: text });
+const expand = (page: Page, text: string | RegExp) => expandRow(page, RUNS_ROWS, text);
 
 async function showRunsView(page: Page): Promise<void> {
-  await page.locator('.part.activitybar .action-item a[aria-label^="hi workbench"]').click({ timeout: 60_000 });
+  await showHiWorkbench(page);
   // The header carries the disk usage of control_logs once the index answered.
   await page.locator('.part.sidebar .pane-header[aria-label^="Runs - "]').waitFor({ timeout: 60_000 });
-}
-
-/** Expands a row through its twistie (a click on the label of a file row opens the file instead). */
-async function expand(page: Page, text: string | RegExp): Promise<void> {
-  // Only rows with children (the triage row's description also names the log).
-  const row = sidebarRow(page, text).filter({ has: page.locator('.monaco-tl-twistie.collapsible') }).first();
-  await row.waitFor({ timeout: 30_000 });
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
-  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 30_000 });
 }
 
 test('10. the Runs view lists the demo runs with status and triage; an error row opens its log with exactly that line selected', async () => {
@@ -97,6 +87,11 @@ test('10. the Runs view lists the demo runs with status and triage; an error row
     // Its errors are in Problems (F8 works in the editor).
     await page.keyboard.press('Control+Shift+M');
     await page.locator('.markers-panel .monaco-list-row', { hasText: path.basename(hs.path) }).first().waitFor({ timeout: 30_000 });
+    // Clicking a log itself opens it at its first error.
+    const ts = failed.files.find((f) => f.kind === 'ts-stderr' && f.errorCount > 0)!;
+    await sidebarRow(page, path.basename(ts.path)).first().click();
+    await page.locator(`.tab.active[aria-label*="${path.basename(ts.path)}"]`).waitFor({ timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${ts.errors[0].line}, Col \\d+ \\(\\d+ selected\\)`) }).first().waitFor({ timeout: 30_000 });
   });
 });
 

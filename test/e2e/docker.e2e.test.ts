@@ -7,10 +7,11 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { containerNames, networkNames, removeSeed, requireDocker, seedHiContainers, type Seed } from '../support/dockerSeed';
+import { containerNames, docker, networkNames, removeSeed, requireDocker, seedHiContainers, type Seed } from '../support/dockerSeed';
 import { closeBrowser, killLeftovers, withSession } from './harness';
-import { openFile, runCommand, webviewText } from './workbench';
+import { CONTAINER_ROWS, expandRow, openFile, RUNS_ROWS, runCommand, showHiWorkbench, webviewText } from './workbench';
 
 let seed: Seed | undefined;
 before(async () => {
@@ -26,8 +27,8 @@ after(async () => {
 test('13. the Containers view groups seeded hi runs; Clean leftovers confirms and removes exactly the exited hi containers', async () => {
   const s = seed!;
   await withSession({ name: '13-containers', trusted: true }, async ({ page }) => {
-    await page.locator('.part.activitybar .action-item a[aria-label^="hi workbench"]').click({ timeout: 60_000 });
-    const rows = '.part.sidebar .pane:has(.pane-header[aria-label^="Containers"]) .monaco-list-row';
+    await showHiWorkbench(page);
+    const rows = CONTAINER_ROWS;
     const row = (text: string) => page.locator(rows, { hasText: text }).first();
     await row(`run ${s.runB}`).waitFor({ timeout: 60_000 });
     assert.match((await row(`run ${s.runB}`).textContent()) ?? '', /2 containers · 2 running · active/);
@@ -81,4 +82,39 @@ test('14. a failed environment check stops a run before it starts: "Fix" opens t
     assert.match(report, /threshold 1000000000 GB/);
     assert.deepEqual(fs.readdirSync(path.join(workspace, 'control_logs')).sort(), before, 'no run was started');
   });
+});
+
+test('15. a running test\'s containers appear live under its run; a failure kept with --keep-on-failure offers to remove them', async () => {
+  const tag = randomBytes(3).toString('hex');
+  try {
+    await withSession({ name: '15-run-containers', trusted: true, env: { HI_STANDIN_DOCKER: '1', HI_STANDIN_SEED: tag, HI_STANDIN_MODE: 'fail', HI_STANDIN_SECONDS: '12' } }, async ({ page, workspace }) => {
+      fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'headscale.hi.command': ['node', 'cmd/hi/standin.js'], 'headscale.hi.extraArgs': ['--keep-on-failure'] }, null, 2));
+      await showHiWorkbench(page);
+      await openFile(page, 'integration/route_test.go');
+      const lens = page.locator('.codelens-decoration a', { hasText: '▶ Run with hi (1200s)' }).first();
+      await lens.waitFor({ timeout: 60_000 });
+      await lens.click();
+      // hi printed its run id and started containers: the Containers view shows the run, active.
+      const group = page.locator(CONTAINER_ROWS, { hasText: /run \d{8}-\d{6}-[0-9a-f]{6}/ }).filter({ hasText: '2 running · active' }).filter({ hasNotText: seed!.runB }).first();
+      await group.waitFor({ timeout: 60_000 });
+      const runId = /run (\d{8}-\d{6}-[0-9a-f]{6})/.exec((await group.textContent()) ?? '')![1];
+      // The same containers sit under the running run in the Runs view.
+      await expandRow(page, RUNS_ROWS, 'running');
+      await page.locator(RUNS_ROWS, { hasText: 'Docker containers' }).filter({ hasText: '2 containers · 2 running' }).first().waitFor({ timeout: 30_000 });
+      // The test fails and --keep-on-failure keeps its containers: hi workbench offers to remove them.
+      const offer = page.locator('.notification-toast', { hasText: `2 container(s) of run ${runId} were left behind` });
+      await offer.waitFor({ timeout: 60_000 });
+      await offer.getByRole('button', { name: 'Remove…' }).click();
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.filter({ hasText: `headscale-test-suite-${runId}` }).waitFor({ timeout: 30_000 });
+      await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+      // They still run (the stand-in's containers sleep): a second, specific confirmation.
+      await dialog.filter({ hasText: 'running (an active run)' }).waitFor({ timeout: 30_000 });
+      await dialog.getByRole('button', { name: 'Remove running ones too' }).click();
+      await page.locator('.notification-toast', { hasText: /Removed 2 containers/ }).waitFor({ timeout: 60_000 });
+      assert.deepEqual(await docker.listContainers({ all: true, filters: { label: [`hi.run-id=${runId}`] } }), []);
+    });
+  } finally {
+    await removeSeed(tag);
+  }
 });

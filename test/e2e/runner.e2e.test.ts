@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { repoRoot } from '../support/parser';
 import { closeBrowser, killLeftovers, withSession } from './harness';
-import { goToLine, openFile, runCommand, webviewText } from './workbench';
+import { goToLine, openFile, RUNS_ROWS, runCommand, showHiWorkbench, webviewText } from './workbench';
 
 
 before(() => killLeftovers());
@@ -25,12 +25,11 @@ function standinProcesses(): string[] {
   return spawnSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('cmd/hi/standin.js'));
 }
 
-const RUNS_ROWS = '.part.sidebar .pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row';
 
 test('6. lenses show the category timeout; a click runs hi into a terminal, the status bar counts, a second click queues; the Runs view follows', async () => {
   await withSession({ name: '06-lens-run', trusted: true, env }, async ({ page, workspace }) => {
     // The hi workbench sidebar stays open: the Runs view shows the run while it happens.
-    await page.locator('.part.activitybar .action-item a[aria-label^="hi workbench"]').click({ timeout: 60_000 });
+    await showHiWorkbench(page);
     await openFile(page, 'integration/general_test.go');
     await lens(page, '▶ Run with hi (900s)').first().waitFor({ timeout: 60_000 });
     await lens(page, '▶ Run with hi --postgres (1800s)').first().waitFor();
@@ -122,7 +121,7 @@ test('8. in Restricted Mode the lens says running is disabled and nothing spawns
   });
 });
 
-test('9. hi: Run Doctor shows the checks with their suggestions as a report', async () => {
+test('9. hi: Run Doctor shows the checks with their suggestions as a report, joined with the Docker checks', async () => {
   await withSession({ name: '09-doctor', trusted: true, env: { HI_STANDIN_MODE: 'doctor-fail' } }, async ({ page }) => {
     await openFile(page, 'integration/route_test.go');
     await runCommand(page, 'hi: Run Doctor');
@@ -130,5 +129,9 @@ test('9. hi: Run Doctor shows the checks with their suggestions as a report', as
     const found = await webviewText(page, (text) => text.includes('Docker Daemon') && text.includes('1 failed'));
     assert.match(found, /Cannot ping Docker daemon/);
     assert.match(found, /💡 Run: docker login/);
+    // hi workbench's own checks against the real dockerd come first in the same report.
+    const docker = await webviewText(page, (text) => text.includes('Docker environment (hi workbench)') && text.includes('Leftover containers'));
+    assert.match(docker, /Docker daemon\s+Docker \S+ \(API [\d.]+\) at unix:\/\/\/var\/run\/docker\.sock/);
+    assert.match(docker, /Free disk \(workspace\)\s+[\d.]+ GB free/);
   });
 });

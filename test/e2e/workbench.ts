@@ -71,3 +71,21 @@ export async function webviewText(page: Page, ready: (text: string) => boolean, 
   }
   throw new Error(`no webview frame became ready within ${timeoutMs} ms`);
 }
+
+/** Rows of the hi workbench sidebar's Runs and Containers views (they share the sidebar). */
+export const RUNS_ROWS = '.part.sidebar .pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row';
+export const CONTAINER_ROWS = '.part.sidebar .pane:has(.pane-header[aria-label^="Containers"]) .monaco-list-row';
+
+/** Opens the hi workbench sidebar (its activity-bar icon). */
+export async function showHiWorkbench(page: Page): Promise<void> {
+  await page.locator('.part.activitybar .action-item a[aria-label^="hi workbench"]').click({ timeout: 60_000 });
+}
+
+/** Expands a tree row through its twistie (a click on the label of a file row opens the file instead). */
+export async function expandRow(page: Page, rows: string, text: string | RegExp): Promise<void> {
+  // Only rows with children (e.g. the triage row's description also names a log).
+  const row = page.locator(rows, { hasText: text }).filter({ has: page.locator('.monaco-tl-twistie.collapsible') }).first();
+  await row.waitFor({ timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 30_000 });
+}

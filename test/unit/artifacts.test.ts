@@ -9,9 +9,23 @@ import { clearScanCache, RIPGREP_MIN_BYTES, scanFile, scanFiles } from '../../se
 import { findRipgrep } from '../../server/src/artifacts/ripgrep';
 import { defaultMarkers, withUserMarkers } from '../../server/src/artifacts/markers';
 import { describeRun, listRuns } from '../../server/src/artifacts/runIndex';
+import { triage } from '../../server/src/artifacts/triage';
 import { repoRoot } from '../support/parser';
 
 const demo = path.join(repoRoot, 'demo', 'control_logs');
+
+/**
+ * The problem the scan reports for a file without read permission. Root reads everything, so as
+ * root the scan runs in a child process as `nobody` (setpriv), the way a user's editor would.
+ */
+function unreadableProblem(file: string, rg: string | null): string | undefined {
+  const scan = `require(${JSON.stringify(path.join(__dirname, '../../server/src/artifacts/errorScan.js'))}).scanFiles([${JSON.stringify(file)}], require(${JSON.stringify(path.join(__dirname, '../../server/src/artifacts/markers.js'))}).defaultMarkers, 10, ${JSON.stringify(rg)}).then((m) => process.stdout.write(JSON.stringify(m.get(${JSON.stringify(file)}))))`;
+  const argv = process.getuid?.() === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '-e', scan] : [process.execPath, '-e', scan];
+  for (let dir = path.dirname(file); dir !== os.tmpdir() && dir !== path.dirname(dir); dir = path.dirname(dir)) fs.chmodSync(dir, 0o755); // nobody may walk to it
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return (JSON.parse(r.stdout) as { problem?: string }).problem;
+}
 
 test('demo runs: newest first, status, triage with evidence, files in the guide order', async () => {
   const runs = listRuns(demo);
@@ -86,12 +100,12 @@ test(`hostile inputs (${scanner}): binary, invalid UTF-8, CRLF, 50 000-character
   assert.ok(!d.files.some((f) => f.relative.startsWith('loop/')), 'symlinks are not followed');
   assert.deepEqual(byName['hs-large-444444.stderr.log'].errors.map((e) => [e.line, e.text]), [[20_001, '2026-01-01T00:00:00Z ERR the one error']]);
   fs.rmSync(sparse);
-  // Unreadable (when not root, who reads everything) and vanished-between-listing-and-scan files.
+  // An unreadable file and one that vanished between listing and scan.
   const unreadable = path.join(run, 'ts-u-555555.stderr.log');
   fs.writeFileSync(unreadable, 'x ERR y\n');
   fs.chmodSync(unreadable, 0);
   const scans = await scanFiles([unreadable, path.join(run, 'vanished.log')], defaultMarkers, 10, rg);
-  if (process.getuid?.() !== 0) assert.match(scans.get(unreadable)!.problem ?? '', /EACCES|denied/i);
+  assert.match(unreadableProblem(unreadable, rg) ?? '', /EACCES|denied/i);
   assert.match(scans.get(path.join(run, 'vanished.log'))!.problem ?? '', /ENOENT/);
   fs.rmSync(run, { recursive: true, force: true });
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-empty-'));
@@ -127,4 +141,53 @@ test('runs without a record: the test name from go test FAIL lines, the duration
   assert.equal(d.test, 'TestFooBar');
   assert.equal(d.status, 'failed');
   assert.equal(d.durationSeconds, 450);
+});
+
+test('every built-in marker finds its line shape (headscale-facts §4), and plain lines are not errors', () => {
+  const samples: Record<string, string> = {
+    'zerolog-error': '2026-11-24T14:30:41Z ERR hscontrol/state/state.go:912 > failed to update primary routes error="x"',
+    'zerolog-warn': '2026-11-24T14:30:41Z WRN hscontrol/poll.go:330 > node sent update with unknown endpoint',
+    panic: 'panic: runtime error: invalid memory address or nil pointer dereference',
+    goroutine: 'goroutine 412 [running]:',
+    'fatal-error': 'fatal error: concurrent map writes',
+    deadlock: 'POTENTIAL DEADLOCK: Inconsistent locking',
+    'ts-health': '2026/11/24 10:33:20 health(warnable=control-health): error: Unable to connect to the Tailscale coordination server',
+    'ts-unexpected': '2026/11/24 10:33:20 [unexpected] magicsock: something odd',
+    'needs-login': '2026/11/24 10:33:20 Switching ipn state Starting -> NeedsLogin',
+    'node-key-expired': '2026/11/24 10:33:20 control: netmap: nodeKeyExpired=true',
+    'dns-failure': '2026/11/24 10:33:20 dns: failed to resolve "headscale": no DNS fallback candidates remain',
+    testify: '        \tError Trace:\t/go/src/headscale/integration/route_test.go:110',
+    'go-test-fail': '    --- FAIL: TestSubnetRouteACL (312.40s)',
+  };
+  assert.deepEqual(Object.keys(samples).sort(), defaultMarkers.map((m) => m.id).sort(), 'a sample per marker');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-markers-'));
+  const file = path.join(dir, 'all.log');
+  const plain = ['2026-11-24T14:30:41Z INF all good', '2026-11-24T14:30:41Z DBG connection added', '2026/11/24 10:33:20 wgengine: Reconfig done'];
+  fs.writeFileSync(file, [...plain, ...Object.values(samples)].join('\n') + '\n');
+  const r = scanFile(file, defaultMarkers);
+  assert.deepEqual(r.errors.map((e) => e.marker), Object.keys(samples));
+  assert.deepEqual(r.errors.map((e) => e.line), Object.keys(samples).map((_, i) => plain.length + i + 1));
+  assert.equal(r.warningCount, defaultMarkers.filter((m) => m.severity === 'warning').length);
+});
+
+test('triage: each infrastructure signature wins unless a panic says code; evidence names file and line', () => {
+  const line = (text: string, n = 7) => ({ file: 'hs-x-abcdef.stderr.log', error: { line: n, text, marker: 'm', severity: 'error' as const } });
+  const infra = [
+    'dns: failed to resolve "headscale"',
+    'no DNS fallback candidates remain',
+    'container creation timeout after 60s',
+    'listen tcp :8080: bind: address already in use',
+    'write /tmp/x: no space left on device',
+    'MEMORY LIMIT VIOLATIONS: hs-x used 1600 MB',
+    'Error response from daemon: conflict',
+    'Cannot connect to the Docker daemon at unix:///var/run/docker.sock',
+  ];
+  for (const text of infra) {
+    const t = triage([line('2026-11-24T14:30:41Z ERR something else'), line(text, 9)]);
+    assert.equal(t.triage, 'infrastructure', text);
+    assert.deepEqual(t.evidence[0], { file: 'hs-x-abcdef.stderr.log', line: 9, text });
+  }
+  assert.equal(triage([line(infra[0]), line('panic: runtime error: index out of range')]).triage, 'code', 'a panic is always code');
+  for (const text of ['2026-11-24T14:30:41Z ERR failed', '    --- FAIL: TestX (1.0s)', '\tError Trace:\troute_test.go:110', 'Condition never satisfied']) assert.equal(triage([line(text)]).triage, 'code', text);
+  assert.deepEqual(triage([]), { triage: 'unknown', evidence: [] });
 });

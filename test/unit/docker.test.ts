@@ -169,6 +169,8 @@ test('daemon down: one unreachable state with a growing retry, one notification,
 
 test('environment checks: daemon, disk, leftovers, networks and the go.mod Golang image', async () => {
   await docker.createContainer({ name: `ts-${seed.tag}-head-leftover`, Image: TEST_IMAGE, Cmd: ['sh'], Labels: { 'hi.run-id': seed.runA, 'hi-workbench.seed': seed.tag } });
+  const orphan = `hs-${seed.tag}-envcheck`;
+  await docker.createNetwork({ Name: orphan, Labels: { 'hi-workbench.seed': seed.tag } });
   const demo = path.join(repoRoot, 'demo');
   const checks = await envChecks(api, { host: HOST, source: 'default' }, demo, 0.001, {});
   const by = Object.fromEntries(checks.map((c) => [c.name, c]));
@@ -176,6 +178,8 @@ test('environment checks: daemon, disk, leftovers, networks and the go.mod Golan
   assert.equal(by['Free disk (workspace)'].status, 'pass');
   assert.equal(by['Leftover containers'].status, 'warn');
   assert.equal(by['Leftover containers'].fix, 'hi.cleanLeftovers');
+  assert.equal(by['Unused hs-* networks'].status, 'warn');
+  assert.ok(by['Unused hs-* networks'].message.includes(orphan), by['Unused hs-* networks'].message);
   const goLine = /^go\s+(\S+)/m.exec(fs.readFileSync(path.join(demo, 'go.mod'), 'utf8'))![1];
   assert.match(by['Golang image'].message, new RegExp(`golang:${goLine.replace(/\./g, '\\.')}`));
   const strict = await envChecks(api, { host: HOST, source: 'default' }, demo, 1e9, { HEADSCALE_INTEGRATION_HEADSCALE_IMAGE: 'headscale:missing' });

@@ -155,3 +155,18 @@ test('artifacts over stdio: runs listed newest first, an opened run publishes it
   assert.ok(!fs.existsSync(code.path));
   assert.equal(fs.readdirSync(controlLogs).length, listed.runs.length - 1);
 });
+
+test('artifacts over stdio: a log with 300 error lines counts all of them and puts 200 in Problems', async () => {
+  const controlLogs = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-lsp-cap-'));
+  const id = '20261125-120000-cafe01';
+  fs.mkdirSync(path.join(controlLogs, id));
+  const log = path.join(controlLogs, id, 'hs-cap-abcdef.stderr.log');
+  fs.writeFileSync(log, Array.from({ length: 300 }, (_, i) => `2026-11-25T12:00:00Z ERR failure ${i + 1}`).join('\n') + '\n');
+  const uri = pathToFileURL(log).toString();
+  const published = new Promise<PublishDiagnosticsParams>((resolve) => session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => p.uri === uri && resolve(p)));
+  const run = (await session.connection.sendRequest(DescribeRunRequest, { controlLogs, id })) as RunView;
+  assert.equal(run.files[0].errorCount, 300);
+  const p = await published;
+  assert.equal(p.diagnostics.length, 200);
+  assert.deepEqual(p.diagnostics.map((d) => d.range.start.line + 1), Array.from({ length: 200 }, (_, i) => i + 1));
+});

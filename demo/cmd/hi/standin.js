@@ -9,6 +9,10 @@
 // HI_STANDIN_CLEANUP_MS (default 300) and exits 1; HI_STANDIN_IGNORE=SIGINT,SIGTERM makes it
 // ignore those signals, to exercise a caller's escalation. HI_STANDIN_CHILD=1 starts a child
 // process in the same group (as `go run` does), which ignores SIGINT.
+// HI_STANDIN_DOCKER=1 makes the run's containers real (image HI_STANDIN_IMAGE, default
+// hi-workbench-busybox:test from scripts/ensure-docker.sh): the runner and a tailscale container
+// labelled hi.run-id/hi.test-type (plus hi-workbench.seed=HI_STANDIN_SEED for test cleanup),
+// removed at the end like hi does, unless --keep-on-failure keeps a failed run's.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -83,6 +87,22 @@ function runId() {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
+/** Real containers for the run (argv, no shell), as hi's scenario would start them. */
+function startContainers(id, specs) {
+  const { execFileSync } = require('child_process');
+  const image = process.env.HI_STANDIN_IMAGE || 'hi-workbench-busybox:test';
+  const seed = process.env.HI_STANDIN_SEED ? ['--label', `hi-workbench.seed=${process.env.HI_STANDIN_SEED}`] : [];
+  return specs.map(([name, role]) => {
+    execFileSync('docker', ['run', '-d', '--name', name, '--label', `hi.run-id=${id}`, '--label', `hi.test-type=${role}`, ...seed, image, 'sleep', '3600'], { stdio: 'ignore' });
+    log(`Created ${name} container`);
+    return name;
+  });
+}
+
+function removeContainers(names) {
+  if (names.length) require('child_process').spawnSync('docker', ['rm', '-f', ...names], { stdio: 'ignore' });
+}
+
 function hex() {
   return crypto.randomBytes(3).toString('hex');
 }
@@ -110,6 +130,7 @@ async function run(pattern, flags) {
   log(`Starting test: ${pattern}`);
   log(`Run ID: ${id}`);
   log(`Monitor with: docker logs -f headscale-test-suite-${id}`);
+  const containers = process.env.HI_STANDIN_DOCKER ? startContainers(id, [[`headscale-test-suite-${id}`, 'test-runner'], [tsName, 'tailscale']]) : [];
   log(`Logs directory: ${logsDir}`);
   if (flags.verbose) log(`Command: go test ./... -run ${pattern} -failfast -timeout ${flags.timeout || '2h0m0s'} -v`);
 
@@ -188,7 +209,10 @@ async function run(pattern, flags) {
   log('Headscale logs:');
   log(`  ${hsName}.stderr.log`);
   log(`  ${hsName}.stdout.log`);
-  if (!(failed && flags['keep-on-failure'])) out(`Removed 4 containers for run ID ${id}`);
+  if (!(failed && flags['keep-on-failure'])) {
+    removeContainers(containers);
+    out(`Removed 4 containers for run ID ${id}`);
+  }
   if (failed) {
     log('Error: test failed: exit code 1');
     process.exit(1);
