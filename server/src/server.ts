@@ -82,6 +82,9 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
 
 connection.onInitialized(() => {
   connection.console.info(`hi workbench server ready (${pullDiagnostics ? 'pull' : 'push'} diagnostics, workspace ${trusted ? 'trusted' : 'restricted'})`);
+  // After a restart the editor may have pulled while the documents were still being re-sent, and
+  // keystrokes typed meanwhile trigger no new pull: ask once for fresh diagnostics of all open files.
+  if (pullDiagnostics) connection.languages.diagnostics.refresh();
 });
 
 async function analyzed(uri: string): Promise<AnalyzedDocument | undefined> {
