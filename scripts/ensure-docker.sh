@@ -8,14 +8,18 @@ SOCK="/var/run/docker.sock"
 log() { echo "[ensure-docker] $*" >&2; }
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
+# Each check looks for the thing itself: the daemon binary, a static busybox (the image holds
+# nothing but that one binary; Debian's plain busybox needs libc), not dpkg's word for it.
+static_busybox() { [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; }
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-# The static build: the image holds nothing but this one binary (Debian's plain busybox needs libc).
-dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q "install ok installed" || missing+=(busybox-static)
+static_busybox || missing+=(busybox-static)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   $SUDO apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >&2
+  dockerd --version >/dev/null 2>&1 || { log "docker.io was installed but dockerd does not run"; exit 1; }
+  static_busybox || { log "busybox-static was installed but /bin/busybox is not a static binary"; exit 1; }
 fi
 
 # The CLI Debian installs; another `docker` earlier on PATH may be a different build.
@@ -40,5 +44,8 @@ if ! $DOCKER image inspect "$IMAGE" >/dev/null 2>&1; then
   cp /bin/busybox "$ROOTFS/bin/busybox"
   for applet in sh sleep echo cat; do ln -s busybox "$ROOTFS/bin/$applet"; done
   tar -C "$ROOTFS" -c . | $DOCKER import -c 'CMD ["/bin/sh"]' - "$IMAGE" >/dev/null
+  # Proof that the engine runs containers from it, not only that the import exited 0.
+  [ "$($DOCKER run --rm "$IMAGE" echo hi-workbench-ok 2>&1)" = "hi-workbench-ok" ] \
+    || { log "dockerd imported $IMAGE but cannot run a container from it; see /tmp/hi-workbench-dockerd.log"; exit 1; }
 fi
 echo "$IMAGE"

@@ -32,8 +32,14 @@ cat > "$profile/user-data/User/settings.json" <<'JSON'
   "workbench.tips.enabled": false
 }
 JSON
+install_log="$state/install-extension.log"
 "$code_server" --user-data-dir "$profile/user-data" --extensions-dir "$profile/extensions" \
-  --install-extension "$repo/dist/hi-workbench.vsix" --force >/dev/null
+  --install-extension "$repo/dist/hi-workbench.vsix" --force >"$install_log" 2>&1 || true
+# The unpacked extension is the proof, not the exit code.
+if ! ls "$profile/extensions"/hi-workbench.hi-workbench-*/dist/extension.js >/dev/null 2>&1; then
+  echo "[start] code-server could not install dist/hi-workbench.vsix: $(grep -m1 -iE 'error|cannot' "$install_log" || tail -n 1 "$install_log") (log: $install_log)" >&2
+  exit 1
+fi
 
 # A fresh copy each start: quick fixes applied in the demo never touch the repository.
 workspace="$state/demo-workspace"
@@ -68,6 +74,8 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 grep -q "HTTP server listening on" "$log" || { echo "code-server did not start in 60 s:"; tail -n 30 "$log"; exit 1; }
+status="$(node -e "fetch(process.argv[1]).then((r) => console.log(r.status), (e) => console.log(e.message))" "$url")"
+[ "$status" = "200" ] || { echo "[start] code-server is listening but $url answered: $status (log: $log)" >&2; exit 1; }
 
 cat <<MSG
 

@@ -12,5 +12,8 @@ npm run compile-tests --silent
 rm -rf test-results
 export HI_E2E_RUN_DIR="$(mktemp -d -t hi-e2e-XXXXXX)"
 trap 'rm -rf "$HI_E2E_RUN_DIR"' EXIT
+# One setup check first: when code-server cannot install the VSIX or serve the workbench, the suite
+# fails here once, with one line naming the log, instead of once per spec.
+node out/test/e2e/setup.js
 # Optional arguments pick spec files (e.g. out/test/e2e/runner.e2e.test.js); default: all of them.
 node --test --test-concurrency=1 --test-timeout=300000 "${@:-out/test/e2e/}"

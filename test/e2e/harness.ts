@@ -15,7 +15,7 @@ export const resultsDir = path.join(repoRoot, 'test-results');
 const runDir = process.env.HI_E2E_RUN_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hi-e2e-'));
 const pidDir = path.join(process.env.HI_WORKBENCH_CACHE ?? path.join(os.homedir(), '.cache', 'hi-workbench'), 'e2e-pids');
 
-function codeServerBin(): string {
+export function codeServerBin(): string {
   const bin = process.env.HI_CODE_SERVER;
   if (!bin || !fs.existsSync(bin)) throw new Error('HI_CODE_SERVER is not set: run the e2e suite through `npm run test:e2e` (scripts/test-e2e.sh installs code-server)');
   return bin;
@@ -52,11 +52,21 @@ let extensionsDir: string | undefined;
 export async function installExtensionOnce(): Promise<string> {
   if (extensionsDir) return extensionsDir;
   const dir = path.join(runDir, 'extensions');
-  const vsix = path.join(repoRoot, 'dist', 'hi-workbench.vsix');
-  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: npm run package`);
-  await runToEnd(codeServerBin(), ['--user-data-dir', path.join(runDir, 'install-profile'), '--extensions-dir', dir, '--install-extension', vsix, '--force']);
+  // The setup check (test/e2e/setup.ts) installed it already for this run: the folder is the proof.
+  if (!installedExtension(dir)) {
+    const vsix = path.join(repoRoot, 'dist', 'hi-workbench.vsix');
+    if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: npm run package`);
+    await runToEnd(codeServerBin(), ['--user-data-dir', path.join(runDir, 'install-profile'), '--extensions-dir', dir, '--install-extension', vsix, '--force']);
+    if (!installedExtension(dir)) throw new Error(`code-server --install-extension exited 0 but ${dir} holds no hi-workbench extension`);
+  }
   extensionsDir = dir;
   return dir;
+}
+
+/** The installed extension's folder in an extensions dir, if code-server really unpacked it there. */
+export function installedExtension(dir: string): string | undefined {
+  const name = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith('hi-workbench.hi-workbench-')) : undefined;
+  return name && fs.existsSync(path.join(dir, name, 'dist', 'extension.js')) ? path.join(dir, name) : undefined;
 }
 
 function runToEnd(cmd: string, args: string[]): Promise<string> {
@@ -181,7 +191,7 @@ export class Session {
   }
 }
 
-async function waitForLog(file: string, child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
+export async function waitForLog(file: string, child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? -1));
