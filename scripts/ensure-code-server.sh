@@ -65,6 +65,11 @@ fi
 # downloads from GitHub; Debian's rg is copied in instead).
 VSCODE_NATIVE=(node-pty @vscode/spdlog kerberos native-watchdog @parcel/watcher @vscode/deviceid)
 
+# Run from `npm start`/`npm test`, this script inherits npm_config_* variables from the project's
+# .npmrc, among them ignore_scripts=true, which would make every npm below skip the builds while
+# still printing "rebuilt dependencies successfully". The cache folder gets npm's own defaults.
+while read -r var; do unset "$var"; done < <(compgen -e | grep -i '^npm_config_' || true)
+
 log "installing code-server $CODE_SERVER_VERSION into $DEST (a few minutes, once)"
 # A leftover .partial is an interrupted install: never reused.
 rm -rf "$DEST.partial"; mkdir -p "$DEST.partial"
