@@ -22,6 +22,7 @@ import { loadParser, repoRoot } from '../support/parser';
 import { listing500, scan1GB } from './artifactsBench';
 import { dockerBench } from './dockerBench';
 import { generateFile } from './generate';
+import { setupCheck } from './setupBench';
 
 const benchDir = path.join(repoRoot, '.bench');
 
@@ -158,6 +159,7 @@ async function serverRss(): Promise<void> {
 async function main(): Promise<void> {
   fs.mkdirSync(benchDir, { recursive: true });
   console.log(`hi workbench benchmarks — ${new Date().toISOString()} — node ${process.version}, ${execFileSync('nproc').toString().trim()} cores`);
+  setupCheck(report);
   await editInProcess();
   await editToDiagnostics();
   await lensesAfterEdit();
