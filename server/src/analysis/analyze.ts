@@ -47,6 +47,7 @@ function vocabularyId(v: Vocabulary): number {
 /** Test-scoped rules also run in helper files of test packages (they use testify). */
 function appliesTo(rule: Rule, file: GoFile): boolean {
   if (rule.scope === 'non-test') return !file.isTestFile;
+  if (rule.harnessOnly && !file.harness) return false;
   return file.isTestFile || file.imports.assert !== null || file.imports.require !== null;
 }
 
@@ -68,7 +69,7 @@ export class Analyzer {
     const header = readHeader(root);
     const units = namedChildren(root).filter((n) => UNIT_TYPES.has(n.type));
     const structureKey = JSON.stringify([
-      path.endsWith('_test.go'), header.packageName, header.imports.assert, header.imports.require, header.imports.time, header.imports.testing,
+      path.endsWith('_test.go'), header.packageName, header.imports.assert, header.imports.require, header.imports.time, header.imports.testing, [...header.imports.packages].sort(), header.imports.harness,
       [...header.functions.keys()].sort(), vocabularyId(vocab), rules.map((r) => r.id), levels,
     ]);
     if (this.cache?.structureKey !== structureKey) this.cache = { structureKey, contextKey: '', units: new Map() };

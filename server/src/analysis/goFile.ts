@@ -17,6 +17,10 @@ export interface Imports {
   require: string | null;
   time: string | null;
   testing: string | null;
+  /** Local names of every imported package (`os`, `hsic`, …): a call on one is a package function, not a method. */
+  packages: Set<string>;
+  /** The file imports the integration harness (`…/integration`, `…/integration/hsic`, `…/integration/tsic`). */
+  harness: boolean;
   /** The import declaration nodes, for fixes that add an import. */
   declarations: Node[];
 }
@@ -64,6 +68,8 @@ export interface GoFile {
   root: Node;
   isTestFile: boolean;
   packageName: string | null;
+  /** See drivesHarness: the integration vocabulary applies only here. */
+  harness: boolean;
   imports: Imports;
   assertObjects: Map<string, AssertObject>;
   ewtCalls: EwtCall[];
@@ -107,8 +113,20 @@ export interface FileHeader {
   functions: Map<string, Node>;
 }
 
+/** Import paths of Headscale's integration harness (ControlServer, TailscaleClient, hsic, tsic). */
+const HARNESS_IMPORT = /(^|\/)integration(\/(hsic|tsic|integrationutil|dockertestutil))?$/;
+
+/**
+ * Code that drives the integration harness: package `integration` or a file importing the harness.
+ * Only there do ListNodes, Status or Execute mean a gRPC call or a `docker exec` into a container;
+ * Headscale's in-process tests (hscontrol/db, servertest, mapper) call same-named methods synchronously.
+ */
+export function drivesHarness(header: { packageName: string | null; imports: Imports }): boolean {
+  return header.packageName === 'integration' || header.imports.harness;
+}
+
 export function readHeader(root: Node): FileHeader {
-  const imports: Imports = { assert: null, require: null, time: null, testing: null, declarations: [] };
+  const imports: Imports = { assert: null, require: null, time: null, testing: null, packages: new Set(), harness: false, declarations: [] };
   const functions = new Map<string, Node>();
   let packageName: string | null = null;
   for (const top of namedChildren(root)) {
@@ -124,6 +142,8 @@ export function readHeader(root: Node): FileHeader {
         const p = stringValue(spec.childForFieldName('path'));
         const alias = spec.childForFieldName('name')?.text ?? null;
         if (alias === '_' || alias === '.') continue;
+        if (p) imports.packages.add(alias ?? p.split('/').pop()!);
+        if (p && HARNESS_IMPORT.test(p)) imports.harness = true;
         if (p === ASSERT_PATH) imports.assert = alias ?? 'assert';
         else if (p === REQUIRE_PATH) imports.require = alias ?? 'require';
         else if (p === 'time') imports.time = alias ?? 'time';
@@ -154,6 +174,7 @@ export function buildGoFile(path: string, text: string, tree: Tree, options: Bui
     root,
     isTestFile: path.endsWith('_test.go'),
     packageName: header.packageName,
+    harness: drivesHarness(header),
     imports: header.imports,
     assertObjects: new Map(),
     ewtCalls: [],

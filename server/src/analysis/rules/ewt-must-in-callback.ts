@@ -8,6 +8,7 @@ export const rule: Rule = {
   id: 'ewt-must-in-callback',
   defaultSeverity: 'warning',
   scope: 'test',
+  harnessOnly: true,
   doc: `No Must* accessors inside EventuallyWithT.
 Each tick runs in its own goroutine with no recover. When \`MustStatus()\` (or MustID, MustIPs…)
 panics, the panic kills the whole test binary: deferred teardown never runs, containers are

@@ -4,13 +4,14 @@ import { deleteLines, linesOf, quote } from '../edits';
 import type { EwtCall, GoFile } from '../goFile';
 import type { Rule } from '../rule';
 import { declaredNames, references } from '../scopes';
-import { contains, indentOf, lineEndOffset, reindent } from '../syntax';
+import { assignedNames, contains, indentOf, lineEndOffset, reindent } from '../syntax';
 import type { Fix } from '../types';
 
 export const rule: Rule = {
   id: 'ewt-one-external-call',
   defaultSeverity: 'warning',
   scope: 'test',
+  harnessOnly: true,
   doc: `One external call per EventuallyWithT.
 Each tick re-runs the whole callback. With two external calls (say ListNodes and Status) a tick
 that fails on the second one also repeats the first, the failure message mixes two conditions,
@@ -32,7 +33,10 @@ do not count.`,
   },
   check(ctx) {
     for (const ewt of completeEwtCalls(ctx.file)) {
-      const reads = callsInCallback(ewt, ctx.file, ctx.vocab).filter((c) => c.kind === 'read');
+      // Only reads whose result the tick judges count: a stimulus whose output is dropped (a
+      // fire-and-forget `tailscale ping`) and a read used only for stable identity (the peer key
+      // from another client's Status) are not conditions of their own.
+      const reads = callsInCallback(ewt, ctx.file, ctx.vocab).filter((c) => c.kind === 'read' && readRole(ewt, c) === 'condition');
       const groups = new Map<string, ClassifiedCall[]>();
       for (const call of reads) {
         // A loop over clients calling the same method is one logical call.
@@ -59,6 +63,30 @@ do not count.`,
     }
   },
 };
+
+/** Fields of a Status that do not change while a test runs: reading them is not waiting. */
+const STABLE_SELECTORS = /^\.Self\.(PublicKey|ID|UserID|HostName|DNSName|TailscaleIPs)\b/;
+/** Accessors of identity that never changes once the node exists. */
+const STABLE_METHODS = new Set(['MustID', 'GetNodePrivateKey']);
+
+type ReadRole = 'condition' | 'stimulus' | 'stable';
+
+function readRole(ewt: EwtCall, c: ClassifiedCall): ReadRole {
+  if (STABLE_METHODS.has(c.method)) return 'stable';
+  const stmt = c.call.parent?.type === 'expression_list' ? c.call.parent.parent : c.call.parent;
+  if (stmt?.type === 'expression_statement') return 'stimulus';
+  if (stmt?.type !== 'short_var_declaration' && stmt?.type !== 'assignment_statement') return 'condition';
+  const names = assignedNames(stmt).map((n) => n.text).filter((n) => n !== '_');
+  if (names.length === 0) return 'stimulus';
+  const values = names.filter((n) => !/^err\w*$/.test(n));
+  // Only the error kept: the call itself is what is checked (a ping that must succeed).
+  if (values.length === 0) return 'condition';
+  const text = ewt.body!.text;
+  const from = stmt.endIndex - ewt.body!.startIndex;
+  const uses = values.flatMap((n) => [...text.slice(from).matchAll(new RegExp(`\\b${n}\\b(\\S*)`, 'g'))].map((m) => m[1]));
+  if (uses.length > 0 && uses.every((rest) => STABLE_SELECTORS.test(rest))) return 'stable';
+  return 'condition';
+}
 
 /** Split at the statement holding the second call, when no variable crosses the cut. */
 function splitFix(file: GoFile, ewt: EwtCall, groups: Map<string, ClassifiedCall[]>, second: ClassifiedCall): Fix[] {

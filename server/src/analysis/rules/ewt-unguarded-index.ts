@@ -12,6 +12,7 @@ export const rule: Rule = {
   id: 'ewt-unguarded-index',
   defaultSeverity: 'warning',
   scope: 'test',
+  harnessOnly: true,
   doc: `Check the length before indexing inside EventuallyWithT.
 On an early tick the slice is often shorter than it will be (nodes not registered yet, peers
 not seen yet). \`nodes[0]\` then panics, and a panic in the callback goroutine kills the test
