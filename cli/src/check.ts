@@ -1,5 +1,6 @@
 import * as fs from 'fs';
-import { analyzeText } from '../../server/src/analysis/analyze';
+import * as path from 'path';
+import { analyzePackage } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import type { GoParser } from '../../server/src/analysis/parser';
 import { ruleTitle } from '../../server/src/analysis/rule';
@@ -20,18 +21,32 @@ export interface CheckRow {
 /** Analyses files and directories; positions in rows are 1-based (UTF-16 columns, as LSP). */
 export function check(parser: GoParser, inputs: readonly string[], onWarning: (msg: string) => void): CheckRow[] {
   const rows: CheckRow[] = [];
-  for (const file of collectGoFiles(inputs)) {
+  for (const group of byDirectory(collectGoFiles(inputs))) {
     // Invalid UTF-8 decodes to U+FFFD: the analysis still runs on the rest of the file.
-    const text = fs.readFileSync(file).toString('utf8');
-    const lines = new LineIndex(text);
-    const findings = analyzeText(parser, file, text, { onRuleError: (rule, e) => onWarning(`${file}: rule ${rule.id} failed: ${String(e)}`) });
-    for (const f of findings) {
-      const s = lines.positionAt(f.start);
-      const e = lines.positionAt(f.end);
-      rows.push({ file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, rule: f.ruleId, severity: f.severity, message: f.message });
+    const sources = group.map((file) => ({ path: file, text: fs.readFileSync(file).toString('utf8') }));
+    // The files of one directory are one package: facts (MustFindNode defined in helpers.go)
+    // reach the files that call them.
+    const results = analyzePackage(parser, sources, { onRuleError: (rule, e) => onWarning(`${path.dirname(group[0])}: rule ${rule.id} failed: ${String(e)}`) });
+    for (const { path: file, text } of sources) {
+      const lines = new LineIndex(text);
+      for (const f of results.get(file) ?? []) {
+        const s = lines.positionAt(f.start);
+        const e = lines.positionAt(f.end);
+        rows.push({ file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, rule: f.ruleId, severity: f.severity, message: f.message });
+      }
     }
   }
   return rows;
+}
+
+/** Files grouped by their directory, in first-seen order. */
+export function byDirectory(files: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const f of files) {
+    const dir = path.dirname(f);
+    groups.set(dir, [...(groups.get(dir) ?? []), f]);
+  }
+  return [...groups.values()];
 }
 
 export function formatText(rows: readonly CheckRow[]): string {

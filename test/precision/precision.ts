@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectGoFiles } from '../../cli/src/files';
-import { analyzeText } from '../../server/src/analysis/analyze';
+import { byDirectory } from '../../cli/src/check';
+import { analyzePackage } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import { GoParser } from '../../server/src/analysis/parser';
 import { allRules } from '../../server/src/analysis/rules';
@@ -34,13 +35,16 @@ export function measure(parser: GoParser, root: string, ruleFilter?: string): Pr
   const files = collectGoFiles([root]);
   const findings: PrecisionReport['findings'] = [];
   let lines = 0;
-  for (const file of files) {
-    const text = fs.readFileSync(file, 'utf8');
-    lines += text.split('\n').length;
-    const index = new LineIndex(text);
-    for (const f of analyzeText(parser, file, text)) {
-      if (ruleFilter && f.ruleId !== ruleFilter) continue;
-      findings.push({ file: path.relative(root, file) || path.basename(file), line: index.positionAt(f.start).line + 1, finding: f });
+  for (const group of byDirectory(files)) {
+    const sources = group.map((file) => ({ path: file, text: fs.readFileSync(file, 'utf8') }));
+    const results = analyzePackage(parser, sources);
+    for (const { path: file, text } of sources) {
+      lines += text.split('\n').length;
+      const index = new LineIndex(text);
+      for (const f of results.get(file) ?? []) {
+        if (ruleFilter && f.ruleId !== ruleFilter) continue;
+        findings.push({ file: path.relative(root, file) || path.basename(file), line: index.positionAt(f.start).line + 1, finding: f });
+      }
     }
   }
   const rows = allRules

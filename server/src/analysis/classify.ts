@@ -36,7 +36,7 @@ export function classifyCall(call: Node, file: GoFile, vocab: Vocabulary): Class
     return { ...base, argv, kind: kind === 'mutating' ? 'mutating' : 'read', label: `${c.receiver ? c.receiver + '.' : ''}${c.name}(${words})` };
   }
   if (!c.receiver) {
-    if (vocab.collectHelpers.has(c.name) || c.name.endsWith('WithCollect') || file.functions.has(c.name)) {
+    if (vocab.collectHelpers.has(c.name) || c.name.endsWith('WithCollect') || file.functions.has(c.name) || file.facts.collectHelpers.has(c.name)) {
       return { ...base, kind: 'helper', label };
     }
     return { ...base, kind: 'other', label };

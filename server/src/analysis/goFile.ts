@@ -1,4 +1,5 @@
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
+import { declarationFacts, noFacts, factSets, type Facts } from './facts';
 import { ancestor, callArguments, callee, enclosingStatement, namedChildren, queryIn, stringValue } from './syntax';
 
 export { queryIn };
@@ -77,6 +78,8 @@ export interface GoFile {
   functions: Map<string, Node>;
   /** Same-file functions that contain an EventuallyWithT (directly or through another such function). */
   functionsWithEwt: Set<string>;
+  /** Package facts (facts.ts): what rules know about declarations other than their own. */
+  facts: Facts;
   /** Every call in the file in document order, for rules that look outside callbacks. */
   calls: Node[];
   /** For each call (by node id): the EventuallyWithT whose callback most closely contains it. */
@@ -180,6 +183,7 @@ export function buildGoFile(path: string, text: string, tree: Tree, options: Bui
     ewtCalls: [],
     functions: header.functions,
     functionsWithEwt: new Set(),
+    facts: factSets(noFacts),
     calls: callsIn(options.scope ?? root),
     innermostEwt: new Map(),
     callsByEwt: new Map(),
@@ -328,6 +332,9 @@ function assignCallsToCallbacks(file: GoFile): void {
 export interface DeclarationSummary {
   /** Names of top-level functions this declaration is or defines that contain an EventuallyWithT. */
   containsEwt: string[];
+  /** The declared function takes a *assert.CollectT / is a Must… lookup that panics (facts.ts). */
+  collectHelpers: string[];
+  panickingLookups: string[];
   /** function name → same-file functions it calls (plain identifier calls). */
   calls: Map<string, Set<string>>;
 }
@@ -352,7 +359,17 @@ export function summarize(file: GoFile): DeclarationSummary {
     if (!set) calls.set(owner, (set = new Set()));
     set.add(fn.text);
   }
-  return { containsEwt: [...containsEwt], calls };
+  const collectHelpers: string[] = [];
+  const panickingLookups: string[] = [];
+  const decls = file.scope.type === 'function_declaration' ? [file.scope] : file.scope === file.root ? [...file.functions.values()] : [];
+  for (const decl of decls) {
+    const name = decl.childForFieldName('name')?.text;
+    if (!name) continue;
+    const f = declarationFacts(decl);
+    if (f.collectHelper) collectHelpers.push(name);
+    if (f.panickingLookup) panickingLookups.push(name);
+  }
+  return { containsEwt: [...containsEwt], calls, collectHelpers, panickingLookups };
 }
 
 /** Fixed point over same-file calls: f contains an EWT, or calls a function that does. */

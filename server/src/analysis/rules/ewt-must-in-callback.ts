@@ -10,7 +10,8 @@ export const rule: Rule = {
   scope: 'test',
   harnessOnly: true,
   doc: `No Must* accessors inside EventuallyWithT.
-Each tick runs in its own goroutine with no recover. When \`MustStatus()\` (or MustID, MustIPs…)
+Each tick runs in its own goroutine with no recover. When \`MustStatus()\` (or MustID, MustIPs…,
+or a package helper like \`MustFindNode(name, nodes)\` that panics when the node is not listed yet)
 panics, the panic kills the whole test binary: deferred teardown never runs, containers are
 left behind and the run's logs are never saved. Call the error-returning variant and assert
 on its error.`,
@@ -24,6 +25,16 @@ if !assert.NoError(c, err) {
   check(ctx) {
     const { file } = ctx;
     for (const { ewt, c } of callbackCalls(file, ctx.vocab)) {
+      // A package helper such as MustFindNode(name, nodes): it panics when the node is not in
+      // the list yet, which is what an early tick sees.
+      if (!c.receiver && file.facts.panickingLookups.has(c.method)) {
+        ctx.report({
+          start: c.fnNode.startIndex,
+          end: c.fnNode.endIndex,
+          message: `\`${c.method}\` panics when it does not find what it looks for, which is what an early tick sees; the panic kills the test binary before logs are saved. Look the element up with a loop and \`if !assert.NotNil(${ewt.collectName ?? 'c'}, …) { return }\`.`,
+        });
+        continue;
+      }
       if (!c.receiver || c.kind === 'testify' || !/^Must[A-Z]/.test(c.method)) continue;
       if (!ctx.vocab.mustVariants.has(c.method) && c.kind === 'other' && !/^Must(Status|ID|IP|FQDN)/.test(c.method)) continue;
       const fnNode = c.fnNode;

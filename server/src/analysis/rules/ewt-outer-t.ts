@@ -73,7 +73,7 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
       // helper(t, …) where helperWithCollect exists
       if (c.receiver === null && firstIsT) {
         const variant = `${c.method}WithCollect`;
-        if (file.functions.has(variant) || ctx.vocab.collectHelpers.has(variant)) {
+        if (file.functions.has(variant) || file.facts.collectHelpers.has(variant) || ctx.vocab.collectHelpers.has(variant)) {
           ctx.report({
             start: fnNode.startIndex,
             end: first.endIndex,
