@@ -62,8 +62,16 @@ export function firstReadAfter(stmt: Node, name: string): Node | null {
         if (s.startIndex <= cur.startIndex) continue;
         // Identifiers in a nested scope that declares its own `name` (a later callback's
         // `var err error` or `err :=`) are another variable: look past them.
-        const first = identifiersIn(s, name).find((id) => !declaredBetween(id, s, name));
-        if (first) return isWrite(first) ? null : first;
+        const ids = identifiersIn(s, name).filter((id) => !declaredBetween(id, s, name));
+        if (ids.length === 0) continue;
+        // Only a write by the statement itself is certain; one inside a branch or a callback
+        // may not happen, so reads after it in later statements still count.
+        if (isWrite(ids[0]) && writerOf(ids[0])?.id === s.id) return null;
+        let written = false;
+        for (const id of ids) {
+          if (isWrite(id)) written = true;
+          else if (!written) return id;
+        }
       }
     }
     cur = parent;
@@ -100,6 +108,10 @@ function declares(s: Node, name: string): boolean {
   if (s.type === 'short_var_declaration') return assignedNames(s).some((n) => n.text === name);
   if (s.type === 'var_declaration') return queryIn(s, '(var_spec) @v').some((spec) => spec.childrenForFieldName('name').some((n) => n?.text === name));
   return false;
+}
+
+function writerOf(id: Node): Node | null {
+  return id.parent?.parent ?? null;
 }
 
 function isWrite(id: Node): boolean {
