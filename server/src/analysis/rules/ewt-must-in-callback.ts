@@ -29,19 +29,18 @@ if !assert.NoError(c, err) {
       // the list yet, which is what an early tick sees.
       if (!c.receiver && file.facts.panickingLookups.has(c.method)) {
         ctx.report({
-          start: c.fnNode.startIndex,
-          end: c.fnNode.endIndex,
+          start: c.call.startIndex,
+          end: c.call.endIndex,
           message: `\`${c.method}\` panics when it does not find what it looks for, which is what an early tick sees; the panic kills the test binary before logs are saved. Look the element up with a loop and \`if !assert.NotNil(${ewt.collectName ?? 'c'}, …) { return }\`.`,
         });
         continue;
       }
       if (!c.receiver || c.kind === 'testify' || !/^Must[A-Z]/.test(c.method)) continue;
       if (!ctx.vocab.mustVariants.has(c.method) && c.kind === 'other' && !/^Must(Status|ID|IP|FQDN)/.test(c.method)) continue;
-      const fnNode = c.fnNode;
       const safe = ctx.vocab.mustVariants.get(c.method) ?? null;
       ctx.report({
-        start: fnNode.startIndex,
-        end: fnNode.endIndex,
+        start: c.call.startIndex,
+        end: c.call.endIndex,
         message: `\`${c.label}\` panics on error; inside EventuallyWithT a panic kills the test binary before logs are saved.${safe ? ` Use \`${safe}()\` and assert on its error.` : ''}`,
         fixes: safe ? mustFix(c.call, safe, ewt.collectName, ewt.collectQualifier, file.text) : [],
       });
