@@ -1,4 +1,7 @@
-import { callbackCalls } from '../callbacks';
+import type { Node } from 'web-tree-sitter';
+import { callbackCalls, callbackStatements } from '../callbacks';
+import type { EwtCall } from '../goFile';
+import { declaredNames } from '../scopes';
 import { replaceNode } from '../edits';
 import type { Rule } from '../rule';
 import { argumentsText, assignedNames, callee, indentOf } from '../syntax';
@@ -42,26 +45,35 @@ if !assert.NoError(c, err) {
         start: c.call.startIndex,
         end: c.call.endIndex,
         message: `\`${c.label}\` panics on error; inside EventuallyWithT a panic kills the test binary before logs are saved.${safe ? ` Use \`${safe}()\` and assert on its error.` : ''}`,
-        fixes: safe ? mustFix(c.call, safe, ewt.collectName, ewt.collectQualifier, file.text) : [],
+        fixes: safe ? mustFix(ewt, c.call, safe, file.text) : [],
       });
     }
   },
 };
 
-function mustFix(call: import('web-tree-sitter').Node, safe: string, collect: string | null, q: string, text: string): Fix[] {
+/**
+ * \`x := r.MustStatus()\` → \`x, err := r.Status()\` + \`if !assert.NoError(c, err) { return }\`;
+ * \`x = r.MustStatus()\` (an outer variable) → \`x, err = r.Status()\`, declaring \`var err error\`
+ * first when the callback has no err yet.
+ */
+function mustFix(ewt: EwtCall, call: Node, safe: string, text: string): Fix[] {
+  const collect = ewt.collectName;
+  const q = ewt.collectQualifier;
   const decl = call.parent?.parent;
-  if (!collect || decl?.type !== 'short_var_declaration' || decl.childForFieldName('right')?.namedChildCount !== 1) return [];
+  const isDecl = decl?.type === 'short_var_declaration';
+  const isAssign = decl?.type === 'assignment_statement' && decl.childForFieldName('operator')?.text === '=';
+  if (!collect || !decl || (!isDecl && !isAssign) || decl.childForFieldName('right')?.namedChildCount !== 1) return [];
   const names = assignedNames(decl);
-  if (names.length !== 1) return [];
-  const indent = indentOf(text, decl.startIndex);
+  if (names.length !== 1 || names[0].text === '_') return [];
   const receiver = callee(call)?.receiver;
   if (!receiver) return [];
+  const indent = indentOf(text, decl.startIndex);
   const args = `(${argumentsText(call)})`;
-  return [
-    {
-      title: `Use ${safe}() and assert on its error`,
-      edits: [replaceNode(decl, `${names[0].text}, err := ${receiver}.${safe}${args}\n${indent}if !${q}.NoError(${collect}, err) {\n${indent}\treturn\n${indent}}`)],
-      isPreferred: true,
-    },
-  ];
+  const check = `\n${indent}if !${q}.NoError(${collect}, err) {\n${indent}\treturn\n${indent}}`;
+  if (isDecl) {
+    return [{ title: `Use ${safe}() and assert on its error`, edits: [replaceNode(decl, `${names[0].text}, err := ${receiver}.${safe}${args}${check}`)], isPreferred: true }];
+  }
+  const hasErr = declaredNames(callbackStatements(ewt).filter((st) => st.startIndex < decl.startIndex)).has('err');
+  const head = hasErr ? '' : `var err error\n${indent}`;
+  return [{ title: `Use ${safe}() and assert on its error`, edits: [replaceNode(decl, `${head}${names[0].text}, err = ${receiver}.${safe}${args}${check}`)], isPreferred: true }];
 }
