@@ -1,6 +1,7 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { GoParser } from '../../server/src/analysis/parser';
-import { renderRuleDocs, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
+import { renderRuleDocs, renderRulePage, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
 import { allRules } from '../../server/src/analysis/rules';
 import { check, formatSarif, formatText } from './check';
 import { UsageError } from './files';
@@ -15,7 +16,7 @@ commands:
   tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
   runs <control_logs> [--format text|json] [--max-errors N]   runs, status, triage, error lines
   env [module root] [--docker-host H] [--min-free-gb N] [--format text|json]   Docker environment checks
-  docs [--write README.md]                          print (or write) the generated rule docs
+  docs [--write README.md] [--pages docs/rules]     print (or write) the generated rule docs and per-rule pages
 
 exit status: 0 success (check: no findings; env: no failed check), 1 findings or a failed check, 2 usage or I/O error`;
 
@@ -91,13 +92,23 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'docs': {
       const rendered = renderRuleDocs(allRules);
       const target = flags.get('write');
-      if (!target) {
+      const pages = flags.get('pages');
+      if (!target && !pages) {
         process.stdout.write(rendered + '\n');
         return 0;
       }
-      const updated = replaceRuleDocs(fs.readFileSync(target, 'utf8'), rendered);
-      if (updated === null) throw new UsageError(`${target} has no rule-docs markers`);
-      fs.writeFileSync(target, updated);
+      if (target) {
+        const updated = replaceRuleDocs(fs.readFileSync(target, 'utf8'), rendered);
+        if (updated === null) throw new UsageError(`${target} has no rule-docs markers`);
+        fs.writeFileSync(target, updated);
+      }
+      if (pages) {
+        // One page per rule; pages of rules that no longer exist are removed.
+        fs.mkdirSync(pages, { recursive: true });
+        const wanted = new Set(allRules.map((r) => `${r.id}.md`));
+        for (const f of fs.readdirSync(pages)) if (f.endsWith('.md') && !wanted.has(f)) fs.rmSync(path.join(pages, f));
+        for (const r of allRules) fs.writeFileSync(path.join(pages, `${r.id}.md`), renderRulePage(r));
+      }
       return 0;
     }
     default:

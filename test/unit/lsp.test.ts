@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   DidChangeConfigurationNotification,
@@ -49,7 +49,8 @@ test('pull diagnostics carry code, source, doc link, related info and data', asy
   assert.equal(outerT.length, 5, JSON.stringify(items.map((d) => d.code)));
   const d = outerT[0];
   assert.equal(d.source, 'hi workbench');
-  assert.match(d.codeDescription!.href, /README\.md#ewt-outer-t$/);
+  assert.match(d.codeDescription!.href, /\/docs\/rules\/ewt-outer-t\.md$/);
+  assert.ok(fs.existsSync(fileURLToPath(d.codeDescription!.href)), 'the rule page exists where the link points');
   assert.equal(d.severity, 1);
   assert.deepEqual(d.data, { ruleId: 'ewt-outer-t', version: 1 });
   assert.ok(d.relatedInformation && d.relatedInformation[0].message.includes('EventuallyWithT'));
