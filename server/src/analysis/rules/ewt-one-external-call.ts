@@ -4,7 +4,7 @@ import { deleteLines, linesOf, quote } from '../edits';
 import type { EwtCall, GoFile } from '../goFile';
 import type { Rule } from '../rule';
 import { declaredNames, references } from '../scopes';
-import { assignedNames, contains, indentOf, lineEndOffset, reindent } from '../syntax';
+import { assignedNames, contains, indentOf, lineEndOffset, mentionsWord, reindent } from '../syntax';
 import type { Fix } from '../types';
 
 export const rule: Rule = {
@@ -47,6 +47,9 @@ do not count.`,
         groups.set(key, list);
       }
       if (groups.size < 2) continue;
+      // Reads compared with each other in one statement form one condition (a consistency check
+      // across views); splitting them would compare values from different moments.
+      if (jointlyUsed(ewt, [...groups.values()])) continue;
       const firsts = [...groups.values()].map((g) => g[0]);
       const [first, second] = firsts;
       const nameNode = second.fnNode;
@@ -68,6 +71,18 @@ do not count.`,
 const STABLE_SELECTORS = /^\.Self\.(PublicKey|ID|UserID|HostName|DNSName|TailscaleIPs)\b/;
 /** Accessors of identity that never changes once the node exists. */
 const STABLE_METHODS = new Set(['MustID', 'GetNodePrivateKey']);
+
+/** The value names each group's reads assign (errors left out). */
+function valueNames(c: ClassifiedCall): string[] {
+  const stmt = c.call.parent?.type === 'expression_list' ? c.call.parent.parent : c.call.parent;
+  if (stmt?.type !== 'short_var_declaration' && stmt?.type !== 'assignment_statement') return [];
+  return assignedNames(stmt).map((n) => n.text).filter((n) => n !== '_' && !/^err\w*$/.test(n));
+}
+
+function jointlyUsed(ewt: EwtCall, groups: ClassifiedCall[][]): boolean {
+  const names = groups.map((g) => g.flatMap(valueNames));
+  return callbackStatements(ewt).some((st) => names.filter((ns) => ns.some((n) => mentionsWord(st.text, n))).length >= 2 && !groups.some((g) => g.some((c) => contains(st, c.call))));
+}
 
 type ReadRole = 'condition' | 'stimulus' | 'stable';
 
