@@ -1,10 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { callbackCalls, callbackStatements } from '../callbacks';
-import type { EwtCall } from '../goFile';
-import { declaredNames } from '../scopes';
-import { replaceNode } from '../edits';
+import { callbackCalls, callbackStatements, readRole } from '../callbacks';
+import type { EwtCall, GoFile } from '../goFile';
+import { declaredNames, outerDeclarations, references } from '../scopes';
+import { deleteLines, linesOf, replaceNode } from '../edits';
 import type { Rule } from '../rule';
-import { argumentsText, assignedNames, callee, indentOf } from '../syntax';
+import { argumentsText, assignedNames, callee, indentOf, lineStartOffset, reindent } from '../syntax';
 import type { Fix } from '../types';
 
 export const rule: Rule = {
@@ -45,11 +45,27 @@ if !assert.NoError(c, err) {
         start: c.call.startIndex,
         end: c.call.endIndex,
         message: `\`${c.label}\` panics on error; inside EventuallyWithT a panic kills the test binary before logs are saved.${safe ? ` Use \`${safe}()\` and assert on its error.` : ''}`,
-        fixes: safe ? mustFix(ewt, c.call, safe, file.text) : [],
+        // A read only for identity (a peer key, a node ID) needs no retry: read it once, before.
+        fixes: [...(readRole(ewt, c) === 'stable' ? hoistFix(file, ewt, c.call) : []), ...(safe ? mustFix(ewt, c.call, safe, file.text) : [])],
       });
     }
   },
 };
+
+/** Moves \`x := r.MustStatus()\` (used only for stable fields) above the EventuallyWithT. */
+function hoistFix(file: GoFile, ewt: EwtCall, call: Node): Fix[] {
+  if (!ewt.statement) return [];
+  const stmts = callbackStatements(ewt);
+  const stmt = stmts.find((st) => st.id === call.parent?.parent?.id);
+  if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) return [];
+  // It may use only names from outside the callback, and must not redeclare an outer name.
+  if (references([stmt], declaredNames(stmts.filter((st) => st.startIndex < stmt.startIndex)))) return [];
+  if (stmt.type === 'short_var_declaration' && assignedNames(stmt).some((n) => outerDeclarations(ewt).has(n.text))) return [];
+  const outerIndent = indentOf(file.text, ewt.statement.startIndex);
+  const moved = reindent(linesOf(file, stmt), indentOf(file.text, stmt.startIndex), outerIndent).replace(/^[ \t]*/, outerIndent);
+  const at = lineStartOffset(file.text, ewt.statement.startIndex);
+  return [{ title: 'Read it once before the EventuallyWithT (the value does not change)', edits: [{ start: at, end: at, newText: moved + '\n' }, deleteLines(file, stmt)], isPreferred: true }];
+}
 
 /**
  * \`x := r.MustStatus()\` → \`x, err := r.Status()\` + \`if !assert.NoError(c, err) { return }\`;

@@ -1,4 +1,4 @@
-import { callbackStatements, callsInCallback, completeEwtCalls, inLoopWithin } from '../callbacks';
+import { callbackStatements, callsInCallback, completeEwtCalls, inLoopWithin, readRole } from '../callbacks';
 import type { ClassifiedCall } from '../classify';
 import { deleteLines, linesOf, quote } from '../edits';
 import type { EwtCall, GoFile } from '../goFile';
@@ -67,11 +67,6 @@ do not count.`,
   },
 };
 
-/** Fields of a Status that do not change while a test runs: reading them is not waiting. */
-const STABLE_SELECTORS = /^\.Self\.(PublicKey|ID|UserID|HostName|DNSName|TailscaleIPs)\b/;
-/** Accessors of identity that never changes once the node exists. */
-const STABLE_METHODS = new Set(['MustID', 'GetNodePrivateKey']);
-
 /** The value names each group's reads assign (errors left out). */
 function valueNames(c: ClassifiedCall): string[] {
   const stmt = c.call.parent?.type === 'expression_list' ? c.call.parent.parent : c.call.parent;
@@ -82,25 +77,6 @@ function valueNames(c: ClassifiedCall): string[] {
 function jointlyUsed(ewt: EwtCall, groups: ClassifiedCall[][]): boolean {
   const names = groups.map((g) => g.flatMap(valueNames));
   return callbackStatements(ewt).some((st) => names.filter((ns) => ns.some((n) => mentionsWord(st.text, n))).length >= 2 && !groups.some((g) => g.some((c) => contains(st, c.call))));
-}
-
-type ReadRole = 'condition' | 'stimulus' | 'stable';
-
-function readRole(ewt: EwtCall, c: ClassifiedCall): ReadRole {
-  if (STABLE_METHODS.has(c.method)) return 'stable';
-  const stmt = c.call.parent?.type === 'expression_list' ? c.call.parent.parent : c.call.parent;
-  if (stmt?.type === 'expression_statement') return 'stimulus';
-  if (stmt?.type !== 'short_var_declaration' && stmt?.type !== 'assignment_statement') return 'condition';
-  const names = assignedNames(stmt).map((n) => n.text).filter((n) => n !== '_');
-  if (names.length === 0) return 'stimulus';
-  const values = names.filter((n) => !/^err\w*$/.test(n));
-  // Only the error kept: the call itself is what is checked (a ping that must succeed).
-  if (values.length === 0) return 'condition';
-  const text = ewt.body!.text;
-  const from = stmt.endIndex - ewt.body!.startIndex;
-  const uses = values.flatMap((n) => [...text.slice(from).matchAll(new RegExp(`\\b${n}\\b(\\S*)`, 'g'))].map((m) => m[1]));
-  if (uses.length > 0 && uses.every((rest) => STABLE_SELECTORS.test(rest))) return 'stable';
-  return 'condition';
 }
 
 /** Split at the statement holding the second call, when no variable crosses the cut. */
