@@ -52,7 +52,8 @@ export function inLoopWithin(ewt: EwtCall, node: Node): boolean {
 
 /** A message that names what the block waits for, from its first external read. */
 export function suggestedMessage(ewt: EwtCall, file: GoFile, vocab: Vocabulary): string {
-  const read = callsInCallback(ewt, file, vocab).find((c) => c.kind === 'read');
+  // Outside harness code the vocabulary means nothing: no call is known to be "the read".
+  const read = file.harness ? callsInCallback(ewt, file, vocab).find((c) => c.kind === 'read') : undefined;
   return read ? `${read.label} should reach the expected state` : 'condition should eventually hold';
 }
 
