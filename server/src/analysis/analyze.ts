@@ -1,13 +1,13 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { RuleLevel } from '../../../shared/src/settings';
 import { buildGoFile, functionsContainingEwt, readHeader, summarize, type DeclarationSummary, type GoFile } from './goFile';
-import { factSets, mergeFacts, type Facts, type PackageFacts } from './facts';
+import { declarationFacts, factSets, mergeFacts, type Facts, type PackageFacts } from './facts';
 import { LineIndex } from './lineIndex';
 import type { GoParser } from './parser';
 import type { Rule } from './rule';
 import { allRules } from './rules';
 import { isSuppressed, parseSuppressions } from './suppress';
-import { namedChildren } from './syntax';
+import { namedChildren, queryIn } from './syntax';
 import type { Finding } from './types';
 import { defaultVocabulary, type Vocabulary } from './vocabulary';
 
@@ -201,14 +201,25 @@ function fileFacts(summaries: DeclarationSummary[], functions: Map<string, Node>
 
 /**
  * The facts one file contributes to its package (for callers that analyse a whole directory:
- * compute every file's facts, merge them, pass the result as packageFacts). Never throws.
+ * compute every file's facts, merge them, pass the result as packageFacts). Cheaper than a full
+ * model: two queries per function. Never throws.
  */
-export function factsOfTree(path: string, text: string, tree: Tree): PackageFacts {
+export function factsOfTree(_path: string, _text: string, tree: Tree): PackageFacts {
   try {
     const header = readHeader(tree.rootNode);
-    const summaries = namedChildren(tree.rootNode)
-      .filter((n) => n.type === 'function_declaration' || n.type === 'method_declaration')
-      .map((unit) => summarize(buildGoFile(path, text, tree, { scope: unit, header })));
+    const summaries: DeclarationSummary[] = [];
+    for (const decl of header.functions.values()) {
+      const name = decl.childForFieldName('name')?.text;
+      if (!name) continue;
+      const own = declarationFacts(decl);
+      const callees = new Set(queryIn(decl, '(call_expression function: (identifier) @f)').map((n) => n.text).filter((n) => header.functions.has(n)));
+      summaries.push({
+        containsEwt: queryIn(decl, '(call_expression function: (selector_expression field: (field_identifier) @f (#match? @f "^EventuallyWithTf?$")))').length > 0 ? [name] : [],
+        calls: new Map([[name, callees]]),
+        collectHelpers: own.collectHelper ? [name] : [],
+        panickingLookups: own.panickingLookup ? [name] : [],
+      });
+    }
     return fileFacts(summaries, header.functions);
   } catch {
     return mergeFacts([]);
