@@ -1,44 +1,111 @@
 import * as fs from 'fs';
-import { analyzeText } from '../../server/src/analysis/analyze';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { analyzePackage } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import type { GoParser } from '../../server/src/analysis/parser';
-import { ruleTitle } from '../../server/src/analysis/rule';
-import { allRules } from '../../server/src/analysis/rules';
-import { collectGoFiles } from './files';
+import { ruleTitle, type Rule } from '../../server/src/analysis/rule';
+import { allRules, rulesById } from '../../server/src/analysis/rules';
+import { collectGoFiles, UsageError } from './files';
 
-export interface CheckRow {
+export interface CheckLocation {
+  /** Relative to the working directory (absolute when it lies on another root). */
   file: string;
   line: number;
   column: number;
   endLine: number;
   endColumn: number;
+}
+
+export interface CheckRow extends CheckLocation {
   rule: string;
   severity: string;
   message: string;
+  /** The finding's related locations (where the shadowed variable was declared, …). */
+  related: (CheckLocation & { message: string })[];
+}
+
+export interface CheckOptions {
+  /** Only these rules (default: all). */
+  rules?: readonly Rule[];
+  /** Paths in rows are made relative to this folder. */
+  cwd?: string;
 }
 
 /** Analyses files and directories; positions in rows are 1-based (UTF-16 columns, as LSP). */
-export function check(parser: GoParser, inputs: readonly string[], onWarning: (msg: string) => void): CheckRow[] {
+export function check(parser: GoParser, inputs: readonly string[], onWarning: (msg: string) => void, options: CheckOptions = {}): CheckRow[] {
   const rows: CheckRow[] = [];
-  for (const file of collectGoFiles(inputs)) {
+  const cwd = options.cwd ?? process.cwd();
+  for (const group of byDirectory(collectGoFiles(inputs))) {
     // Invalid UTF-8 decodes to U+FFFD: the analysis still runs on the rest of the file.
-    const text = fs.readFileSync(file).toString('utf8');
-    const lines = new LineIndex(text);
-    const findings = analyzeText(parser, file, text, { onRuleError: (rule, e) => onWarning(`${file}: rule ${rule.id} failed: ${String(e)}`) });
-    for (const f of findings) {
-      const s = lines.positionAt(f.start);
-      const e = lines.positionAt(f.end);
-      rows.push({ file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, rule: f.ruleId, severity: f.severity, message: f.message });
+    const sources = group.map((file) => ({ path: file, text: fs.readFileSync(file).toString('utf8') }));
+    // The files of one directory are one package: facts (MustFindNode defined in helpers.go)
+    // reach the files that call them.
+    const results = analyzePackage(parser, sources, {
+      rules: options.rules,
+      onRuleError: (rule, e) => onWarning(`${path.dirname(group[0])}: rule ${rule.id} failed: ${String(e)}`),
+    });
+    for (const { path: file, text } of sources) {
+      const lines = new LineIndex(text);
+      const shown = displayPath(file, cwd);
+      const at = (start: number, end: number): CheckLocation => {
+        const s = lines.positionAt(start);
+        const e = lines.positionAt(end);
+        return { file: shown, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+      };
+      for (const f of results.get(file) ?? []) {
+        rows.push({ ...at(f.start, f.end), rule: f.ruleId, severity: f.severity, message: f.message, related: f.related.map((r) => ({ ...at(r.start, r.end), message: r.message })) });
+      }
     }
   }
   return rows;
 }
 
+function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, path.resolve(file));
+  return rel === '' || path.isAbsolute(rel) ? path.resolve(file) : rel;
+}
+
+/** Files grouped by their directory, in first-seen order. */
+export function byDirectory(files: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const f of files) {
+    const dir = path.dirname(f);
+    groups.set(dir, [...(groups.get(dir) ?? []), f]);
+  }
+  return [...groups.values()];
+}
+
+const SEVERITY_RANK: Record<string, number> = { error: 3, warning: 2, information: 1, hint: 0 };
+const SEVERITY_ORDER = ['error', 'warning', 'information', 'hint'] as const;
+
+/** `3 findings: 1 error, 2 hints (ewt-timing 2, ewt-outer-t 1)`; empty when there are none. */
+export function formatSummary(rows: readonly CheckRow[]): string {
+  if (rows.length === 0) return '';
+  const bySeverity = SEVERITY_ORDER.map((s) => [s, rows.filter((r) => r.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}${n === 1 ? '' : s === 'information' ? '' : 's'}`);
+  const byRule = new Map<string, number>();
+  for (const r of rows) byRule.set(r.rule, (byRule.get(r.rule) ?? 0) + 1);
+  const rules = [...byRule].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id, n]) => `${id} ${n}`);
+  return `${rows.length} finding${rows.length === 1 ? '' : 's'}: ${bySeverity.join(', ')} (${rules.join(', ')})`;
+}
+
 export function formatText(rows: readonly CheckRow[]): string {
-  return rows.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} ${r.rule}: ${r.message}`).join('\n') + (rows.length ? '\n' : '');
+  const out: string[] = [];
+  for (const r of rows) {
+    out.push(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.rule}: ${r.message}`);
+    for (const rel of r.related) out.push(`    ${rel.file}:${rel.line}:${rel.column}: ${rel.message}`);
+  }
+  if (rows.length) out.push(formatSummary(rows));
+  return out.map((l) => l + '\n').join('');
 }
 
 const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+function sarifLocation(l: CheckLocation) {
+  return { physicalLocation: { artifactLocation: { uri: l.file.split('\\').join('/') }, region: { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn } } };
+}
 
 export function formatSarif(rows: readonly CheckRow[]): string {
   return JSON.stringify(
@@ -58,7 +125,8 @@ export function formatSarif(rows: readonly CheckRow[]): string {
             ruleId: r.rule,
             level: SARIF_LEVEL[r.severity] ?? 'warning',
             message: { text: r.message },
-            locations: [{ physicalLocation: { artifactLocation: { uri: r.file.split('\\').join('/') }, region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn } } }],
+            locations: [sarifLocation(r)],
+            ...(r.related.length ? { relatedLocations: r.related.map((rel, id) => ({ id, ...sarifLocation(rel), message: { text: rel.message } })) } : {}),
           })),
         },
       ],
@@ -66,4 +134,48 @@ export function formatSarif(rows: readonly CheckRow[]): string {
     null,
     2,
   );
+}
+
+export interface CheckArgs {
+  inputs: string[];
+  format: 'text' | 'json' | 'sarif';
+  failOn: 'error' | 'warning' | 'hint';
+  rules: readonly Rule[];
+}
+
+/** `check` flags, parsed strictly: an unknown flag or rule id is a usage error. */
+export function parseCheckArgs(argv: readonly string[]): CheckArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: { format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string', default: 'warning' }, rules: { type: 'string' }, disable: { type: 'string' } },
+    });
+  } catch (e) {
+    throw new UsageError(`check: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const { values, positionals } = parsed;
+  const format = values.format as string;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError('--format must be one of text, json, sarif');
+  const failOn = values['fail-on'] as string;
+  if (!['error', 'warning', 'hint'].includes(failOn)) throw new UsageError('--fail-on must be one of error, warning, hint');
+  if (positionals.length === 0) throw new UsageError('check needs at least one file or directory');
+  const ids = (list: string | undefined) => {
+    const out = (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = out.filter((id) => !rulesById.has(id));
+    if (unknown.length) throw new UsageError(`unknown rule ${unknown.join(', ')} (known: ${allRules.map((r) => r.id).join(', ')})`);
+    return new Set(out);
+  };
+  const only = ids(values.rules as string | undefined);
+  const disabled = ids(values.disable as string | undefined);
+  const rules = allRules.filter((r) => (only.size === 0 || only.has(r.id)) && !disabled.has(r.id));
+  return { inputs: positionals, format: format as CheckArgs['format'], failOn: failOn as CheckArgs['failOn'], rules };
+}
+
+/** Exit status: 1 when a finding is at least as severe as --fail-on (hints alone pass by default). */
+export function checkExitCode(rows: readonly CheckRow[], failOn: CheckArgs['failOn']): number {
+  const threshold = SEVERITY_RANK[failOn];
+  return rows.some((r) => (SEVERITY_RANK[r.severity] ?? 2) >= threshold) ? 1 : 0;
 }

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { GoParser } from '../../server/src/analysis/parser';
-import { renderRuleDocs, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
+import { renderRuleDocs, renderRulePage, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
 import { allRules } from '../../server/src/analysis/rules';
-import { check, formatSarif, formatText } from './check';
+import { check, checkExitCode, formatSarif, formatSummary, formatText, parseCheckArgs } from './check';
 import { UsageError } from './files';
 import { formatTestsText, listTests } from './tests';
 import { formatRunsText, runsReport } from './runs';
@@ -11,13 +12,15 @@ import { envReport, formatEnvText } from './env';
 const USAGE = `usage: hi-workbench <command> [options]
 
 commands:
-  check <files|dirs…> [--format text|json|sarif]   EventuallyWithT and route-safety findings
+  check <files|dirs…> [--format text|json|sarif] [--fail-on error|warning|hint] [--rules a,b] [--disable a,b]
+                                                    EventuallyWithT and route-safety findings, then a summary line
   tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
   runs <control_logs> [--format text|json] [--max-errors N]   runs, status, triage, error lines
   env [module root] [--docker-host H] [--min-free-gb N] [--format text|json]   Docker environment checks
-  docs [--write README.md]                          print (or write) the generated rule docs
+  docs [--write README.md] [--pages docs/rules]     print (or write) the generated rule docs and per-rule pages
 
-exit status: 0 success (check: no findings; env: no failed check), 1 findings or a failed check, 2 usage or I/O error`;
+exit status: 0 success (check: nothing at or above --fail-on, default warning: hints alone pass; env: no failed
+check), 1 findings or a failed check, 2 usage or I/O error`;
 
 interface Parsed {
   command: string | undefined;
@@ -55,12 +58,14 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   switch (command) {
     case 'check': {
-      const format = oneOf(flags, 'format', ['text', 'json', 'sarif'], 'text');
-      if (positional.length === 0) throw new UsageError('check needs at least one file or directory');
+      const args = parseCheckArgs(argv.slice(1));
       const parser = await GoParser.load({ wasmDir: __dirname });
-      const rows = check(parser, positional, (w) => process.stderr.write(w + '\n'));
+      const rows = check(parser, args.inputs, (w) => process.stderr.write(w + '\n'), { rules: args.rules });
+      const format = args.format;
       process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : format === 'sarif' ? formatSarif(rows) + '\n' : formatText(rows));
-      return rows.length > 0 ? 1 : 0;
+      // JSON and SARIF keep stdout machine-readable: the summary goes to stderr there.
+      if (format !== 'text' && rows.length) process.stderr.write(formatSummary(rows) + '\n');
+      return checkExitCode(rows, args.failOn);
     }
     case 'tests': {
       const format = oneOf(flags, 'format', ['text', 'json'], 'text');
@@ -91,13 +96,23 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'docs': {
       const rendered = renderRuleDocs(allRules);
       const target = flags.get('write');
-      if (!target) {
+      const pages = flags.get('pages');
+      if (!target && !pages) {
         process.stdout.write(rendered + '\n');
         return 0;
       }
-      const updated = replaceRuleDocs(fs.readFileSync(target, 'utf8'), rendered);
-      if (updated === null) throw new UsageError(`${target} has no rule-docs markers`);
-      fs.writeFileSync(target, updated);
+      if (target) {
+        const updated = replaceRuleDocs(fs.readFileSync(target, 'utf8'), rendered);
+        if (updated === null) throw new UsageError(`${target} has no rule-docs markers`);
+        fs.writeFileSync(target, updated);
+      }
+      if (pages) {
+        // One page per rule; pages of rules that no longer exist are removed.
+        fs.mkdirSync(pages, { recursive: true });
+        const wanted = new Set(allRules.map((r) => `${r.id}.md`));
+        for (const f of fs.readdirSync(pages)) if (f.endsWith('.md') && !wanted.has(f)) fs.rmSync(path.join(pages, f));
+        for (const r of allRules) fs.writeFileSync(path.join(pages, `${r.id}.md`), renderRulePage(r));
+      }
       return 0;
     }
     default:

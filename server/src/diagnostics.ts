@@ -3,6 +3,7 @@ import { pathToFileURL } from 'url';
 import { DiagnosticSeverity, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import { DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../shared/src/protocol';
 import type { LineIndex } from './analysis/lineIndex';
+import { RULE_PAGES_DIR } from './analysis/ruleDocs';
 import type { Finding, Severity, TextEdit } from './analysis/types';
 import type { ErrorLine } from '../../shared/src/artifacts';
 
@@ -17,11 +18,14 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** Rule docs ship in the README beside dist/, so links work offline and match the installed version. */
-const README_URI = pathToFileURL(path.join(__dirname, '..', 'README.md')).toString();
+/**
+ * Each rule's page ships in the VSIX (docs/rules/<id>.md beside dist/), so links work offline and
+ * match the installed version. (Not README.md: vsce renames it to readme.md in the package.)
+ */
+const RULE_DOCS_DIR = path.join(__dirname, '..', RULE_PAGES_DIR);
 
 export function ruleDocUri(ruleId: string): string {
-  return `${README_URI}#${ruleId}`;
+  return pathToFileURL(path.join(RULE_DOCS_DIR, `${ruleId}.md`)).toString();
 }
 
 export function toRange(lines: LineIndex, start: number, end: number) {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { analyzeText } from '../../server/src/analysis/analyze';
+import { analyzePackage } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import { loadParser, repoRoot } from '../support/parser';
 
@@ -19,37 +19,49 @@ function run(...args: string[]) {
 test('check --format json matches the analyzer on every fixture, 1-based, exit 1', async () => {
   const r = run('check', fixtures, '--format', 'json');
   assert.equal(r.status, 1, r.stderr);
-  const rows = JSON.parse(r.stdout) as { file: string; line: number; column: number; endLine: number; endColumn: number; rule: string; severity: string; message: string }[];
+  const rows = JSON.parse(r.stdout) as { file: string; line: number; column: number; endLine: number; endColumn: number; rule: string; severity: string; message: string; related: unknown[] }[];
   const parser = await loadParser();
   const expected = [];
   for (const dir of fs.readdirSync(fixtures).sort()) {
-    for (const name of fs.readdirSync(path.join(fixtures, dir)).filter((f) => f.endsWith('.go')).sort()) {
-      const file = path.join(fixtures, dir, name);
-      const text = fs.readFileSync(file, 'utf8');
+    // One directory is one package: the CLI passes facts between its files.
+    const names = fs.readdirSync(path.join(fixtures, dir)).filter((f) => f.endsWith('.go')).sort();
+    const sources = names.map((name) => ({ path: path.join(fixtures, dir, name), text: fs.readFileSync(path.join(fixtures, dir, name), 'utf8') }));
+    const results = analyzePackage(parser, sources);
+    for (const { path: file, text } of sources) {
       const lines = new LineIndex(text);
-      for (const f of analyzeText(parser, file, text)) {
-        const s = lines.positionAt(f.start);
-        const e = lines.positionAt(f.end);
-        expected.push({ file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, rule: f.ruleId, severity: f.severity, message: f.message });
+      // Paths relative to the working directory (the CLI runs in the repository root).
+      const shown = path.relative(repoRoot, file);
+      const at = (start: number, end: number) => {
+        const s = lines.positionAt(start);
+        const e = lines.positionAt(end);
+        return { file: shown, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+      };
+      for (const f of results.get(file) ?? []) {
+        expected.push({ ...at(f.start, f.end), rule: f.ruleId, severity: f.severity, message: f.message, related: f.related.map((x) => ({ ...at(x.start, x.end), message: x.message })) });
       }
     }
   }
   assert.ok(expected.length > 30);
   assert.deepEqual(rows, expected);
-  // Spot-check 1-based positions against the source text.
-  const first = rows.find((x) => x.rule === 'ewt-outer-t')!;
-  const src = fs.readFileSync(first.file, 'utf8').split('\n')[first.line - 1];
-  assert.equal(src.slice(first.column - 1, first.endColumn - 1), 't');
+  // Spot-check 1-based positions against the source text: the range is the whole call.
+  const first = rows.find((x) => x.rule === 'ewt-outer-t' && x.line === x.endLine)!;
+  const src = fs.readFileSync(path.join(repoRoot, first.file), 'utf8').split('\n')[first.line - 1];
+  assert.match(src.slice(first.column - 1, first.endColumn - 1), /^assert\.\w+\(t, .*\)$/);
 });
 
-test('text and sarif formats; a clean file exits 0', () => {
-  const text = run('check', path.join(fixtures, 'ewt-timing'));
-  assert.equal(text.status, 1);
-  assert.match(text.stdout, /timing_test\.go:\d+:\d+: hint ewt-timing: Tick \(1s\)/);
-  const sarif = run('check', path.join(fixtures, 'ewt-timing'), '--format=sarif');
+test('text and sarif formats, the summary line, --fail-on; a clean file exits 0', () => {
+  // ewt-timing's fixtures hold hints only: they do not fail a build unless asked to.
+  const text = run('check', path.join(fixtures, 'ewt-timing'), '--rules', 'ewt-timing');
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /^test\/fixtures\/ewt-timing\/timing_test\.go:\d+:\d+: hint ewt-timing: Tick \(1s\)/m);
+  const findingLines = text.stdout.trim().split('\n').filter((l) => /^\S+:\d+:\d+: /.test(l));
+  assert.match(text.stdout.trim().split('\n').pop()!, new RegExp(`^${findingLines.length} findings: ${findingLines.length} hints \\(ewt-timing ${findingLines.length}\\)$`));
+  assert.equal(run('check', path.join(fixtures, 'ewt-timing'), '--rules', 'ewt-timing', '--fail-on', 'hint').status, 1);
+  const sarif = run('check', path.join(fixtures, 'ewt-timing'), '--rules=ewt-timing', '--format=sarif');
   const doc = JSON.parse(sarif.stdout);
   assert.equal(doc.version, '2.1.0');
-  assert.equal(doc.runs[0].results.length, text.stdout.trim().split('\n').length);
+  assert.equal(doc.runs[0].results.length, findingLines.length);
+  assert.match(sarif.stderr, /findings: /);
   assert.ok(doc.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'ewt-nested'));
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-cli-'));
@@ -60,8 +72,22 @@ test('text and sarif formats; a clean file exits 0', () => {
   fs.rmSync(dir, { recursive: true });
 });
 
+test('check: related locations in text, JSON and SARIF; --rules and --disable; errors fail by default', () => {
+  const dir = path.join(fixtures, 'ewt-shadowed-result');
+  const text = run('check', dir, '--rules', 'ewt-shadowed-result');
+  assert.equal(text.status, 1, 'an error fails the build');
+  assert.match(text.stdout, /error ewt-shadowed-result: .*\n {4}test\/fixtures\/ewt-shadowed-result\/\S+:\d+:\d+: outer \w+ declared here\n {4}\S+:\d+:\d+: outer \w+ read here/);
+  const rows = JSON.parse(run('check', dir, '--rules', 'ewt-shadowed-result', '--format', 'json').stdout) as { rule: string; related: { message: string; line: number }[] }[];
+  assert.ok(rows.length > 0 && rows.every((r) => r.rule === 'ewt-shadowed-result' && r.related.length === 2));
+  const sarif = JSON.parse(run('check', dir, '--rules', 'ewt-shadowed-result', '--format', 'sarif').stdout);
+  assert.equal(sarif.runs[0].results[0].relatedLocations.length, 2);
+  assert.match(sarif.runs[0].results[0].relatedLocations[0].message.text, /declared here/);
+  const disabled = run('check', dir, '--disable', 'ewt-shadowed-result,ewt-message', '--format', 'json');
+  assert.ok((JSON.parse(disabled.stdout) as { rule: string }[]).every((r) => r.rule !== 'ewt-shadowed-result' && r.rule !== 'ewt-message'));
+});
+
 test('usage and I/O errors exit 2 with one line', () => {
-  for (const args of [['check', '/no/such/path'], ['check'], ['frobnicate'], ['check', fixtures, '--format', 'xml'], []]) {
+  for (const args of [['check', '/no/such/path'], ['check'], ['frobnicate'], ['check', fixtures, '--format', 'xml'], ['check', fixtures, '--fail-on', 'info'], ['check', fixtures, '--rules', 'no-such-rule'], ['check', fixtures, '--frobnicate'], []]) {
     const r = run(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
     if (args.length) assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

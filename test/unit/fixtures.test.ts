@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { analyzeText } from '../../server/src/analysis/analyze';
+import { analyzePackage } from '../../server/src/analysis/analyze';
 import { applyFixes } from '../../server/src/analysis/applyFixes';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import { allRules } from '../../server/src/analysis/rules';
@@ -49,12 +49,15 @@ for (const rule of allRules) {
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.go'));
     assert.ok(files.length > 0, `no fixtures in ${dir}`);
     let totalWants = 0;
+    // A fixture folder is one package, as the CLI sees a directory: facts cross files.
+    const errors: unknown[] = [];
+    const sources = files.map((name) => ({ path: path.join(dir, name), text: fs.readFileSync(path.join(dir, name), 'utf8') }));
+    const results = analyzePackage(parser, sources, { rules: [rule], onRuleError: (_r, e) => errors.push(e) });
+    assert.deepEqual(errors, [], `${rule.id}: rule threw`);
     for (const name of files) {
       const file = path.join(dir, name);
       const text = fs.readFileSync(file, 'utf8');
-      const errors: unknown[] = [];
-      const findings = analyzeText(parser, file, text, { rules: [rule], onRuleError: (_r, e) => errors.push(e) });
-      assert.deepEqual(errors, [], `${name}: rule threw`);
+      const findings = results.get(file) ?? [];
       const lines = new LineIndex(text);
       const wants = parseWants(text);
       totalWants += wants.length;
@@ -80,7 +83,8 @@ for (const rule of allRules) {
       assert.ok(fs.existsSync(goldenPath), `${name}: findings offer fixes, but ${path.basename(goldenPath)} is missing (UPDATE_GOLDEN=1)`);
       assert.equal(fixed, fs.readFileSync(goldenPath, 'utf8'), `${name}: fixed output differs from golden`);
       // A fix must not leave its own finding behind.
-      const after = analyzeText(parser, file, fixed, { rules: [rule] });
+      const others = sources.filter((o) => o.path !== file);
+      const after = analyzePackage(parser, [...others, { path: file, text: fixed }], { rules: [rule] }).get(file) ?? [];
       const fixedAgain = after.filter((f) => withFixes.some((w) => w.fixes[0].isPreferred && w.message === f.message));
       assert.deepEqual(fixedAgain.map((f) => f.message), [], `${name}: preferred fixes left their findings behind`);
     }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   DidChangeConfigurationNotification,
@@ -49,11 +49,13 @@ test('pull diagnostics carry code, source, doc link, related info and data', asy
   assert.equal(outerT.length, 5, JSON.stringify(items.map((d) => d.code)));
   const d = outerT[0];
   assert.equal(d.source, 'hi workbench');
-  assert.match(d.codeDescription!.href, /README\.md#ewt-outer-t$/);
+  assert.match(d.codeDescription!.href, /\/docs\/rules\/ewt-outer-t\.md$/);
+  assert.ok(fs.existsSync(fileURLToPath(d.codeDescription!.href)), 'the rule page exists where the link points');
   assert.equal(d.severity, 1);
   assert.deepEqual(d.data, { ruleId: 'ewt-outer-t', version: 1 });
   assert.ok(d.relatedInformation && d.relatedInformation[0].message.includes('EventuallyWithT'));
-  assert.equal(text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character), 't');
+  // The range covers the whole assertion call, not the single character t.
+  assert.match(text.split('\n')[d.range.start.line].slice(d.range.start.character, d.range.end.character), /^assert\.\w+\(t, .*\)$/);
 });
 
 test('quick fix applied through an incremental change removes the finding; hover explains', async () => {
@@ -103,7 +105,7 @@ test('settings: levels apply, and a configuration change takes effect', async ()
     await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'go', version: 1, text: fs.readFileSync(messages, 'utf8') } });
     await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'go', version: 1, text } });
     const msgItems = (await pullDiagnostics(s, u)).filter((d: Diagnostic) => d.code === 'ewt-message');
-    assert.equal(msgItems.length, 4);
+    assert.equal(msgItems.length, 5);
     assert.ok(msgItems.every((d) => d.severity === 1), 'ewt-message forced to error');
     assert.equal((await pullDiagnostics(s, uri)).filter((d) => d.code === 'ewt-outer-t').length, 0);
     s.setSettings({});

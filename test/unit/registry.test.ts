@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { renderRuleDocs, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
+import { RULE_PAGES_DIR, renderRuleDocs, renderRulePage, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
 import { allRules } from '../../server/src/analysis/rules';
 import { repoRoot } from '../support/parser';
 
@@ -33,4 +33,15 @@ test('README rule section is generated from the registry (run `npm run docs` whe
   const regenerated = replaceRuleDocs(readme, renderRuleDocs(allRules));
   assert.ok(regenerated !== null, 'README has the rule-docs markers');
   assert.equal(readme, regenerated, 'README rule docs are stale');
+});
+
+test('docs/rules/<id>.md is generated from the registry, one page per rule (run `npm run docs` when this fails)', () => {
+  const dir = path.join(repoRoot, RULE_PAGES_DIR);
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort(), allRules.map((r) => `${r.id}.md`).sort(), 'one page per rule');
+  for (const rule of allRules) assert.equal(fs.readFileSync(path.join(dir, `${rule.id}.md`), 'utf8'), renderRulePage(rule), `${rule.id}.md is stale`);
+});
+
+test('the VSIX ships the rule pages the diagnostics link to', () => {
+  const ignore = fs.readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8').split('\n');
+  assert.ok(ignore.includes(`!${RULE_PAGES_DIR}/*.md`), '.vscodeignore keeps docs/rules/*.md');
 });

@@ -1,12 +1,13 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { RuleLevel } from '../../../shared/src/settings';
 import { buildGoFile, functionsContainingEwt, readHeader, summarize, type DeclarationSummary, type GoFile } from './goFile';
+import { declarationFacts, factSets, mergeFacts, type Facts, type PackageFacts } from './facts';
 import { LineIndex } from './lineIndex';
 import type { GoParser } from './parser';
 import type { Rule } from './rule';
 import { allRules } from './rules';
 import { isSuppressed, parseSuppressions } from './suppress';
-import { namedChildren } from './syntax';
+import { namedChildren, queryIn } from './syntax';
 import type { Finding } from './types';
 import { defaultVocabulary, type Vocabulary } from './vocabulary';
 
@@ -14,6 +15,8 @@ export interface AnalyzeOptions {
   vocabulary?: Vocabulary;
   ruleLevels?: Record<string, RuleLevel>;
   rules?: readonly Rule[];
+  /** Facts of the package's other files (facts.ts); the file's own are computed here. */
+  packageFacts?: PackageFacts;
   /** Told about a rule that threw; the analysis goes on without that rule's findings. */
   onRuleError?: (rule: Rule, error: unknown) => void;
 }
@@ -47,6 +50,7 @@ function vocabularyId(v: Vocabulary): number {
 /** Test-scoped rules also run in helper files of test packages (they use testify). */
 function appliesTo(rule: Rule, file: GoFile): boolean {
   if (rule.scope === 'non-test') return !file.isTestFile;
+  if (rule.harnessOnly && !file.harness) return false;
   return file.isTestFile || file.imports.assert !== null || file.imports.require !== null;
 }
 
@@ -68,7 +72,7 @@ export class Analyzer {
     const header = readHeader(root);
     const units = namedChildren(root).filter((n) => UNIT_TYPES.has(n.type));
     const structureKey = JSON.stringify([
-      path.endsWith('_test.go'), header.packageName, header.imports.assert, header.imports.require, header.imports.time, header.imports.testing,
+      path.endsWith('_test.go'), header.packageName, header.imports.assert, header.imports.require, header.imports.time, header.imports.testing, [...header.imports.packages].sort(), header.imports.harness,
       [...header.functions.keys()].sort(), vocabularyId(vocab), rules.map((r) => r.id), levels,
     ]);
     if (this.cache?.structureKey !== structureKey) this.cache = { structureKey, contextKey: '', units: new Map() };
@@ -86,10 +90,15 @@ export class Analyzer {
       }
       const model = this.safeBuild(path, text, tree, unit, header, options);
       if (model) models.set(i, model);
-      summaries.push(model ? summarize(model) : { containsEwt: [], calls: new Map() });
+      summaries.push(model ? summarize(model) : { containsEwt: [], calls: new Map(), collectHelpers: [], panickingLookups: [] });
     });
-    const functionsWithEwt = functionsContainingEwt(summaries, header.functions);
-    const contextKey = JSON.stringify([[...functionsWithEwt].sort(), units.filter((u) => u.type !== 'function_declaration' && u.type !== 'method_declaration').map((u) => u.text)]);
+    const own = fileFacts(summaries, header.functions);
+    const facts = options.packageFacts ? mergeFacts([own, options.packageFacts]) : own;
+    const functionsWithEwt = new Set(facts.functionsWithEwt);
+    // Everything outside a declaration that rules may read: the facts, and the package-level
+    // constants and variables (durations resolve named timeouts).
+    const contextKey = JSON.stringify([facts, units.filter((u) => u.type !== 'function_declaration' && u.type !== 'method_declaration').map((u) => u.text)]);
+    const factsForRules = factSets(facts);
     const contextChanged = cache.contextKey !== contextKey;
     cache.contextKey = contextKey;
 
@@ -98,7 +107,7 @@ export class Analyzer {
     const newStartByKey = new Map(units.map((u, i) => [texts[i], u.startIndex]));
     const headerEnd = units.length ? units[0].startIndex : text.length;
     const next = new Map<string, CachedUnit>();
-    const all: Finding[] = [];
+    const all: PendingFinding[] = [];
     units.forEach((unit, i) => {
       const key = texts[i];
       const cached = cache.units.get(key);
@@ -107,13 +116,14 @@ export class Analyzer {
         findings = rebase(cached.findings, (o) => mapOffset(o, oldUnits, newStartByKey, headerEnd));
       } else {
         const model = models.get(i) ?? this.safeBuild(path, text, tree, unit, header, options);
-        findings = model ? this.runRules(model, functionsWithEwt, vocab, rules, levels, options) : [];
+        findings = model ? this.runRules(model, functionsWithEwt, factsForRules, vocab, rules, levels, options) : [];
       }
       next.set(key, { start: unit.startIndex, end: unit.endIndex, summary: summaries[i], findings });
       all.push(...findings);
     });
     cache.units = next;
 
+    resolveRelatedDeclarations(all, header.functions);
     const order = new Map(rules.map((r, i) => [r.id, i]));
     all.sort((a, b) => a.start - b.start || order.get(a.ruleId)! - order.get(b.ruleId)!);
     if (!text.includes('hi:ignore')) return all;
@@ -131,8 +141,9 @@ export class Analyzer {
     }
   }
 
-  private runRules(file: GoFile, functionsWithEwt: Set<string>, vocab: Vocabulary, rules: readonly Rule[], levels: Record<string, RuleLevel>, options: AnalyzeOptions): Finding[] {
+  private runRules(file: GoFile, functionsWithEwt: Set<string>, facts: Facts, vocab: Vocabulary, rules: readonly Rule[], levels: Record<string, RuleLevel>, options: AnalyzeOptions): Finding[] {
     file.functionsWithEwt = functionsWithEwt;
+    file.facts = facts;
     const findings: Finding[] = [];
     for (const rule of rules) {
       const level = levels[rule.id] ?? 'default';
@@ -143,6 +154,7 @@ export class Analyzer {
           vocab,
           report(f) {
             findings.push({
+              ...(f.relatedDeclarations?.length ? { relatedDeclarations: f.relatedDeclarations } : {}),
               ruleId: rule.id,
               severity: level === 'default' ? f.severity ?? rule.defaultSeverity : level,
               message: f.message,
@@ -158,6 +170,59 @@ export class Analyzer {
       }
     }
     return findings;
+  }
+}
+
+type PendingFinding = Finding & { relatedDeclarations?: { name: string; message: string }[] };
+
+/** Turns named related declarations into locations in the current text (in place, on copies). */
+function resolveRelatedDeclarations(all: PendingFinding[], functions: Map<string, Node>): void {
+  all.forEach((f, i) => {
+    if (!f.relatedDeclarations) return;
+    const { relatedDeclarations, ...rest } = f;
+    const extra = relatedDeclarations.flatMap((d) => {
+      const name = functions.get(d.name)?.childForFieldName('name');
+      return name ? [{ start: name.startIndex, end: name.endIndex, message: d.message }] : [];
+    });
+    all[i] = { ...rest, related: [...rest.related, ...extra] };
+  });
+}
+
+/** The file's own facts, from its declarations' summaries. */
+function fileFacts(summaries: DeclarationSummary[], functions: Map<string, Node>): PackageFacts {
+  return mergeFacts([
+    {
+      functionsWithEwt: [...functionsContainingEwt(summaries, functions)],
+      collectHelpers: summaries.flatMap((s) => s.collectHelpers),
+      panickingLookups: summaries.flatMap((s) => s.panickingLookups),
+    },
+  ]);
+}
+
+/**
+ * The facts one file contributes to its package (for callers that analyse a whole directory:
+ * compute every file's facts, merge them, pass the result as packageFacts). Cheaper than a full
+ * model: two queries per function. Never throws.
+ */
+export function factsOfTree(_path: string, _text: string, tree: Tree): PackageFacts {
+  try {
+    const header = readHeader(tree.rootNode);
+    const summaries: DeclarationSummary[] = [];
+    for (const decl of header.functions.values()) {
+      const name = decl.childForFieldName('name')?.text;
+      if (!name) continue;
+      const own = declarationFacts(decl);
+      const callees = new Set(queryIn(decl, '(call_expression function: (identifier) @f)').map((n) => n.text).filter((n) => header.functions.has(n)));
+      summaries.push({
+        containsEwt: queryIn(decl, '(call_expression function: (selector_expression field: (field_identifier) @f (#match? @f "^EventuallyWithTf?$")))').length > 0 ? [name] : [],
+        calls: new Map([[name, callees]]),
+        collectHelpers: own.collectHelper ? [name] : [],
+        panickingLookups: own.panickingLookup ? [name] : [],
+      });
+    }
+    return fileFacts(summaries, header.functions);
+  } catch {
+    return mergeFacts([]);
   }
 }
 
@@ -224,4 +289,41 @@ export function analyzeText(parser: GoParser, path: string, text: string, option
   } finally {
     tree.delete();
   }
+}
+
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+/**
+ * Analyses the files of one directory as a package: each file sees the facts of the files that
+ * share its package clause (MustFindNode defined in one file, called in another). Each file is
+ * parsed once. Never throws.
+ */
+export function analyzePackage(parser: GoParser, files: readonly SourceFile[], options: AnalyzeOptions = {}): Map<string, Finding[]> {
+  const parsed: { file: SourceFile; tree: Tree | null; pkg: string | null; facts: PackageFacts }[] = [];
+  const out = new Map<string, Finding[]>();
+  try {
+    for (const file of files) {
+      let tree: Tree | null = null;
+      try {
+        tree = parser.parse(file.text);
+      } catch (error) {
+        options.onRuleError?.({ id: 'parser' } as Rule, error);
+      }
+      parsed.push({ file, tree, pkg: tree ? readHeader(tree.rootNode).packageName : null, facts: tree ? factsOfTree(file.path, file.text, tree) : mergeFacts([]) });
+    }
+    for (const p of parsed) {
+      if (!p.tree) {
+        out.set(p.file.path, []);
+        continue;
+      }
+      const others = parsed.filter((o) => o !== p && o.tree && o.pkg === p.pkg).map((o) => o.facts);
+      out.set(p.file.path, analyzeTree(p.file.path, p.file.text, p.tree, { ...options, packageFacts: mergeFacts(others) }));
+    }
+  } finally {
+    for (const p of parsed) p.tree?.delete();
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { classifyCall, type ClassifiedCall } from './classify';
 import type { EwtCall, GoFile } from './goFile';
-import { blockStatements, contains } from './syntax';
+import { assignedNames, blockStatements, contains } from './syntax';
 import type { Vocabulary } from './vocabulary';
 
 /** EventuallyWithT calls whose callback parsed cleanly: rules skip half-typed ones. */
@@ -52,6 +52,36 @@ export function inLoopWithin(ewt: EwtCall, node: Node): boolean {
 
 /** A message that names what the block waits for, from its first external read. */
 export function suggestedMessage(ewt: EwtCall, file: GoFile, vocab: Vocabulary): string {
-  const read = callsInCallback(ewt, file, vocab).find((c) => c.kind === 'read');
+  // Outside harness code the vocabulary means nothing: no call is known to be "the read".
+  const read = file.harness ? callsInCallback(ewt, file, vocab).find((c) => c.kind === 'read') : undefined;
   return read ? `${read.label} should reach the expected state` : 'condition should eventually hold';
+}
+
+/** Fields of a Status that do not change while a test runs: reading them is not waiting. */
+const STABLE_SELECTORS = /^\.Self\.(PublicKey|ID|UserID|HostName|DNSName|TailscaleIPs)\b/;
+/** Accessors of identity that never changes once the node exists. */
+const STABLE_METHODS = new Set(['MustID', 'GetNodePrivateKey']);
+
+/**
+ * What a read in a callback is for: a \`condition\` the tick judges; a \`stimulus\` whose output is
+ * dropped (a fire-and-forget ping); or a \`stable\` value read only for identity (another client's
+ * \`Status().Self.PublicKey\`, \`MustID()\`), which could be read once before the block.
+ */
+export type ReadRole = 'condition' | 'stimulus' | 'stable';
+
+export function readRole(ewt: EwtCall, c: ClassifiedCall): ReadRole {
+  if (STABLE_METHODS.has(c.method)) return 'stable';
+  const stmt = c.call.parent?.type === 'expression_list' ? c.call.parent.parent : c.call.parent;
+  if (stmt?.type === 'expression_statement') return 'stimulus';
+  if (stmt?.type !== 'short_var_declaration' && stmt?.type !== 'assignment_statement') return 'condition';
+  const names = assignedNames(stmt).map((n) => n.text).filter((n) => n !== '_');
+  if (names.length === 0) return 'stimulus';
+  const values = names.filter((n) => !/^err\w*$/.test(n));
+  // Only the error kept: the call itself is what is checked (a ping that must succeed).
+  if (values.length === 0) return 'condition';
+  const text = ewt.body!.text;
+  const from = stmt.endIndex - ewt.body!.startIndex;
+  const uses = values.flatMap((n) => [...text.slice(from).matchAll(new RegExp(`\\b${n}\\b(\\S*)`, 'g'))].map((m) => m[1]));
+  if (uses.length > 0 && uses.every((rest) => STABLE_SELECTORS.test(rest))) return 'stable';
+  return 'condition';
 }

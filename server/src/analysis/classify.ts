@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './goFile';
 import { valuesAssignedBefore } from './scopes';
 import { callArguments, callee, namedChildren, stringValue } from './syntax';
-import { classifyArgv, type Vocabulary } from './vocabulary';
+import { classifyArgvCommand, type Vocabulary } from './vocabulary';
 
 export type CallKind = 'read' | 'mutating' | 'cached' | 'blocking' | 'testify' | 'helper' | 'other';
 
@@ -30,12 +30,13 @@ export function classifyCall(call: Node, file: GoFile, vocab: Vocabulary): Class
   const argvIndex = vocab.argvRunners.get(c.name);
   if (argvIndex !== undefined && (c.receiver !== null || c.name !== 'Execute')) {
     const argv = argvWords(callArguments(call)[argvIndex] ?? null, call);
-    const kind = argv ? classifyArgv(argv) : 'unknown';
-    const words = argv ? argv.map((w) => w ?? '…').slice(0, 3).join(' ') : '…';
+    const command = argv ? classifyArgvCommand(argv) : { kind: 'unknown' as const, command: '…' };
+    const kind = command.kind;
+    const words = command.command;
     return { ...base, argv, kind: kind === 'mutating' ? 'mutating' : 'read', label: `${c.receiver ? c.receiver + '.' : ''}${c.name}(${words})` };
   }
   if (!c.receiver) {
-    if (vocab.collectHelpers.has(c.name) || c.name.endsWith('WithCollect') || file.functions.has(c.name)) {
+    if (vocab.collectHelpers.has(c.name) || c.name.endsWith('WithCollect') || file.functions.has(c.name) || file.facts.collectHelpers.has(c.name)) {
       return { ...base, kind: 'helper', label };
     }
     return { ...base, kind: 'other', label };

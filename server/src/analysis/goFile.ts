@@ -1,4 +1,5 @@
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
+import { declarationFacts, noFacts, factSets, type Facts } from './facts';
 import { ancestor, callArguments, callee, enclosingStatement, namedChildren, queryIn, stringValue } from './syntax';
 
 export { queryIn };
@@ -17,6 +18,10 @@ export interface Imports {
   require: string | null;
   time: string | null;
   testing: string | null;
+  /** Local names of every imported package (`os`, `hsic`, …): a call on one is a package function, not a method. */
+  packages: Set<string>;
+  /** The file imports the integration harness (`…/integration`, `…/integration/hsic`, `…/integration/tsic`). */
+  harness: boolean;
   /** The import declaration nodes, for fixes that add an import. */
   declarations: Node[];
 }
@@ -64,6 +69,8 @@ export interface GoFile {
   root: Node;
   isTestFile: boolean;
   packageName: string | null;
+  /** See drivesHarness: the integration vocabulary applies only here. */
+  harness: boolean;
   imports: Imports;
   assertObjects: Map<string, AssertObject>;
   ewtCalls: EwtCall[];
@@ -71,6 +78,8 @@ export interface GoFile {
   functions: Map<string, Node>;
   /** Same-file functions that contain an EventuallyWithT (directly or through another such function). */
   functionsWithEwt: Set<string>;
+  /** Package facts (facts.ts): what rules know about declarations other than their own. */
+  facts: Facts;
   /** Every call in the file in document order, for rules that look outside callbacks. */
   calls: Node[];
   /** For each call (by node id): the EventuallyWithT whose callback most closely contains it. */
@@ -107,8 +116,20 @@ export interface FileHeader {
   functions: Map<string, Node>;
 }
 
+/** Import paths of Headscale's integration harness (ControlServer, TailscaleClient, hsic, tsic). */
+const HARNESS_IMPORT = /(^|\/)integration(\/(hsic|tsic|integrationutil|dockertestutil))?$/;
+
+/**
+ * Code that drives the integration harness: package `integration` or a file importing the harness.
+ * Only there do ListNodes, Status or Execute mean a gRPC call or a `docker exec` into a container;
+ * Headscale's in-process tests (hscontrol/db, servertest, mapper) call same-named methods synchronously.
+ */
+export function drivesHarness(header: { packageName: string | null; imports: Imports }): boolean {
+  return header.packageName === 'integration' || header.imports.harness;
+}
+
 export function readHeader(root: Node): FileHeader {
-  const imports: Imports = { assert: null, require: null, time: null, testing: null, declarations: [] };
+  const imports: Imports = { assert: null, require: null, time: null, testing: null, packages: new Set(), harness: false, declarations: [] };
   const functions = new Map<string, Node>();
   let packageName: string | null = null;
   for (const top of namedChildren(root)) {
@@ -124,6 +145,8 @@ export function readHeader(root: Node): FileHeader {
         const p = stringValue(spec.childForFieldName('path'));
         const alias = spec.childForFieldName('name')?.text ?? null;
         if (alias === '_' || alias === '.') continue;
+        if (p) imports.packages.add(alias ?? p.split('/').pop()!);
+        if (p && HARNESS_IMPORT.test(p)) imports.harness = true;
         if (p === ASSERT_PATH) imports.assert = alias ?? 'assert';
         else if (p === REQUIRE_PATH) imports.require = alias ?? 'require';
         else if (p === 'time') imports.time = alias ?? 'time';
@@ -154,11 +177,13 @@ export function buildGoFile(path: string, text: string, tree: Tree, options: Bui
     root,
     isTestFile: path.endsWith('_test.go'),
     packageName: header.packageName,
+    harness: drivesHarness(header),
     imports: header.imports,
     assertObjects: new Map(),
     ewtCalls: [],
     functions: header.functions,
     functionsWithEwt: new Set(),
+    facts: factSets(noFacts),
     calls: callsIn(options.scope ?? root),
     innermostEwt: new Map(),
     callsByEwt: new Map(),
@@ -307,6 +332,9 @@ function assignCallsToCallbacks(file: GoFile): void {
 export interface DeclarationSummary {
   /** Names of top-level functions this declaration is or defines that contain an EventuallyWithT. */
   containsEwt: string[];
+  /** The declared function takes a *assert.CollectT / is a Must… lookup that panics (facts.ts). */
+  collectHelpers: string[];
+  panickingLookups: string[];
   /** function name → same-file functions it calls (plain identifier calls). */
   calls: Map<string, Set<string>>;
 }
@@ -331,7 +359,17 @@ export function summarize(file: GoFile): DeclarationSummary {
     if (!set) calls.set(owner, (set = new Set()));
     set.add(fn.text);
   }
-  return { containsEwt: [...containsEwt], calls };
+  const collectHelpers: string[] = [];
+  const panickingLookups: string[] = [];
+  const decls = file.scope.type === 'function_declaration' ? [file.scope] : file.scope === file.root ? [...file.functions.values()] : [];
+  for (const decl of decls) {
+    const name = decl.childForFieldName('name')?.text;
+    if (!name) continue;
+    const f = declarationFacts(decl);
+    if (f.collectHelper) collectHelpers.push(name);
+    if (f.panickingLookup) panickingLookups.push(name);
+  }
+  return { containsEwt: [...containsEwt], calls, collectHelpers, panickingLookups };
 }
 
 /** Fixed point over same-file calls: f contains an EWT, or calls a function that does. */

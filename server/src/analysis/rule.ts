@@ -14,6 +14,11 @@ export interface Rule {
   defaultSeverity: Severity;
   /** `test`: _test.go files and helper files of test packages; `non-test`: production Go. */
   scope: 'test' | 'non-test';
+  /**
+   * True for rules built on the integration vocabulary (docker-exec reads, CLI mutations, harness
+   * ordering): they run only where the code drives the integration harness (see drivesHarness).
+   */
+  harnessOnly?: boolean;
   /** First line: a one-line title. Then why it matters. Rendered in hovers and the README. */
   doc: string;
   /** A short incorrect/correct pair, shown in hovers and the README. */

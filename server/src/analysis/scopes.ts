@@ -60,13 +60,58 @@ export function firstReadAfter(stmt: Node, name: string): Node | null {
     if (parent.type === 'statement_list') {
       for (const s of namedChildren(parent)) {
         if (s.startIndex <= cur.startIndex) continue;
-        const first = identifiersIn(s, name)[0];
-        if (first) return isWrite(first) ? null : first;
+        // Identifiers in a nested scope that declares its own `name` (a later callback's
+        // `var err error` or `err :=`) are another variable: look past them.
+        const ids = identifiersIn(s, name).filter((id) => !declaredBetween(id, s, name));
+        if (ids.length === 0) continue;
+        // Only a write by the statement itself is certain; one inside a branch or a callback
+        // may not happen, so reads after it in later statements still count.
+        if (isWrite(ids[0]) && writerOf(ids[0])?.id === s.id) return null;
+        let written = false;
+        for (const id of ids) {
+          if (isWrite(id)) written = true;
+          else if (!written) return id;
+        }
       }
     }
     cur = parent;
   }
   return null;
+}
+
+/**
+ * True when `id` (inside statement `top`) refers to a variable declared inside `top` itself: a
+ * parameter of an enclosing func literal, or a declaration earlier in an enclosing nested block.
+ */
+function declaredBetween(id: Node, top: Node, name: string): boolean {
+  let cur: Node = id;
+  while (cur.id !== top.id && cur.parent) {
+    const parent: Node = cur.parent;
+    if (parent.type === 'statement_list' || parent.type === 'block') {
+      for (const s of namedChildren(parent)) {
+        if (s.startIndex > cur.startIndex) break;
+        if (declares(s, name)) return true;
+      }
+    }
+    const init = parent.type.endsWith('_statement') ? parent.childForFieldName('initializer') : null;
+    if (init && declares(init, name)) return true;
+    if (parent.type === 'func_literal') {
+      const params = parent.childForFieldName('parameters');
+      if (params && namedChildren(params).some((p) => p.childrenForFieldName('name').some((n) => n?.text === name))) return true;
+    }
+    cur = parent;
+  }
+  return false;
+}
+
+function declares(s: Node, name: string): boolean {
+  if (s.type === 'short_var_declaration') return assignedNames(s).some((n) => n.text === name);
+  if (s.type === 'var_declaration') return queryIn(s, '(var_spec) @v').some((spec) => spec.childrenForFieldName('name').some((n) => n?.text === name));
+  return false;
+}
+
+function writerOf(id: Node): Node | null {
+  return id.parent?.parent ?? null;
 }
 
 function isWrite(id: Node): boolean {

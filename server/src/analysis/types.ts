@@ -41,6 +41,11 @@ export interface ReportedFinding {
   end: number;
   related?: RelatedInfo[];
   fixes?: Fix[];
+  /**
+   * Related locations in other top-level functions, by name: the Analyzer resolves them against
+   * the current text on every run, so a cached finding never holds another declaration's offsets.
+   */
+  relatedDeclarations?: { name: string; message: string }[];
   /** Overrides the rule's default severity for this finding (e.g. ewt-message: missing vs vague). */
   severity?: Severity;
 }

@@ -99,27 +99,50 @@ const headscaleMutatingWords = new Set([
 const headscaleReadWords = new Set(['list', 'ls', 'list-routes', 'get', 'check', 'json', 'show', 'version', 'health']);
 const tailscaleMutating = new Set(['set', 'up', 'down', 'logout', 'login', 'file', 'drive', 'switch', 'serve', 'funnel', 'cert']);
 const tailscaleRead = new Set(['status', 'ip', 'ping', 'netcheck', 'debug', 'version', 'whois', 'dns', 'exit-node', 'metrics']);
+/** Subcommands that only read, under a verb that otherwise changes state (`tailscale drive list`). */
+const tailscaleReadSubcommands: Record<string, ReadonlySet<string>> = {
+  drive: new Set(['list']),
+  serve: new Set(['status']),
+  funnel: new Set(['status']),
+  file: new Set(['get']),
+  switch: new Set(['--list']),
+};
+
+export interface ArgvCommand {
+  kind: ArgvKind;
+  /** The words that name the command, flags and their values left out: `headscale preauthkeys create`. */
+  command: string;
+}
 
 /**
- * Classifies `[]string{"headscale", "nodes", "list"}`-style argv by its words. Unknown words are
+ * Classifies `[]string{"headscale", "nodes", "list"}`-style argv by its verb and subcommand:
+ * the first known headscale verb decides (`preauthkeys --user 1 create` creates); for tailscale
+ * the verb and, where the verb has read-only subcommands, the word after it. Unknown words are
  * "unknown": still an external call, but never reported as a mutation.
  */
-export function classifyArgv(words: readonly (string | null)[]): ArgvKind {
+export function classifyArgvCommand(words: readonly (string | null)[]): ArgvCommand {
   const known = words.filter((w): w is string => w !== null);
-  if (known.length === 0) return 'unknown';
+  if (known.length === 0) return { kind: 'unknown', command: '…' };
   const program = known[0].split('/').pop() ?? known[0];
-  const rest = known.slice(1).filter((w) => !w.startsWith('-'));
+  const rest = known.slice(1);
+  const bare = rest.filter((w) => !w.startsWith('-'));
   if (program === 'headscale') {
-    if (rest.some((w) => headscaleMutatingWords.has(w))) return 'mutating';
-    if (rest.some((w) => headscaleReadWords.has(w))) return 'read';
-    return 'unknown';
+    const verbAt = bare.findIndex((w) => headscaleMutatingWords.has(w) || headscaleReadWords.has(w));
+    if (verbAt < 0) return { kind: 'unknown', command: [program, ...bare.slice(0, 2)].join(' ') };
+    const verb = bare[verbAt];
+    const command = [program, ...(verbAt > 0 ? [bare[0]] : []), verb].join(' ');
+    return { kind: headscaleMutatingWords.has(verb) ? 'mutating' : 'read', command };
   }
   if (program === 'tailscale') {
-    const verb = rest[0];
-    if (verb && tailscaleMutating.has(verb)) return 'mutating';
-    if (verb && tailscaleRead.has(verb)) return 'read';
-    return 'unknown';
+    const verb = bare[0];
+    if (!verb) return { kind: 'unknown', command: program };
+    const sub = tailscaleReadSubcommands[verb];
+    const next = rest[rest.indexOf(verb) + 1];
+    if (sub && next !== undefined && sub.has(next)) return { kind: 'read', command: `${program} ${verb} ${next}` };
+    if (tailscaleMutating.has(verb)) return { kind: 'mutating', command: `${program} ${verb}` };
+    if (tailscaleRead.has(verb)) return { kind: 'read', command: `${program} ${verb}` };
+    return { kind: 'unknown', command: `${program} ${verb}` };
   }
   // curl, cat, ip, ls …: reading commands run with docker exec.
-  return 'read';
+  return { kind: 'read', command: [program, ...bare.slice(0, 1)].join(' ') };
 }

@@ -3,7 +3,21 @@ import { quote, replaceNode } from '../edits';
 import type { Rule } from '../rule';
 import { stringValue } from '../syntax';
 
-const GENERIC_VERBS = /^(check|checking|wait|waiting|verify|verifying|test|testing|get|getting)\b/i;
+/**
+ * Words that say the test is doing something, not what should become true: "waiting for",
+ * "checking that", "verifying". They are dropped before judging a message.
+ */
+const PROCESS_PREFIX = /^(?:(?:wait(?:ing)?|check(?:ing)?|verify(?:ing)?|ensur(?:e|ing)|test(?:ing)?|validat(?:e|ing)|assert(?:ing)?|confirm(?:ing)?|poll(?:ing)?|get(?:ting)?|look(?:ing)?)\s+(?:for|that|if|whether|until|on)?\s*)+/i;
+
+/**
+ * A message is vague when, after the process words, fewer than two words remain: a condition
+ * needs a subject and what should be true of it ("tags unchanged", "HA setup complete"). A lone
+ * noun ("routes", "checking routes", "wait") says what is looked at, not what should hold.
+ */
+export function isVagueMessage(value: string): boolean {
+  const rest = value.trim().replace(PROCESS_PREFIX, '');
+  return rest.split(/\s+/).filter((w) => /\w/.test(w)).length < 2;
+}
 
 export const rule: Rule = {
   id: 'ewt-message',
@@ -12,8 +26,10 @@ export const rule: Rule = {
   doc: `Give every EventuallyWithT a descriptive message.
 When the wait times out, testify prints "Condition never satisfied" followed by the message.
 Without one, the failure in a 20-minute CI log says nothing about what was awaited. Say what
-condition should become true ("route 10.0.0.0/24 should be approved on router"); one-word or
-generic messages ("checking routes") are flagged as hints.`,
+condition should become true ("route 10.0.0.0/24 should be approved on router"). A message is
+flagged as vague (a hint) when, once words about the process ("waiting for", "checking",
+"verifying") are dropped, fewer than two words remain: "checking routes" names what is looked at,
+not what should hold; "tags unchanged" and "waiting for HA setup" pass.`,
   example: {
     incorrect: `}, 10*time.Second, 100*time.Millisecond)`,
     correct: `}, 10*time.Second, 100*time.Millisecond, "route should be advertised")`,
@@ -42,12 +58,12 @@ generic messages ("checking routes") are flagged as hints.`,
           message: 'EventuallyWithT message is empty: on timeout the log says only "Condition never satisfied".',
           fixes: [{ title: 'Fill in a descriptive message', edits: [replaceNode(msg, suggestion)], isPreferred: true }],
         });
-      } else if (words.length < 3 || (GENERIC_VERBS.test(value.trim()) && words.length <= 3)) {
+      } else if (isVagueMessage(value)) {
         ctx.report({
           severity: 'hint',
           start: msg.startIndex,
           end: msg.endIndex,
-          message: `Vague EventuallyWithT message ${quote(value)}: say which condition should become true, so a timeout explains itself.`,
+          message: `Vague EventuallyWithT message ${quote(value)}: it names what is looked at, not what should hold. Say which condition should become true (subject and state), so a timeout explains itself.`,
           fixes: [{ title: 'Replace with a descriptive message', edits: [replaceNode(msg, suggestion)] }],
         });
       }

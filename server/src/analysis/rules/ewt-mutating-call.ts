@@ -11,6 +11,7 @@ export const rule: Rule = {
   id: 'ewt-mutating-call',
   defaultSeverity: 'error',
   scope: 'test',
+  harnessOnly: true,
   doc: `Never put a state-changing call inside EventuallyWithT.
 The callback runs on every tick, so \`tailscale set\`, ApproveRoutes, CreateUser or a CLI
 \`create\`/\`register\`/\`delete\` is repeated until the assertions pass: routes are advertised

@@ -31,15 +31,12 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 500*
       for (const call of ctx.file.callsByEwt.get(ewt) ?? []) {
         const c = callee(call);
         if (!c || c.receiver || !ctx.file.functionsWithEwt.has(c.name)) continue;
-        const decl = ctx.file.functions.get(c.name)?.childForFieldName('name');
         ctx.report({
           start: c.nameNode.startIndex,
           end: c.nameNode.endIndex,
           message: `\`${c.name}\` runs an EventuallyWithT itself; calling it from this callback nests the waits.`,
-          related: [
-            { start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the outer EventuallyWithT' },
-            ...(decl ? [{ start: decl.startIndex, end: decl.endIndex, message: `${c.name} is declared here` }] : []),
-          ],
+          related: [{ start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the outer EventuallyWithT' }],
+          relatedDeclarations: [{ name: c.name, message: `${c.name} is declared here` }],
         });
       }
     }

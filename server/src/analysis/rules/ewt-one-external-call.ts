@@ -1,16 +1,17 @@
-import { callbackStatements, callsInCallback, completeEwtCalls, inLoopWithin } from '../callbacks';
+import { callbackStatements, callsInCallback, completeEwtCalls, inLoopWithin, readRole } from '../callbacks';
 import type { ClassifiedCall } from '../classify';
 import { deleteLines, linesOf, quote } from '../edits';
 import type { EwtCall, GoFile } from '../goFile';
 import type { Rule } from '../rule';
 import { declaredNames, references } from '../scopes';
-import { contains, indentOf, lineEndOffset, reindent } from '../syntax';
+import { assignedNames, contains, indentOf, lineEndOffset, mentionsWord, reindent } from '../syntax';
 import type { Fix } from '../types';
 
 export const rule: Rule = {
   id: 'ewt-one-external-call',
   defaultSeverity: 'warning',
   scope: 'test',
+  harnessOnly: true,
   doc: `One external call per EventuallyWithT.
 Each tick re-runs the whole callback. With two external calls (say ListNodes and Status) a tick
 that fails on the second one also repeats the first, the failure message mixes two conditions,
@@ -32,7 +33,10 @@ do not count.`,
   },
   check(ctx) {
     for (const ewt of completeEwtCalls(ctx.file)) {
-      const reads = callsInCallback(ewt, ctx.file, ctx.vocab).filter((c) => c.kind === 'read');
+      // Only reads whose result the tick judges count: a stimulus whose output is dropped (a
+      // fire-and-forget `tailscale ping`) and a read used only for stable identity (the peer key
+      // from another client's Status) are not conditions of their own.
+      const reads = callsInCallback(ewt, ctx.file, ctx.vocab).filter((c) => c.kind === 'read' && readRole(ewt, c) === 'condition');
       const groups = new Map<string, ClassifiedCall[]>();
       for (const call of reads) {
         // A loop over clients calling the same method is one logical call.
@@ -43,6 +47,9 @@ do not count.`,
         groups.set(key, list);
       }
       if (groups.size < 2) continue;
+      // Reads compared with each other in one statement form one condition (a consistency check
+      // across views); splitting them would compare values from different moments.
+      if (jointlyUsed(ewt, [...groups.values()])) continue;
       const firsts = [...groups.values()].map((g) => g[0]);
       const [first, second] = firsts;
       const nameNode = second.fnNode;
@@ -59,6 +66,18 @@ do not count.`,
     }
   },
 };
+
+/** The value names each group's reads assign (errors left out). */
+function valueNames(c: ClassifiedCall): string[] {
+  const stmt = c.call.parent?.type === 'expression_list' ? c.call.parent.parent : c.call.parent;
+  if (stmt?.type !== 'short_var_declaration' && stmt?.type !== 'assignment_statement') return [];
+  return assignedNames(stmt).map((n) => n.text).filter((n) => n !== '_' && !/^err\w*$/.test(n));
+}
+
+function jointlyUsed(ewt: EwtCall, groups: ClassifiedCall[][]): boolean {
+  const names = groups.map((g) => g.flatMap(valueNames));
+  return callbackStatements(ewt).some((st) => names.filter((ns) => ns.some((n) => mentionsWord(st.text, n))).length >= 2 && !groups.some((g) => g.some((c) => contains(st, c.call))));
+}
 
 /** Split at the statement holding the second call, when no variable crosses the cut. */
 function splitFix(file: GoFile, ewt: EwtCall, groups: Map<string, ClassifiedCall[]>, second: ClassifiedCall): Fix[] {

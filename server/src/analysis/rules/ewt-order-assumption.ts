@@ -4,26 +4,32 @@ import type { Rule } from '../rule';
 import { ancestor, assignedNames, callee, namedChildren } from '../syntax';
 
 const LIST_METHODS = new Set(['ListNodes', 'ListUsers']);
+const STATEMENT_LISTS = new Set(['block', 'statement_list']);
 
 export const rule: Rule = {
   id: 'ewt-order-assumption',
   defaultSeverity: 'hint',
   scope: 'test',
-  doc: `Find nodes and users by property, not by position.
-ListNodes and ListUsers do not promise an order. \`nodes[0]\` is whichever node the server
-returned first this time, so the assertion checks a different node on another run. Look the node
-up by name, ID or user, then assert on it.`,
+  harnessOnly: true,
+  doc: `Find a specific node or user by property, not by its position in the list.
+hsic's ListNodes and ListUsers sort by ID, so \`nodes[1]\` is "the node that registered second".
+Giving \`nodes[0]\` and \`nodes[1]\` different expectations (this one is the primary router, that one
+the standby) ties the test to registration order, which changes when a client joins faster or a
+scenario adds a node. Look the node up by name, hostname or ID and assert on it. Positions are fine
+where they carry no identity: after the list was pinned to one element, when every element gets
+the same expectation, or when two elements are compared with each other.`,
   example: {
-    incorrect: `assert.Len(c, nodes[0].GetAvailableRoutes(), 1)`,
+    incorrect: `requireNodeRouteCountWithCollect(c, nodes[0], 1, 1, 1) // the primary
+requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
     correct: `for _, node := range nodes {
-    if node.GetName() == "router" {
-        assert.Len(c, node.GetAvailableRoutes(), 1)
+    if node.GetName() == router1.Hostname() {
+        requireNodeRouteCountWithCollect(c, node, 1, 1, 1)
     }
 }`,
   },
   check(ctx) {
-    // Per outermost function: list variable → the ListNodes/ListUsers call that filled it.
-    const listed = new Map<number, { fn: Node; vars: Map<string, Node> }>();
+    // Per outermost function: list variable → the ListNodes/ListUsers calls that filled it.
+    const listed = new Map<number, { fn: Node; vars: Map<string, Node[]> }>();
     for (const call of ctx.file.calls) {
       const c = callee(call);
       if (!c || !c.receiver || !LIST_METHODS.has(c.name)) continue;
@@ -33,25 +39,77 @@ up by name, ID or user, then assert on it.`,
       const first = assignedNames(stmt)[0];
       const fn = outermostFunction(call);
       if (!first || first.text === '_' || !fn) continue;
-      const entry = listed.get(fn.id) ?? { fn, vars: new Map<string, Node>() };
-      entry.vars.set(first.text, call);
+      const entry = listed.get(fn.id) ?? { fn, vars: new Map<string, Node[]>() };
+      entry.vars.set(first.text, [...(entry.vars.get(first.text) ?? []), call]);
       listed.set(fn.id, entry);
     }
     for (const { fn, vars } of listed.values()) {
+      // Group the positional reads by list and by the statement list holding them: one group is
+      // one place where the test looks at several elements side by side.
+      const groups = new Map<string, { list: string; source: Node; uses: { index: Node; position: string; statement: Node }[] }>();
       for (const n of queryIn(fn, '(index_expression operand: (identifier) index: (int_literal)) @i')) {
-        const operand = n.childForFieldName('operand');
-        const source = operand ? vars.get(operand.text) : undefined;
+        const operand = n.childForFieldName('operand')!;
+        // The last list call assigned to the variable before this use.
+        const source = vars.get(operand.text)?.filter((c) => c.startIndex < n.startIndex).pop();
         if (!source || isAssignmentTarget(n)) continue;
+        const statement = statementOf(n);
+        if (!statement?.parent || !isExpectation(statement.text)) continue;
+        const key = `${operand.text}@${statement.parent.id}`;
+        const group = groups.get(key) ?? { list: operand.text, source, uses: [] };
+        group.uses.push({ index: n, position: n.childForFieldName('index')!.text, statement });
+        groups.set(key, group);
+      }
+      for (const { list, source, uses } of groups.values()) {
+        const positions = new Set(uses.map((u) => u.position));
+        // A single position identifies nothing beyond "the one element" (length pinned or checked
+        // by the test) or "the first": only distinct positions with distinct expectations do.
+        if (positions.size < 2) continue;
+        // Symmetric: two elements compared with each other in one statement.
+        const single = uses.filter((u) => !uses.some((o) => o !== u && o.statement.id === u.statement.id && o.position !== u.position));
+        if (single.length < 2) continue;
+        // The same expectation on every element: the statements differ only in the position.
+        const shapes = new Set(single.map((u) => normalise(u.statement.text, list)));
+        if (shapes.size < 2) continue;
+        if (new Set(single.map((u) => u.position)).size < 2) continue;
+        const first = single[0];
+        const others = single.filter((u) => u.position !== first.position);
         ctx.report({
-          start: n.startIndex,
-          end: n.endIndex,
-          message: `\`${n.text}\` assumes an order; ${callee(source)!.name} does not guarantee one. Find the element by name or ID.`,
-          related: [{ start: source.startIndex, end: source.endIndex, message: 'the list comes from here' }],
+          start: first.index.startIndex,
+          end: first.index.endIndex,
+          message: `\`${list}[${first.position}]\` and \`${list}[${others[0].position}]\` get different expectations, so the test depends on which node registered first (${callee(source)!.name} sorts by ID). Find each node by name or ID.`,
+          related: [
+            ...others.slice(0, 3).map((u) => ({ start: u.index.startIndex, end: u.index.endIndex, message: `${list}[${u.position}] is expected to be different` })),
+            { start: source.startIndex, end: source.endIndex, message: 'the list comes from here' },
+          ],
         });
       }
     }
   },
 };
+
+/** `nodes[1]` → `nodes[#]`, and comments and spacing dropped, so equal expectations compare equal. */
+function normalise(text: string, list: string): string {
+  return text
+    .replace(/\/\/.*$/gm, '')
+    .split(`${list}[`)
+    .map((part, i) => (i === 0 ? part : part.replace(/^\d+\]/, '#]')))
+    .join(`${list}[`)
+    .replace(/\s+/g, '');
+}
+
+/**
+ * Statements that state an expectation (testify, or an assert…/require… helper). Acting on a node
+ * by position (approve v4 on one and v6 on the other) picks an arbitrary node, which is fine.
+ */
+function isExpectation(text: string): boolean {
+  return /(^|[^\w.])(assert|require)\w*[.(]/.test(text);
+}
+
+function statementOf(node: Node): Node | null {
+  let n: Node | null = node;
+  while (n?.parent && !STATEMENT_LISTS.has(n.parent.type)) n = n.parent;
+  return n?.parent ? n : null;
+}
 
 function outermostFunction(node: Node): Node | null {
   let fn = ancestor(node, FUNC_TYPES);

@@ -37,8 +37,8 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
       // assert.X(t, …)
       if (c.kind === 'testify' && c.receiver === file.imports.assert && firstIsT && !c.method.startsWith('EventuallyWithT')) {
         ctx.report({
-          start: first.startIndex,
-          end: first.endIndex,
+          start: c.call.startIndex,
+          end: c.call.endIndex,
           message: `\`${c.receiver}.${c.method}(${first.text}, …)\` inside the callback fails the whole test on the first tick instead of retrying; pass the CollectT${collect ? ` \`${collect}\`` : ''}.`,
           related: [{ start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the EventuallyWithT' }],
           fixes: collect ? [{ title: `Use ${collect} instead of ${first.text}`, edits: [replaceNode(first, collect)], isPreferred: true }] : [],
@@ -51,8 +51,8 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
         const argText = argumentsText(c.call).trim();
         const q = ewt.collectQualifier;
         ctx.report({
-          start: fnNode.startIndex,
-          end: fnNode.endIndex,
+          start: c.call.startIndex,
+          end: c.call.endIndex,
           message: `\`${c.receiver}\` is \`assert.New(${obj.tName})\`: its assertions report to the test, not the tick. Use \`${q}.${c.method}(${collect ?? 'c'}, …)\`.`,
           fixes: collect
             ? [{ title: `Use ${q}.${c.method}(${collect}, …)`, edits: [replaceNode(c.call, `${q}.${c.method}(${collect}${argText ? ', ' + argText : ''})`)], isPreferred: true }]
@@ -63,8 +63,8 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
       // t.Errorf / t.FailNow …
       if (c.receiver && ewt.outerTNames.has(c.receiver) && T_FAILERS.has(c.method)) {
         ctx.report({
-          start: fnNode.startIndex,
-          end: fnNode.endIndex,
+          start: c.call.startIndex,
+          end: c.call.endIndex,
           message: `\`${c.receiver}.${c.method}\` inside the callback fails the test for good; report on the CollectT${collect ? ` \`${collect}\`` : ''} so the tick is retried.`,
           fixes: collect ? tFailerFix(c.method, c.call, collect, file.text) : [],
         });
@@ -73,10 +73,10 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
       // helper(t, …) where helperWithCollect exists
       if (c.receiver === null && firstIsT) {
         const variant = `${c.method}WithCollect`;
-        if (file.functions.has(variant) || ctx.vocab.collectHelpers.has(variant)) {
+        if (file.functions.has(variant) || file.facts.collectHelpers.has(variant) || ctx.vocab.collectHelpers.has(variant)) {
           ctx.report({
-            start: fnNode.startIndex,
-            end: first.endIndex,
+            start: c.call.startIndex,
+            end: c.call.endIndex,
             message: `\`${c.method}(${first.text}, …)\` asserts on the test; call \`${variant}(${collect ?? 'c'}, …)\` inside the callback.`,
             fixes: collect
               ? [{ title: `Call ${variant}(${collect}, …)`, edits: [replaceNode(fnNode, variant), replaceNode(first, collect)], isPreferred: true }]

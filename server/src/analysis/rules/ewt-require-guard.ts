@@ -5,7 +5,7 @@ import { callArguments, indentOf } from '../syntax';
 
 export const rule: Rule = {
   id: 'ewt-require-guard',
-  defaultSeverity: 'information',
+  defaultSeverity: 'warning',
   scope: 'test',
   doc: `Guard against panics with a retry-safe check, not require on t.
 \`require.X(t, …)\` inside the callback is often meant to stop an index or nil access from
@@ -24,7 +24,6 @@ return }\` ends only this tick and lets the next one try again.`,
       if (c.kind !== 'testify' || c.receiver !== file.imports.require || c.method.startsWith('EventuallyWithT')) continue;
       const [first, ...rest] = callArguments(c.call);
       if (!first || first.type !== 'identifier' || !ewt.outerTNames.has(first.text)) continue;
-      const fnNode = c.fnNode;
       const q = ewt.collectQualifier;
       const stmt = c.call.parent;
       const collect = ewt.collectName;
@@ -43,8 +42,8 @@ return }\` ends only this tick and lets the next one try again.`,
             ]
           : [];
       ctx.report({
-        start: fnNode.startIndex,
-        end: first.endIndex,
+        start: c.call.startIndex,
+        end: c.call.endIndex,
         message: `\`${c.receiver}.${c.method}(${first.text}, …)\` ends the whole test on the first tick where the state has not converged yet. Use \`if !${q}.${c.method}(${collect ?? 'c'}, …) { return }\` to end only this tick.`,
         fixes,
       });

@@ -16,8 +16,10 @@ The guide's ranges: route operations 3–5 s, node state changes 5–10 s, polic
 complex scenarios 10–15 s (headscale's integrationutil constants scale these on CI). A tick at or
 above the timeout runs the condition once; a timeout under a second never lets state propagate;
 a tick under 50 ms turns every tick into a burst of docker exec calls; a wait of many minutes
-hides a hang inside the hi run's own timeout. Named constants and ScaledTimeout are resolved where
-possible; the rule stays silent when it cannot evaluate a value.`,
+hides a hang inside the hi run's own timeout. The short-timeout and fast-tick checks apply only
+to code that drives the integration harness: in-process tests converge in milliseconds. Named
+constants and ScaledTimeout are resolved where possible; the rule stays silent when it cannot
+evaluate a value.`,
   example: {
     incorrect: `}, 100*time.Millisecond, time.Second, "route should be advertised")`,
     correct: `}, 10*time.Second, 100*time.Millisecond, "route should be advertised")`,
@@ -35,12 +37,14 @@ possible; the rule stays silent when it cannot evaluate a value.`,
         });
         continue;
       }
-      if (wait !== null && ewt.waitFor && wait < 1) {
+      // In-process tests (hscontrol/servertest, db) converge in milliseconds and pay nothing per
+      // tick: short timeouts and fast ticks are judged only where the harness runs containers.
+      if (wait !== null && ewt.waitFor && wait < 1 && ctx.file.harness) {
         ctx.report({ start: ewt.waitFor.startIndex, end: ewt.waitFor.endIndex, message: `Timeout ${formatSeconds(wait)} is too short for state to propagate through headscale (guide: 3–15 s).` });
       } else if (wait !== null && ewt.waitFor && wait > MAX_PLAUSIBLE_WAIT_S) {
         ctx.report({ start: ewt.waitFor.startIndex, end: ewt.waitFor.endIndex, message: `Timeout ${formatSeconds(wait)} is far above the guide's 3–15 s; a stuck condition would burn most of the hi run's --timeout.` });
       }
-      if (tick !== null && ewt.tick && tick < MIN_PLAUSIBLE_TICK_S) {
+      if (tick !== null && ewt.tick && tick < MIN_PLAUSIBLE_TICK_S && ctx.file.harness) {
         ctx.report({ start: ewt.tick.startIndex, end: ewt.tick.endIndex, message: `Tick ${formatSeconds(tick)} re-runs external calls (docker exec, gRPC) in a tight loop; 100–500 ms is the usual range.` });
       }
     }

@@ -12,6 +12,7 @@ export const rule: Rule = {
   id: 'ewt-unguarded-index',
   defaultSeverity: 'warning',
   scope: 'test',
+  harnessOnly: true,
   doc: `Check the length before indexing inside EventuallyWithT.
 On an early tick the slice is often shorter than it will be (nodes not registered yet, peers
 not seen yet). \`nodes[0]\` then panics, and a panic in the callback goroutine kills the test
@@ -28,7 +29,7 @@ requireNodeRouteCountWithCollect(c, nodes[0], 2, 2, 2)`,
   check(ctx) {
     for (const ewt of completeEwtCalls(ctx.file)) {
       const seen = new Set<string>();
-      for (const n of queryIn(ewt.body!, '(index_expression operand: [(identifier) (selector_expression)] index: (int_literal)) @i')) {
+      for (const n of queryIn(ewt.body!, '(index_expression operand: [(identifier) (selector_expression) (index_expression)] index: (int_literal)) @i')) {
         const operand = n.childForFieldName('operand')!;
         const index = n.childForFieldName('index')!;
         if (seen.has(operand.text) || enclosingEwt(ctx.file, n) !== ewt || isGuarded(ewt, n, operand.text, ctx.file.imports.require ?? 'require')) continue;

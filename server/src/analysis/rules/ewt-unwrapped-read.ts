@@ -3,15 +3,23 @@ import { classifyCall } from '../classify';
 import { addImport, deleteLines, linesOf, quote } from '../edits';
 import { ASSERT_PATH, FUNC_TYPES, type GoFile } from '../goFile';
 import type { Rule } from '../rule';
+import { queryIn } from '../goFile';
+import type { Vocabulary } from '../vocabulary';
 import { ancestor, assignedNames, callArguments, callee, enclosingStatement, identifiersIn, indentOf, lineStartOffset, namedChildren, mentionsWord, reindent, siblingStatements, argumentsText } from '../syntax';
 import type { Fix } from '../types';
 
 const LOOKAHEAD = 3;
+/** How many statements before the read are searched for the change it observes. */
+const LOOKBEHIND = 4;
+const ERR_NAME = /^err\w*$/;
+/** Helpers that change state by name: doLoginURL, createUser, approveRoutes, setPolicy, … */
+const CHANGING_HELPER = /^(do|run|create|delete|approve|set|update|register|login|logout|expire|rename|tag|move|restart|enable|disable|add|remove)[A-Z_]|^(Create|Delete|Approve|Set|Update|Register|Login|Logout|Expire|Rename|Restart|Up|Down)/;
 
 export const rule: Rule = {
   id: 'ewt-unwrapped-read',
   defaultSeverity: 'warning',
   scope: 'test',
+  harnessOnly: true,
   doc: `Wrap external reads that are asserted on in EventuallyWithT.
 Headscale and the tailscale clients converge asynchronously: right after a change, ListNodes or
 Status may still show the old state. Asserting immediately on such a read makes the test flaky.
@@ -31,7 +39,13 @@ require.Len(t, nodes, 2)`,
     for (const call of file.calls) {
       const c = callee(call);
       if (!c || !c.receiver || !ctx.vocab.read.has(c.name) || /^Must/.test(c.name)) continue;
+      // `os.ReadFile(…)`: a package function on local files, not a read of converging state.
+      if (file.imports.packages.has(c.receiver)) continue;
       if (file.innermostEwt.has(call.id)) continue;
+      // Helpers taking a CollectT (or assert.TestingT) are called from inside EventuallyWithT.
+      const fn = ancestor(call, FUNC_TYPES);
+      const tName = fn ? testingParam(fn) : null;
+      if (!tName) continue;
       const stmt = enclosingStatement(call);
       if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) continue;
       if (stmt.childForFieldName('right')?.namedChild(0)?.id !== call.id) continue;
@@ -44,7 +58,13 @@ require.Len(t, nodes, 2)`,
         if (!isAssertion(file, s)) break;
         asserts.push(s);
       }
-      if (!asserts.some((s) => names.some((n) => mentionsWord(s.text, n)))) continue;
+      // Only assertions on the state itself count: `require.NoError(t, err)` after a lookup is
+      // setup, not a check that something converged. And they must be on the test's t.
+      const stateNames = names.filter((n) => !ERR_NAME.test(n));
+      const onState = asserts.filter((s) => assertsOnT(s, tName) && stateNames.some((n) => mentionsWord(s.text, n)));
+      if (onState.length === 0) continue;
+      // Converging state is state that just changed: the read follows a state-changing call.
+      if (!followsChange(stmt, siblings, file, ctx.vocab)) continue;
       const label = classifyCall(call, file, ctx.vocab).label;
       ctx.report({
         start: call.startIndex,
@@ -56,6 +76,28 @@ require.Len(t, nodes, 2)`,
   },
 };
 
+function assertsOnT(s: Node, tName: string): boolean {
+  const call = s.namedChild(0);
+  return call?.type === 'call_expression' && callArguments(call)[0]?.text === tName;
+}
+
+/** Building the scenario is setup: what it created is there when it returns. */
+const SCENARIO_SETUP = /^(Create(HeadscaleEnv\w*|TailscaleNodes?\w*|DERPServer)|AddNetwork|NewScenario)$/;
+
+function followsChange(stmt: Node, siblings: Node[], file: GoFile, vocab: Vocabulary): boolean {
+  const at = siblings.findIndex((s) => s.id === stmt.id);
+  for (const s of siblings.slice(Math.max(0, at - LOOKBEHIND), at)) {
+    for (const call of queryIn(s, '(call_expression) @c')) {
+      const c = callee(call);
+      if (!c) continue;
+      if (SCENARIO_SETUP.test(c.name)) continue;
+      if (classifyCall(call, file, vocab).kind === 'mutating') return true;
+      if (!file.imports.packages.has(c.receiver ?? '') && CHANGING_HELPER.test(c.name)) return true;
+    }
+  }
+  return false;
+}
+
 function isAssertion(file: GoFile, s: Node): boolean {
   if (s.type !== 'expression_statement') return false;
   const c = s.namedChild(0);
@@ -66,7 +108,7 @@ function isAssertion(file: GoFile, s: Node): boolean {
 function wrapFix(file: GoFile, read: Node, asserts: Node[], names: string[], after: Node[], label: string): Fix[] {
   // Results used after the wrapped statements would need a hoisted `var` of a type we cannot know.
   const rest = after.slice(asserts.length);
-  const escaping = names.filter((n) => !/^err\w*$/.test(n));
+  const escaping = names.filter((n) => !ERR_NAME.test(n));
   if (rest.some((s) => escaping.some((n) => identifiersIn(s, n).length > 0))) return [];
   const fn = ancestor(read, FUNC_TYPES);
   const tName = fn ? testingParam(fn) : null;

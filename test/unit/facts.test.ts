@@ -1,0 +1,110 @@
+/**
+ * Package facts (facts.ts) and the Analyzer's cache: a finding that depends on another
+ * declaration (a helper that waits, a Must… lookup that panics, a CollectT helper) must follow
+ * edits to that declaration exactly as a fresh analysis does.
+ */
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { Analyzer, analyzeText, factsOfTree } from '../../server/src/analysis/analyze';
+import { IncrementalDocument } from '../../server/src/analysis/incremental';
+import { LineIndex } from '../../server/src/analysis/lineIndex';
+import { loadParser } from '../support/parser';
+
+const SOURCE = `package integration
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestRouter(t *testing.T) {
+	headscale, router := setup(t)
+	assert.EventuallyWithT(t, func(c *assert.CollectT) {
+		nodes, err := headscale.ListNodes()
+		assert.NoError(c, err)
+		node := MustFindNode(router.Hostname(), nodes)
+		assert.NotNil(c, node)
+		waitForRoutes(t, headscale)
+	}, 10*time.Second, 500*time.Millisecond, "the router should be listed")
+}
+
+// MustFindNode panics when the node is not listed.
+func MustFindNode(hostname string, nodes []*v1.Node) *v1.Node {
+	for _, node := range nodes {
+		if node.GetName() == hostname {
+			return node
+		}
+	}
+	panic("node not found")
+}
+
+func waitForRoutes(t *testing.T, headscale ControlServer) {
+	assert.EventuallyWithT(t, func(c *assert.CollectT) {
+		nodes, err := headscale.ListNodes()
+		assert.NoError(c, err)
+		assert.NotEmpty(c, nodes)
+	}, 10*time.Second, 500*time.Millisecond, "routes should be listed")
+}
+`;
+
+function edit(doc: IncrementalDocument, find: string, replace: string, version: number): void {
+  const at = doc.text.indexOf(find);
+  assert.ok(at >= 0, `fixture text has ${JSON.stringify(find)}`);
+  const lines = new LineIndex(doc.text);
+  doc.applyChanges([{ range: { start: lines.positionAt(at), end: lines.positionAt(at + find.length) }, text: replace }], version);
+}
+
+test('ewt-nested: the related location in the helper follows edits to the helper (incremental = fresh)', async () => {
+  const parser = await loadParser();
+  const doc = new IncrementalDocument(parser, SOURCE, 1);
+  const analyzer = new Analyzer();
+  const nestedOf = (fs: ReturnType<typeof analyzeText>) => fs.find((f) => f.ruleId === 'ewt-nested')!;
+  const first = analyzer.analyze('r_test.go', doc.text, doc.currentTree());
+  assert.equal(nestedOf(first).related.length, 2, 'the outer EventuallyWithT and the helper declaration');
+  // Lines added inside the helper and above it move its name; the test function is unchanged.
+  edit(doc, '// MustFindNode panics', '// A lookup.\n// MustFindNode panics', 2);
+  edit(doc, '\t\tassert.NotEmpty(c, nodes)\n', '\t\tassert.NotEmpty(c, nodes)\n\t\tassert.Len(c, nodes, 2)\n', 3);
+  const incremental = analyzer.analyze('r_test.go', doc.text, doc.currentTree());
+  const fresh = analyzeText(parser, 'r_test.go', doc.text);
+  assert.deepEqual(incremental, fresh);
+  const related = nestedOf(incremental).related;
+  assert.equal(related.length, 2);
+  assert.equal(doc.text.slice(related[1].start, related[1].end), 'waitForRoutes');
+});
+
+test('facts follow edits to helpers: a Must… lookup that stops panicking, a helper that stops waiting', async () => {
+  const parser = await loadParser();
+  const doc = new IncrementalDocument(parser, SOURCE, 1);
+  const analyzer = new Analyzer();
+  const rules = (fs: ReturnType<typeof analyzeText>) => fs.map((f) => f.ruleId).sort();
+  const check = (version: string) => {
+    const incremental = analyzer.analyze('r_test.go', doc.text, doc.currentTree());
+    assert.deepEqual(incremental, analyzeText(parser, 'r_test.go', doc.text), `${version}: incremental = fresh`);
+    return incremental;
+  };
+  assert.ok(rules(check('start')).includes('ewt-must-in-callback'));
+  edit(doc, 'panic("node not found")', 'return nil', 2);
+  assert.ok(!rules(check('no panic')).includes('ewt-must-in-callback'), 'MustFindNode no longer panics');
+  edit(doc, 'return nil', 'panic("node not found")', 3);
+  assert.ok(rules(check('panic again')).includes('ewt-must-in-callback'));
+  edit(doc, 'assert.EventuallyWithT(t, func(c *assert.CollectT) {\n\t\tnodes, err := headscale.ListNodes()\n\t\tassert.NoError(c, err)\n\t\tassert.NotEmpty(c, nodes)\n\t}, 10*time.Second, 500*time.Millisecond, "routes should be listed")', 't.Log("no wait")', 4);
+  assert.ok(!rules(check('helper without wait')).includes('ewt-nested'));
+});
+
+test('package facts from other files reach the analysis and its cache key', async () => {
+  const parser = await loadParser();
+  const helpers = `package integration\n\nfunc MustFindNode(hostname string, nodes []*v1.Node) *v1.Node {\n\tpanic("node not found")\n}\n`;
+  const helperTree = parser.parse(helpers);
+  const packageFacts = factsOfTree('helpers.go', helpers, helperTree);
+  helperTree.delete();
+  assert.deepEqual(packageFacts.panickingLookups, ['MustFindNode']);
+  const test = SOURCE.slice(0, SOURCE.indexOf('// MustFindNode panics'));
+  const doc = new IncrementalDocument(parser, test, 1);
+  const analyzer = new Analyzer();
+  const must = (o: { packageFacts?: typeof packageFacts }) => analyzer.analyze('r_test.go', doc.text, doc.currentTree(), o).filter((f) => f.ruleId === 'ewt-must-in-callback').length;
+  assert.equal(must({}), 0, 'without the other file, MustFindNode is unknown');
+  assert.equal(must({ packageFacts }), 1, 'with it, the same cached analyzer reports it');
+  assert.equal(must({}), 0, 'and drops it again when the fact goes');
+});
