@@ -1,10 +1,10 @@
-import * as fs from 'fs';
 import { analyzeText } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import type { GoParser } from '../../server/src/analysis/parser';
 import { ruleTitle } from '../../server/src/analysis/rule';
 import { allRules } from '../../server/src/analysis/rules';
-import { collectGoFiles } from './files';
+import { READ_LIMITS, readRegularText } from '../../server/src/safeRead';
+import { collectGoFiles, type SkippedPath } from './files';
 
 export interface CheckRow {
   file: string;
@@ -17,21 +17,46 @@ export interface CheckRow {
   message: string;
 }
 
-/** Analyses files and directories; positions in rows are 1-based (UTF-16 columns, as LSP). */
-export function check(parser: GoParser, inputs: readonly string[], onWarning: (msg: string) => void): CheckRow[] {
+export interface CheckResult {
+  rows: CheckRow[];
+  /** Files that were not (fully) checked, with why: the CLI then exits 2, never 0. */
+  unchecked: SkippedPath[];
+}
+
+/**
+ * Analyses files and directories; positions in rows are 1-based (UTF-16 columns, as LSP). Nothing
+ * fails open: a file that is not a regular file, is over the size limit, cannot be read, or that
+ * the parser or a rule failed on is listed in `unchecked`, and the other files are still checked.
+ */
+export function check(parser: GoParser, inputs: readonly string[], onWarning: (msg: string) => void): CheckResult {
   const rows: CheckRow[] = [];
-  for (const file of collectGoFiles(inputs)) {
-    // Invalid UTF-8 decodes to U+FFFD: the analysis still runs on the rest of the file.
-    const text = fs.readFileSync(file).toString('utf8');
+  const { files, skipped } = collectGoFiles(inputs);
+  const unchecked: SkippedPath[] = [...skipped];
+  for (const file of files) {
+    let text: string;
+    try {
+      // Invalid UTF-8 decodes to U+FFFD: the analysis still runs on the rest of the file.
+      text = readRegularText(file, READ_LIMITS.goSource);
+    } catch (e) {
+      unchecked.push({ path: file, reason: (e as Error).message });
+      continue;
+    }
+    const failures: string[] = [];
     const lines = new LineIndex(text);
-    const findings = analyzeText(parser, file, text, { onRuleError: (rule, e) => onWarning(`${file}: rule ${rule.id} failed: ${String(e)}`) });
+    const findings = analyzeText(parser, file, text, {
+      onRuleError: (rule, e) => {
+        failures.push(rule.id === 'parser' ? `the parser failed: ${String(e)}` : `rule ${rule.id} failed: ${String(e)}`);
+        onWarning(`${file}: ${failures[failures.length - 1]}`);
+      },
+    });
+    if (failures.length) unchecked.push({ path: file, reason: failures.join('; ') });
     for (const f of findings) {
       const s = lines.positionAt(f.start);
       const e = lines.positionAt(f.end);
       rows.push({ file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, rule: f.ruleId, severity: f.severity, message: f.message });
     }
   }
-  return rows;
+  return { rows, unchecked };
 }
 
 export function formatText(rows: readonly CheckRow[]): string {

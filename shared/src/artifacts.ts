@@ -135,9 +135,13 @@ export interface ViewArtifactParams {
   kind: 'metrics' | 'status' | 'mapresponses' | 'database';
 }
 
+/** A sample: a finite number, or the text of one JSON cannot carry (`NaN`, `+Inf`, `-Inf`, `1e400`). */
+export type MetricValue = number | string;
 export interface MetricsView {
   kind: 'metrics';
-  families: { name: string; type: string; help: string; series: { labels: string; value?: number; count?: number; sum?: number; mean?: number }[] }[];
+  families: { name: string; type: string; help: string; series: { labels: string; value?: MetricValue; count?: MetricValue; sum?: MetricValue; mean?: MetricValue }[] }[];
+  /** What could not be shown (invalid lines), so the rest still renders. */
+  skipped?: string[];
 }
 export interface StatusView {
   kind: 'status';
@@ -145,6 +149,8 @@ export interface StatusView {
   backendState: string;
   health: string[];
   peers: { hostName: string; online: boolean | null; tailscaleIPs: string[]; primaryRoutes: string[]; expired: boolean | null; lastSeen: string }[];
+  /** Peers that could not be read (not an object), so the others still render. */
+  skipped?: string[];
 }
 export interface MapResponsesView {
   kind: 'mapresponses';
