@@ -30,6 +30,8 @@ import { describeRun, listRuns, runById, summarizeRun } from './artifacts/runInd
 import { viewArtifact } from './artifacts/viewers';
 import { logDiagnostic } from './diagnostics';
 
+const UNTRUSTED = 'the workspace is not trusted: nothing is deleted in Restricted Mode';
+
 /** The newest runs are described (logs scanned) when listed; older ones when expanded. */
 const DESCRIBED_WHEN_LISTED = 30;
 /** Problems per log file: enough for F8, few enough not to drown the Problems panel. */
@@ -39,7 +41,7 @@ const PROBLEMS_PER_FILE = 200;
  * The artifact browser's server side: it indexes control_logs for the sidebar, publishes the error
  * lines of the runs a user opens as Problems, and parses artifacts for the viewers.
  */
-export function registerArtifacts(connection: Connection, markersFor: (uri: string) => Promise<Marker[]>, ripgrep: () => string | null): void {
+export function registerArtifacts(connection: Connection, markersFor: (uri: string) => Promise<Marker[]>, ripgrep: () => string | null, trusted: () => boolean): void {
   /** Log URIs with published Problems, per run folder, so deleting a run clears them. */
   const published = new Map<string, string[]>();
   const markers = (dir: string) => markersFor(pathToFileURL(dir).toString());
@@ -78,9 +80,12 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
     return scan?.errors ?? [];
   });
 
-  connection.onRequest(PlanDeletionRequest, (params: PlanDeletionParams) => planDeletion(params));
+  // The server enforces trust itself: a server started for an untrusted folder deletes nothing,
+  // whatever a client asks.
+  connection.onRequest(PlanDeletionRequest, (params: PlanDeletionParams) => (trusted() ? planDeletion(params) : { runs: [], totalBytes: 0, refused: UNTRUSTED }));
 
   connection.onRequest(DeleteRunsRequest, ({ controlLogs, ids }: DeleteRunsParams) => {
+    if (!trusted() || !Array.isArray(ids) || typeof controlLogs !== 'string') return { deleted: [], freedBytes: 0, failed: (Array.isArray(ids) ? ids : []).map((id) => ({ id: String(id), message: UNTRUSTED })) };
     const result = deleteRuns(controlLogs, ids);
     for (const id of result.deleted) {
       const dir = join(controlLogs, id);

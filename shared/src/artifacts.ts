@@ -102,6 +102,8 @@ export interface PlanDeletionParams {
 export interface DeletionPlan {
   runs: { id: string; path: string; sizeBytes: number }[];
   totalBytes: number;
+  /** Why nothing may be deleted (control_logs is a symlink, the workspace is untrusted); shown as is. */
+  refused?: string;
 }
 
 /** client → server: delete exactly these run folders (after the user confirmed the plan). */

@@ -66,6 +66,28 @@ export async function snapshot(api: DockerApi, options: CleanupOptions): Promise
 }
 
 /**
+ * A plan as the client sent it, checked for shape: ids and names are strings, lists are lists.
+ * Whether each item is hi's is decided again against Docker by executeCleanup.
+ */
+export function validPlan(plan: unknown): CleanupPlan {
+  const p = (plan && typeof plan === 'object' ? plan : {}) as Record<string, unknown>;
+  const list = <T>(v: unknown, ok: (x: Record<string, unknown>) => boolean): T[] => {
+    if (!Array.isArray(v) || !v.every((x) => x && typeof x === 'object' && ok(x as Record<string, unknown>))) throw new Error('malformed cleanup plan');
+    return v as T[];
+  };
+  const str = (x: unknown) => typeof x === 'string';
+  const containers = list<HiContainer>(p.containers, (c) => str(c.id) && str(c.name));
+  return {
+    containers,
+    running: list<HiContainer>(p.running ?? [], (c) => str(c.id)),
+    networks: list<CleanupPlan['networks'][number]>(p.networks, (n) => str(n.id) && str(n.name)),
+    volumes: list<CleanupPlan['volumes'][number]>(p.volumes, (v) => str(v.name)),
+    images: list<CleanupPlan['images'][number]>(p.images, (i) => str(i.id) && Array.isArray(i.tags) && (i.tags as unknown[]).every(str)).map((i) => ({ ...i, sizeBytes: Number(i.sizeBytes) || 0 })),
+    reclaimBytes: Number(p.reclaimBytes) || 0,
+  };
+}
+
+/**
  * Removes what a confirmed plan lists, re-checking each item against the daemon now: a container
  * that is gone, is no longer hi's or started running since the plan is skipped with a reason.
  */
