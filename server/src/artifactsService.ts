@@ -29,6 +29,7 @@ import { deleteRuns, planDeletion } from './artifacts/retention';
 import { describeRun, listRuns, runById, summarizeRun } from './artifacts/runIndex';
 import { viewArtifact } from './artifacts/viewers';
 import { logDiagnostic } from './diagnostics';
+import { isRegularFile } from './safeRead';
 
 const UNTRUSTED = 'the workspace is not trusted: nothing is deleted in Restricted Mode';
 
@@ -75,6 +76,8 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
   });
 
   connection.onRequest(LogErrorsRequest, async ({ path }: LogErrorsParams) => {
+    // A path from the client may name a FIFO or a device: opening a FIFO would block the server.
+    if (typeof path !== 'string' || !isRegularFile(path)) return [];
     const scan = (await scanFiles([path], await markers(path), PROBLEMS_PER_FILE, ripgrep())).get(path);
     if (scan) publishLog(path, scan.errors);
     return scan?.errors ?? [];

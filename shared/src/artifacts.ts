@@ -64,6 +64,8 @@ export interface RunView {
   /** False for runs listed without reading their logs (older ones); describe them on demand. */
   described: boolean;
   files: RunFile[];
+  /** Set when the run has more files than the walk's budget: `files` is not everything. */
+  truncated?: string;
 }
 
 /** client → server: the runs of one control_logs folder, newest first. */

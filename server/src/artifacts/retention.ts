@@ -79,5 +79,5 @@ function isRunFolder(controlLogs: string, id: string): boolean {
 }
 
 function folderSize(dir: string): number {
-  return walkFiles(dir).reduce((n, f) => n + f.size, 0);
+  return walkFiles(dir).files.reduce((n, f) => n + f.size, 0);
 }

@@ -57,31 +57,57 @@ interface WalkedFile {
   mtimeMs: number;
 }
 
-/** Files below a run folder; symlinks are not followed (a link loop cannot trap the walk). */
-export function walkFiles(dir: string, base = ''): WalkedFile[] {
-  const out: WalkedFile[] = [];
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (out.length >= MAX_FILES) break;
-    const abs = path.join(dir, e.name);
-    const relative = base ? `${base}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...walkFiles(abs, relative));
-    else if (e.isFile()) {
-      let st: fs.Stats;
-      try {
-        st = fs.statSync(abs);
-      } catch {
-        continue; // deleted while listing
+export interface Walk {
+  files: WalkedFile[];
+  /** Set when the walk stopped at its file budget: what is listed is not everything. */
+  truncated: string | null;
+}
+
+/**
+ * Files below a run folder, with ONE budget for the whole walk (not per directory), iterative (a
+ * run of 160k nested files cannot overflow the stack) and breadth-first: the logs hi writes at the
+ * top of the run come before the 20k entries of `mapresponses/`, so a budget that runs out never
+ * hides a run's ts-* logs. Symlinks are not followed (a link loop cannot trap the walk), and only
+ * regular files are listed (a FIFO or device is never offered for reading).
+ */
+export function walkFiles(dir: string, budget = MAX_FILES): Walk {
+  const files: WalkedFile[] = [];
+  const queue: { abs: string; relative: string }[] = [{ abs: dir, relative: '' }];
+  /** Directories listed at most: a tree of empty folders has a budget too. */
+  let dirsLeft = budget;
+  for (let head = 0; head < queue.length; head++) {
+    const { abs: current, relative: base } = queue[head];
+    queue[head] = undefined as never; // let the walked part of the queue be collected
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const abs = path.join(current, e.name);
+      const relative = base ? `${base}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (dirsLeft-- > 0) queue.push({ abs, relative });
+        else return { files, truncated: truncatedNote(budget) };
+      } else if (e.isFile()) {
+        if (files.length >= budget) return { files, truncated: truncatedNote(budget) };
+        let st: fs.Stats;
+        try {
+          st = fs.lstatSync(abs);
+        } catch {
+          continue; // deleted while listing
+        }
+        if (st.isFile()) files.push({ abs, relative, size: st.size, mtimeMs: st.mtimeMs });
       }
-      out.push({ abs, relative, size: st.size, mtimeMs: st.mtimeMs });
     }
   }
-  return out;
+  return { files, truncated: null };
+}
+
+function truncatedNote(budget: number): string {
+  return `more than ${budget.toLocaleString('en-US')} files: only the first ${budget.toLocaleString('en-US')} (top-level logs first) are listed`;
 }
 
 function byReadingOrder(a: RunFile, b: RunFile): number {
@@ -93,15 +119,15 @@ function byReadingOrder(a: RunFile, b: RunFile): number {
  * it, the test from `hs-<test>-<hex>` names, sizes, and a status inferred from which files exist.
  */
 export function summarizeRun(run: RunSummary): RunView {
-  const walked = walkFiles(run.path);
+  const { files: walked, truncated } = walkFiles(run.path);
   const files: RunFile[] = walked.map((f) => ({ path: f.abs, relative: f.relative, kind: kindOf(f.relative), sizeBytes: f.size, errorCount: 0, warningCount: 0, errors: [] }));
   files.sort(byReadingOrder);
-  return assemble(run, files, false, [], lastWrite(walked));
+  return assemble(run, files, false, [], lastWrite(walked), truncated);
 }
 
 /** Everything the sidebar and `cli runs` show for one run: files in reading order, errors, triage. */
 export async function describeRun(run: RunSummary, markers: readonly Marker[], maxErrors = 200, rg: string | null = null): Promise<RunView> {
-  const walked = walkFiles(run.path);
+  const { files: walked, truncated } = walkFiles(run.path);
   const logs = walked.filter((f) => LOG_KINDS.has(kindOf(f.relative))).map((f) => f.abs);
   const scans = await scanFiles(logs, markers, Math.max(maxErrors, TRIAGE_LINES), rg);
   const evidence: { file: string; error: ErrorLine }[] = [];
@@ -120,17 +146,20 @@ export async function describeRun(run: RunSummary, markers: readonly Marker[], m
     };
   });
   files.sort(byReadingOrder);
-  return assemble(run, files, true, evidence, lastWrite(walked));
+  return assemble(run, files, true, evidence, lastWrite(walked), truncated);
 }
 
+/** The newest mtime, without a spread: Math.max(...160k values) overflows the call stack. */
 function lastWrite(files: readonly WalkedFile[]): number | null {
-  return files.length ? Math.max(...files.map((f) => f.mtimeMs)) : null;
+  let newest: number | null = null;
+  for (const f of files) if (newest === null || f.mtimeMs > newest) newest = f.mtimeMs;
+  return newest;
 }
 
 /** Hours: a span longer than this between the run id's time and the last write is not a duration. */
 const MAX_ESTIMATED_HOURS = 12;
 
-function assemble(run: RunSummary, files: RunFile[], described: boolean, evidence: { file: string; error: ErrorLine }[], lastWriteMs: number | null): RunView {
+function assemble(run: RunSummary, files: RunFile[], described: boolean, evidence: { file: string; error: ErrorLine }[], lastWriteMs: number | null, truncated: string | null): RunView {
   const record = readRunRecord(run.path);
   const hsName = files.find((f) => f.kind === 'hs-stderr')?.relative.match(/^hs-(.+)-[0-9a-f]{6}\.stderr\.log$/)?.[1] ?? null;
   // go test's own lines name the test exactly (`--- FAIL: TestX (12.3s)`).
@@ -158,5 +187,6 @@ function assemble(run: RunSummary, files: RunFile[], described: boolean, evidenc
     errorCount: files.reduce((n, f) => n + f.errorCount, 0),
     described,
     files,
+    ...(truncated ? { truncated } : {}),
   };
 }
