@@ -27,7 +27,7 @@ import { LOG_KINDS } from './artifacts/fileKinds';
 import type { Marker } from './artifacts/markers';
 import { deleteRuns, planDeletion } from './artifacts/retention';
 import { describeRun, listRuns, runById, summarizeRun } from './artifacts/runIndex';
-import { viewArtifact } from './artifacts/viewers';
+import { viewArtifactIsolated } from './artifacts/viewers/isolated';
 import { logDiagnostic } from './diagnostics';
 import { isRegularFile } from './safeRead';
 
@@ -102,7 +102,7 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
     errorsWithContext(path, Math.max(0, Math.min(50, Math.floor(context))), await markers(path), ripgrep()),
   );
 
-  connection.onRequest(ViewArtifactRequest, (params: ViewArtifactParams) => viewArtifact(params));
+  connection.onRequest(ViewArtifactRequest, (params: ViewArtifactParams) => viewArtifactIsolated(params));
 }
 
 async function exists(dir: string): Promise<boolean> {

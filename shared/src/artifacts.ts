@@ -165,5 +165,7 @@ export interface DatabaseView {
   tables: { name: string; columns: string[]; rows: (string | number | null)[][]; total: number }[];
   /** Of nodes/users/routes, the tables this snapshot does not have (newer headscale keeps routes on nodes). */
   missing: string[];
+  /** Tables not read because their schema runs code on SELECT (virtual tables, generated columns). */
+  refused?: string[];
 }
 export type ArtifactView = (MetricsView | StatusView | MapResponsesView | DatabaseView | { kind: 'error' }) & { title: string; path: string; error?: string };

@@ -105,5 +105,5 @@ function database(view: DatabaseView): string {
   const tables = view.tables
     .map((t) => `<h2>${escapeHtml(t.name)} (${t.total} ${t.total === 1 ? 'row' : 'rows'}${t.rows.length < t.total ? `, first ${t.rows.length} shown` : ''})</h2>${table(t.columns, t.rows.map((r) => r.map((v) => (v === null ? '<span class="muted">NULL</span>' : escapeHtml(v)))))}`)
     .join('\n');
-  return `<p class="muted">Opened read-only from a copy in memory; the snapshot file is not modified.</p>${tables}${missing}`;
+  return `<p class="muted">Opened read-only from a copy in memory; the snapshot file is not modified.</p>${tables}${missing}${skippedNote(view.refused)}`;
 }
