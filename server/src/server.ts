@@ -18,7 +18,7 @@ import {
 } from '../../shared/src/protocol';
 import { GoParser } from './analysis/parser';
 import { codeActions } from './codeActions';
-import { toDiagnostic } from './diagnostics';
+import { documentDiagnostics } from './diagnostics';
 import { DocumentStore, type AnalyzedDocument } from './documentStore';
 import { hoverAt, testHoverAt } from './hover';
 import { lensesFor } from './lenses';
@@ -100,7 +100,7 @@ async function analyzed(uri: string): Promise<AnalyzedDocument | undefined> {
 
 async function push(uri: string): Promise<void> {
   const doc = await analyzed(uri);
-  if (doc) connection.sendDiagnostics({ uri, version: doc.version, diagnostics: doc.findings.map((f) => toDiagnostic(uri, doc.lines, f, doc.version)) });
+  if (doc) connection.sendDiagnostics({ uri, version: doc.version, diagnostics: documentDiagnostics(uri, doc) });
 }
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
@@ -123,7 +123,7 @@ connection.languages.diagnostics.on(async ({ textDocument }) => {
   const doc = await analyzed(textDocument.uri);
   return {
     kind: DocumentDiagnosticReportKind.Full,
-    items: doc ? doc.findings.map((f) => toDiagnostic(textDocument.uri, doc.lines, f, doc.version)) : [],
+    items: doc ? documentDiagnostics(textDocument.uri, doc) : [],
   };
 });
 
