@@ -63,6 +63,8 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
     const views: RunView[] = [];
     for (const [i, run] of runs.entries()) {
       views.push(i < DESCRIBED_WHEN_LISTED ? await describeRun(run, m, PROBLEMS_PER_FILE, ripgrep()) : summarizeRun(run));
+      // Between runs, hovers and keystrokes get their turn (the listing reads up to 30 runs' logs).
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return { controlLogs, exists: runs.length > 0 || (await exists(controlLogs)), totalBytes: views.reduce((n, r) => n + r.sizeBytes, 0), runs: views };
   });

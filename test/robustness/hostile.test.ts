@@ -24,7 +24,7 @@ const cliJs = path.join(repoRoot, 'dist', 'cli.js');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-hostile-'));
 const ws = path.join(root, 'ws');
 const logs = path.join(ws, 'control_logs');
-const ids = { zero: '20261201-100000-aaaaa1', fifo: '20261201-100100-aaaaa2', many: '20261201-100200-aaaaa3', sparse: '20261201-100300-aaaaa4', plain: '20261201-100400-aaaaa5' };
+const ids = { zero: '20261201-100000-aaaaa1', fifo: '20261201-100100-aaaaa2', many: '20261201-100200-aaaaa3', sparse: '20261201-100300-aaaaa4', plain: '20261201-100400-aaaaa5', heavy: '20261201-100500-aaaaa6' };
 const run = (id: string, ...rest: string[]) => path.join(logs, id, ...rest);
 const uri = (file: string) => pathToFileURL(file).toString();
 
@@ -124,7 +124,7 @@ const cases: HostileCase[] = [
   {
     name: 'cli runs: run record -> /dev/zero, FIFO record, map response -> /dev/zero',
     part: 'cli',
-    limits: { ms: 15000, rssMB: 400, expect: /^exit=0 runs=5 / },
+    limits: { ms: 15000, rssMB: 400, expect: /^exit=0 runs=6 / },
     drive: async () => {
       const r = await cli('runs', logs, '--format', 'json');
       return `exit=${r.code} runs=${(JSON.parse(r.stdout) as unknown[]).length} ${r.stderr}`;
@@ -182,7 +182,7 @@ const cases: HostileCase[] = [
     },
   },
   {
-    name: 'server: 300 nested EventuallyWithT (30 KB) are analysed, the nesting is reported',
+    name: '300 nested EventuallyWithT (30 KB) are analysed, the nesting is reported',
     part: 'server',
     limits: { ms: 40000, rssMB: 400, expect: /^ewt-nested findings: [1-9]\d*$/ },
     drive: async ({ trusted }) => {
@@ -249,10 +249,17 @@ const cases: HostileCase[] = [
       return lenses.map((l) => l.command.title).join('; ');
     },
   },
+  // 9. Heavy scans do not block the server.
+  {
+    name: 'a run of 48 small logs (62 MB, scanned in-process): hovers keep answering',
+    part: 'server',
+    limits: { ms: 30000, rssMB: 200, hoverMs: 200, expect: /^20261201-100500-aaaaa6 \w+ files=(hs|ts)-heavy/ },
+    drive: async ({ trusted }) => described((await trusted.connection.sendRequest(DescribeRunRequest, { controlLogs: logs, id: ids.heavy })) as RunView),
+  },
   {
     name: 'two user markers with the same named group: the run listing still works',
     part: 'server',
-    limits: { ms: 20000, rssMB: 300, expect: /^runs=5 plain errors=[1-9]/ },
+    limits: { ms: 20000, rssMB: 300, expect: /^runs=6 plain errors=[1-9]/ },
     drive: async ({ trusted }) => {
       const r = (await trusted.connection.sendRequest(ListRunsRequest, { controlLogs: logs })) as ListRunsResult;
       return `runs=${r.runs.length} plain errors=${r.runs.find((x) => x.id === ids.plain)?.errorCount}`;
@@ -291,7 +298,7 @@ const cases: HostileCase[] = [
   {
     name: 'a run with 21 000 map responses still lists its ts-* logs and says the walk was cut',
     part: 'server',
-    limits: { ms: 20000, rssMB: 300, expect: /ts-many-abcdef\.stderr\.log.* truncated: more than 20,000 files/ },
+    limits: { ms: 20000, rssMB: 300, hoverMs: 400, expect: /ts-many-abcdef\.stderr\.log.* truncated: more than 20,000 files/ },
     drive: async ({ trusted }) => described((await trusted.connection.sendRequest(DescribeRunRequest, { controlLogs: logs, id: ids.many })) as RunView),
   },
   // 13. Trust enforced by the server; a symlinked control_logs root.
@@ -402,6 +409,9 @@ async function makeFixtures(): Promise<void> {
   const many = run(ids.many, 'mapresponses', '7');
   fs.mkdirSync(many, { recursive: true });
   for (let i = 0; i < 21_000; i++) fs.writeFileSync(path.join(many, `2026-12-01T10-00-00.${String(i).padStart(6, '0')}-change.json`), '');
+  // Many logs just under ripgrep's threshold: the in-process scan reads them all.
+  const chunk = log(38_000, '2026-12-01T10:03:00Z WRN late warning\n');
+  for (let i = 0; i < 48; i++) fs.writeFileSync(run(ids.heavy, `${i % 2 ? 'ts' : 'hs'}-heavy${i}-abcdef.stderr.log`), chunk);
   // A sparse log: an error, then a 600 MB line of NULs (longer than V8's longest string).
   const sparse = run(ids.sparse, 'ts-sparse-abcdef.stderr.log');
   // More than the 8 KB a scan sniffs for NUL bytes comes before the hole, so the log is scanned.

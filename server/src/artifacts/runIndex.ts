@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { RunFile, RunView } from '../../../shared/src/artifacts';
 import { RUN_ID_PATTERN } from '../../../shared/src/protocol';
 import { readRunRecord } from './runRecord';
-import { scanFiles, type ErrorLine } from './errorScan';
+import { RIPGREP_MIN_BYTES, scanFiles, type ErrorLine, type ScanResult } from './errorScan';
 import { KIND_ORDER, kindOf, LOG_KINDS, type FileKind } from './fileKinds';
 import type { Marker } from './markers';
 import { triage } from './triage';
@@ -71,10 +71,28 @@ export interface Walk {
  * regular files are listed (a FIFO or device is never offered for reading).
  */
 export function walkFiles(dir: string, budget = MAX_FILES): Walk {
+  const steps = walkSteps(dir, budget);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/** walkFiles that lets other requests in every WALK_SLICE entries (a 20k-file run takes a while to stat). */
+export async function walkFilesYielding(dir: string, budget = MAX_FILES): Promise<Walk> {
+  const steps = walkSteps(dir, budget);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+const WALK_SLICE = 2000;
+
+/** The walk itself; it pauses (yields) every WALK_SLICE entries so a caller may let others run. */
+function* walkSteps(dir: string, budget: number): Generator<void, Walk> {
   const files: WalkedFile[] = [];
   const queue: { abs: string; relative: string }[] = [{ abs: dir, relative: '' }];
   /** Directories listed at most: a tree of empty folders has a budget too. */
   let dirsLeft = budget;
+  let sinceYield = 0;
   for (let head = 0; head < queue.length; head++) {
     const { abs: current, relative: base } = queue[head];
     queue[head] = undefined as never; // let the walked part of the queue be collected
@@ -86,6 +104,10 @@ export function walkFiles(dir: string, budget = MAX_FILES): Walk {
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
+      if (++sinceYield >= WALK_SLICE) {
+        sinceYield = 0;
+        yield;
+      }
       const abs = path.join(current, e.name);
       const relative = base ? `${base}/${e.name}` : e.name;
       if (e.isDirectory()) {
@@ -127,9 +149,9 @@ export function summarizeRun(run: RunSummary): RunView {
 
 /** Everything the sidebar and `cli runs` show for one run: files in reading order, errors, triage. */
 export async function describeRun(run: RunSummary, markers: readonly Marker[], maxErrors = 200, rg: string | null = null): Promise<RunView> {
-  const { files: walked, truncated } = walkFiles(run.path);
-  const logs = walked.filter((f) => LOG_KINDS.has(kindOf(f.relative))).map((f) => f.abs);
-  const scans = await scanFiles(logs, markers, Math.max(maxErrors, TRIAGE_LINES), rg);
+  const { files: walked, truncated } = await walkFilesYielding(run.path);
+  const logs = walked.filter((f) => LOG_KINDS.has(kindOf(f.relative)));
+  const scans = await scanInSlices(logs, markers, Math.max(maxErrors, TRIAGE_LINES), rg);
   const evidence: { file: string; error: ErrorLine }[] = [];
   const files: RunFile[] = walked.map((f) => {
     const scan = scans.get(f.abs);
@@ -147,6 +169,41 @@ export async function describeRun(run: RunSummary, markers: readonly Marker[], m
   });
   files.sort(byReadingOrder);
   return assemble(run, files, true, evidence, lastWrite(walked), truncated);
+}
+
+/** Bytes of logs the in-process scan reads before the server answers other requests again. */
+const SLICE_BYTES = 8 << 20;
+
+/**
+ * scanFiles in slices of about SLICE_BYTES, yielding to the event loop between them. Logs under
+ * ripgrep's threshold are scanned in-process and synchronously: a run of 1.5 GB of small logs in
+ * one call kept a hover waiting for seconds. Big logs go to ripgrep in one call (it runs outside
+ * the process), or, without ripgrep, one per slice.
+ */
+async function scanInSlices(files: readonly WalkedFile[], markers: readonly Marker[], maxErrors: number, rg: string | null): Promise<Map<string, ScanResult>> {
+  const out = new Map<string, ScanResult>();
+  const scan = async (slice: readonly WalkedFile[]) => {
+    if (!slice.length) return;
+    for (const [file, result] of await scanFiles(slice.map((f) => f.abs), markers, maxErrors, rg)) out.set(file, result);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  const viaRipgrep = rg ? files.filter((f) => f.size >= RIPGREP_MIN_BYTES) : [];
+  const big = new Set(viaRipgrep);
+  let slice: WalkedFile[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (big.has(f)) continue;
+    slice.push(f);
+    bytes += f.size;
+    if (bytes >= SLICE_BYTES) {
+      await scan(slice);
+      slice = [];
+      bytes = 0;
+    }
+  }
+  await scan(slice);
+  await scan(viaRipgrep);
+  return out;
 }
 
 /** The newest mtime, without a spread: Math.max(...160k values) overflows the call stack. */
