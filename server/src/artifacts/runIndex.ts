@@ -84,7 +84,7 @@ export async function walkFilesYielding(dir: string, budget = MAX_FILES): Promis
   }
 }
 
-const WALK_SLICE = 2000;
+const WALK_SLICE = 500;
 
 /** The walk itself; it pauses (yields) every WALK_SLICE entries so a caller may let others run. */
 function* walkSteps(dir: string, budget: number): Generator<void, Walk> {
@@ -172,7 +172,7 @@ export async function describeRun(run: RunSummary, markers: readonly Marker[], m
 }
 
 /** Bytes of logs the in-process scan reads before the server answers other requests again. */
-const SLICE_BYTES = 8 << 20;
+const SLICE_BYTES = 2 << 20;
 
 /**
  * scanFiles in slices of about SLICE_BYTES, yielding to the event loop between them. Logs under
