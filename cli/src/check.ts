@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { analyzePackage } from '../../server/src/analysis/analyze';
@@ -6,7 +5,8 @@ import { LineIndex } from '../../server/src/analysis/lineIndex';
 import type { GoParser } from '../../server/src/analysis/parser';
 import { ruleTitle, type Rule } from '../../server/src/analysis/rule';
 import { allRules, rulesById } from '../../server/src/analysis/rules';
-import { collectGoFiles, UsageError } from './files';
+import { READ_LIMITS, readRegularText } from '../../server/src/safeRead';
+import { collectGoFiles, UsageError, type SkippedPath } from './files';
 
 export interface CheckLocation {
   /** Relative to the working directory (absolute when it lies on another root). */
@@ -32,19 +32,45 @@ export interface CheckOptions {
   cwd?: string;
 }
 
-/** Analyses files and directories; positions in rows are 1-based (UTF-16 columns, as LSP). */
-export function check(parser: GoParser, inputs: readonly string[], onWarning: (msg: string) => void, options: CheckOptions = {}): CheckRow[] {
+export interface CheckResult {
+  rows: CheckRow[];
+  /** Files that were not (fully) checked, with why: the CLI then exits 2, never 0. */
+  unchecked: SkippedPath[];
+}
+
+/**
+ * Analyses files and directories; positions in rows are 1-based (UTF-16 columns, as LSP). Nothing
+ * fails open: a file that is not a regular file, is over the size limit, cannot be read, or that
+ * the parser or a rule failed on is listed in `unchecked`, and the other files are still checked.
+ */
+export function check(parser: GoParser, inputs: readonly string[], onWarning: (msg: string) => void, options: CheckOptions = {}): CheckResult {
   const rows: CheckRow[] = [];
   const cwd = options.cwd ?? process.cwd();
-  for (const group of byDirectory(collectGoFiles(inputs))) {
-    // Invalid UTF-8 decodes to U+FFFD: the analysis still runs on the rest of the file.
-    const sources = group.map((file) => ({ path: file, text: fs.readFileSync(file).toString('utf8') }));
+  const { files, skipped } = collectGoFiles(inputs);
+  const unchecked: SkippedPath[] = [...skipped];
+  for (const group of byDirectory(files)) {
+    const sources: { path: string; text: string }[] = [];
+    for (const file of group) {
+      try {
+        // Invalid UTF-8 decodes to U+FFFD: the analysis still runs on the rest of the file.
+        sources.push({ path: file, text: readRegularText(file, READ_LIMITS.goSource) });
+      } catch (e) {
+        unchecked.push({ path: file, reason: (e as Error).message });
+      }
+    }
+    const failures = new Map<string, string[]>();
     // The files of one directory are one package: facts (MustFindNode defined in helpers.go)
     // reach the files that call them.
     const results = analyzePackage(parser, sources, {
       rules: options.rules,
-      onRuleError: (rule, e) => onWarning(`${path.dirname(group[0])}: rule ${rule.id} failed: ${String(e)}`),
+      onRuleError: (rule, e, file) => {
+        const where = file ?? path.dirname(group[0]!);
+        const why = rule.id === 'parser' ? `the parser failed: ${String(e)}` : `rule ${rule.id} failed: ${String(e)}`;
+        failures.set(where, [...(failures.get(where) ?? []), why]);
+        onWarning(`${where}: ${why}`);
+      },
     });
+    for (const [where, why] of failures) unchecked.push({ path: where, reason: why.join('; ') });
     for (const { path: file, text } of sources) {
       const lines = new LineIndex(text);
       const shown = displayPath(file, cwd);
@@ -58,7 +84,7 @@ export function check(parser: GoParser, inputs: readonly string[], onWarning: (m
       }
     }
   }
-  return rows;
+  return { rows, unchecked };
 }
 
 function displayPath(file: string, cwd: string): string {

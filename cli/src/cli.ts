@@ -4,7 +4,7 @@ import { GoParser } from '../../server/src/analysis/parser';
 import { renderRuleDocs, renderRulePage, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
 import { allRules } from '../../server/src/analysis/rules';
 import { check, checkExitCode, formatSarif, formatSummary, formatText, parseCheckArgs } from './check';
-import { UsageError } from './files';
+import { UsageError, type SkippedPath } from './files';
 import { formatTestsText, listTests } from './tests';
 import { formatRunsText, runsReport } from './runs';
 import { envReport, formatEnvText } from './env';
@@ -20,7 +20,8 @@ commands:
   docs [--write README.md] [--pages docs/rules]     print (or write) the generated rule docs and per-rule pages
 
 exit status: 0 success (check: nothing at or above --fail-on, default warning: hints alone pass; env: no failed
-check), 1 findings or a failed check, 2 usage or I/O error`;
+check), 1 findings or a failed check, 2 usage or I/O error, or a file that could not be checked (not a
+regular file, too large, unreadable)`;
 
 interface Parsed {
   command: string | undefined;
@@ -60,20 +61,21 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'check': {
       const args = parseCheckArgs(argv.slice(1));
       const parser = await GoParser.load({ wasmDir: __dirname });
-      const rows = check(parser, args.inputs, (w) => process.stderr.write(w + '\n'), { rules: args.rules });
+      const { rows, unchecked } = check(parser, args.inputs, (w) => process.stderr.write(w + '\n'), { rules: args.rules });
       const format = args.format;
       process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : format === 'sarif' ? formatSarif(rows) + '\n' : formatText(rows));
       // JSON and SARIF keep stdout machine-readable: the summary goes to stderr there.
       if (format !== 'text' && rows.length) process.stderr.write(formatSummary(rows) + '\n');
+      if (reportUnchecked(unchecked)) return 2;
       return checkExitCode(rows, args.failOn);
     }
     case 'tests': {
       const format = oneOf(flags, 'format', ['text', 'json'], 'text');
       if (positional.length === 0) throw new UsageError('tests needs at least one file or directory');
       const parser = await GoParser.load({ wasmDir: __dirname });
-      const rows = listTests(parser, positional);
+      const { rows, unchecked } = listTests(parser, positional);
       process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : formatTestsText(rows));
-      return 0;
+      return reportUnchecked(unchecked) ? 2 : 0;
     }
     case 'runs': {
       const format = oneOf(flags, 'format', ['text', 'json'], 'text');
@@ -120,11 +122,25 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const message = error instanceof UsageError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`;
-    process.stderr.write(`hi-workbench: ${message.split('\n')[0]}\n`);
-    process.exit(2);
-  },
-);
+/** Each file that could not be checked, on stderr; true when there was one (the exit status is then 2). */
+function reportUnchecked(unchecked: readonly SkippedPath[]): boolean {
+  for (const u of unchecked) process.stderr.write(`hi-workbench: not checked: ${u.path}: ${u.reason}\n`);
+  if (unchecked.length) process.stderr.write(`hi-workbench: ${unchecked.length} file(s) could not be checked\n`);
+  return unchecked.length > 0;
+}
+
+/**
+ * Sets the exit status and leaves only once stdout and stderr are flushed. process.exit() right
+ * after a write cuts piped output at the pipe's 64 KiB buffer (invalid SARIF in CI); the exit
+ * after the flush callbacks still ends the process when a library left a socket open.
+ */
+function finish(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(finish, (error: unknown) => {
+  const message = error instanceof UsageError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`hi-workbench: ${message.split('\n')[0]}\n`);
+  finish(2);
+});

@@ -19,6 +19,7 @@ export async function runsReport(controlLogs: string, maxErrors: number) {
       status: d.status,
       triage: d.triage,
       sizeBytes: d.sizeBytes,
+      ...(d.truncated ? { truncated: d.truncated } : {}),
       files: d.files.map((f) => ({ path: f.path, kind: f.kind, errorCount: f.errorCount, errors: f.errors.map((e) => ({ line: e.line, text: e.text, marker: e.marker })), ...(f.problem ? { problem: f.problem } : {}) })),
     });
   }
@@ -29,7 +30,7 @@ export function formatRunsText(runs: Awaited<ReturnType<typeof runsReport>>): st
   return runs
     .map((r) => {
       const errors = r.files.reduce((n, f) => n + f.errorCount, 0);
-      return `${r.id}  ${r.status.padEnd(7)} ${(r.triage ?? '').padEnd(14)} ${String(errors).padStart(4)} errors  ${(r.sizeBytes / 1024).toFixed(0).padStart(6)} KiB  ${r.test ?? '?'}`;
+      return `${r.id}  ${r.status.padEnd(7)} ${(r.triage ?? '').padEnd(14)} ${String(errors).padStart(4)} errors  ${(r.sizeBytes / 1024).toFixed(0).padStart(6)} KiB  ${r.test ?? '?'}${r.truncated ? `  (${r.truncated})` : ''}`;
     })
     .join('\n') + (runs.length ? '\n' : '');
 }

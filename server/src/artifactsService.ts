@@ -27,8 +27,11 @@ import { LOG_KINDS } from './artifacts/fileKinds';
 import type { Marker } from './artifacts/markers';
 import { deleteRuns, planDeletion } from './artifacts/retention';
 import { describeRun, listRuns, runById, summarizeRun } from './artifacts/runIndex';
-import { viewArtifact } from './artifacts/viewers';
+import { viewArtifactIsolated } from './artifacts/viewers/isolated';
 import { logDiagnostic } from './diagnostics';
+import { isRegularFile } from './safeRead';
+
+const UNTRUSTED = 'the workspace is not trusted: nothing is deleted in Restricted Mode';
 
 /** The newest runs are described (logs scanned) when listed; older ones when expanded. */
 const DESCRIBED_WHEN_LISTED = 30;
@@ -39,7 +42,7 @@ const PROBLEMS_PER_FILE = 200;
  * The artifact browser's server side: it indexes control_logs for the sidebar, publishes the error
  * lines of the runs a user opens as Problems, and parses artifacts for the viewers.
  */
-export function registerArtifacts(connection: Connection, markersFor: (uri: string) => Promise<Marker[]>, ripgrep: () => string | null): void {
+export function registerArtifacts(connection: Connection, markersFor: (uri: string) => Promise<Marker[]>, ripgrep: () => string | null, trusted: () => boolean): void {
   /** Log URIs with published Problems, per run folder, so deleting a run clears them. */
   const published = new Map<string, string[]>();
   const markers = (dir: string) => markersFor(pathToFileURL(dir).toString());
@@ -60,6 +63,8 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
     const views: RunView[] = [];
     for (const [i, run] of runs.entries()) {
       views.push(i < DESCRIBED_WHEN_LISTED ? await describeRun(run, m, PROBLEMS_PER_FILE, ripgrep()) : summarizeRun(run));
+      // Between runs, hovers and keystrokes get their turn (the listing reads up to 30 runs' logs).
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return { controlLogs, exists: runs.length > 0 || (await exists(controlLogs)), totalBytes: views.reduce((n, r) => n + r.sizeBytes, 0), runs: views };
   });
@@ -73,14 +78,19 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
   });
 
   connection.onRequest(LogErrorsRequest, async ({ path }: LogErrorsParams) => {
+    // A path from the client may name a FIFO or a device: opening a FIFO would block the server.
+    if (typeof path !== 'string' || !isRegularFile(path)) return [];
     const scan = (await scanFiles([path], await markers(path), PROBLEMS_PER_FILE, ripgrep())).get(path);
     if (scan) publishLog(path, scan.errors);
     return scan?.errors ?? [];
   });
 
-  connection.onRequest(PlanDeletionRequest, (params: PlanDeletionParams) => planDeletion(params));
+  // The server enforces trust itself: a server started for an untrusted folder deletes nothing,
+  // whatever a client asks.
+  connection.onRequest(PlanDeletionRequest, (params: PlanDeletionParams) => (trusted() ? planDeletion(params) : { runs: [], totalBytes: 0, refused: UNTRUSTED }));
 
   connection.onRequest(DeleteRunsRequest, ({ controlLogs, ids }: DeleteRunsParams) => {
+    if (!trusted() || !Array.isArray(ids) || typeof controlLogs !== 'string') return { deleted: [], freedBytes: 0, failed: (Array.isArray(ids) ? ids : []).map((id) => ({ id: String(id), message: UNTRUSTED })) };
     const result = deleteRuns(controlLogs, ids);
     for (const id of result.deleted) {
       const dir = join(controlLogs, id);
@@ -94,7 +104,7 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
     errorsWithContext(path, Math.max(0, Math.min(50, Math.floor(context))), await markers(path), ripgrep()),
   );
 
-  connection.onRequest(ViewArtifactRequest, (params: ViewArtifactParams) => viewArtifact(params));
+  connection.onRequest(ViewArtifactRequest, (params: ViewArtifactParams) => viewArtifactIsolated(params));
 }
 
 async function exists(dir: string): Promise<boolean> {

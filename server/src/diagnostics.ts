@@ -68,3 +68,21 @@ export function logDiagnostic(error: ErrorLine): Diagnostic {
     message: error.text.trim() || error.marker,
   };
 }
+
+/**
+ * The one diagnostic of a document too large to analyse: said once, at the top, as information
+ * (not a finding: no rule ran).
+ */
+export function tooLargeDiagnostic(tooLarge: { chars: number; limit: number }): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    message: `hi workbench does not analyse this file: ${(tooLarge.chars / 1048576).toFixed(1)} M characters is over its ${(tooLarge.limit / 1048576).toFixed(0)} M limit (headscale's biggest test file is 0.2 M).`,
+  };
+}
+
+/** A document's diagnostics: its findings, or the one note that it is too large to analyse. */
+export function documentDiagnostics(uri: string, doc: { lines: LineIndex; findings: readonly Finding[]; version: number; tooLarge?: { chars: number; limit: number } }): Diagnostic[] {
+  return doc.tooLarge ? [tooLargeDiagnostic(doc.tooLarge)] : doc.findings.map((f) => toDiagnostic(uri, doc.lines, f, doc.version));
+}

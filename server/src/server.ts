@@ -7,7 +7,6 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import * as fs from 'fs';
 import {
   DiscoverTestsRequest,
   GO_LANGUAGE_ID,
@@ -19,7 +18,7 @@ import {
 } from '../../shared/src/protocol';
 import { GoParser } from './analysis/parser';
 import { codeActions } from './codeActions';
-import { toDiagnostic } from './diagnostics';
+import { documentDiagnostics } from './diagnostics';
 import { DocumentStore, type AnalyzedDocument } from './documentStore';
 import { hoverAt, testHoverAt } from './hover';
 import { lensesFor } from './lenses';
@@ -28,6 +27,7 @@ import { SettingsStore } from './settingsStore';
 import { registerArtifacts } from './artifactsService';
 import { registerDocker } from './dockerService';
 import { findRipgrep } from './artifacts/ripgrep';
+import { READ_LIMITS, readRegularText } from './safeRead';
 
 /**
  * The hi workbench language server. Run standalone with `node dist/server.js --stdio` (any LSP
@@ -37,7 +37,12 @@ const connection = createConnection(ProposedFeatures.all);
 const settings = new SettingsStore(connection);
 let store: DocumentStore | undefined;
 let pullDiagnostics = false;
-let trusted = true;
+/**
+ * The server's own trust flag: from the initialization options and hi/trustChanged. A server
+ * started without `trusted: true` treats the workspace as untrusted (it fails closed): it deletes
+ * nothing, removes no container and ignores regexp settings; analysis works the same.
+ */
+let trusted = false;
 let parser: GoParser | undefined;
 /** Bumped when a run finishes: "Last run" lenses and hovers are recomputed. */
 let historyGeneration = 0;
@@ -58,7 +63,8 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   settings.supportsConfiguration = !!caps.workspace?.configuration;
   pullDiagnostics = !!caps.textDocument?.diagnostic;
   const options = params.initializationOptions as InitializationOptions | undefined;
-  trusted = options?.trusted ?? true;
+  trusted = options?.trusted === true;
+  settings.setTrusted(trusted);
   ripgrep = findRipgrep(options?.ripgrepPath);
   connection.console.info(`control_logs scans use ${ripgrep ?? "the built-in scanner (no ripgrep found)"}`);
   parser = await GoParser.load({ wasmDir: __dirname });
@@ -94,7 +100,7 @@ async function analyzed(uri: string): Promise<AnalyzedDocument | undefined> {
 
 async function push(uri: string): Promise<void> {
   const doc = await analyzed(uri);
-  if (doc) connection.sendDiagnostics({ uri, version: doc.version, diagnostics: doc.findings.map((f) => toDiagnostic(uri, doc.lines, f, doc.version)) });
+  if (doc) connection.sendDiagnostics({ uri, version: doc.version, diagnostics: documentDiagnostics(uri, doc) });
 }
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
@@ -117,7 +123,7 @@ connection.languages.diagnostics.on(async ({ textDocument }) => {
   const doc = await analyzed(textDocument.uri);
   return {
     kind: DocumentDiagnosticReportKind.Full,
-    items: doc ? doc.findings.map((f) => toDiagnostic(textDocument.uri, doc.lines, f, doc.version)) : [],
+    items: doc ? documentDiagnostics(textDocument.uri, doc) : [],
   };
 });
 
@@ -162,7 +168,9 @@ connection.onRequest(DiscoverTestsRequest, async ({ uri }: DiscoverTestsParams):
   if (!parser || !isIntegrationTestFile(file)) return { tests: [], fileRun: null };
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // The Test Explorer's watcher sends every *_test.go it sees: a link to /dev/zero or a FIFO
+    // must not be read (or waited on).
+    text = readRegularText(file, READ_LIMITS.goSource);
   } catch {
     return { tests: [], fileRun: null };
   }
@@ -175,7 +183,9 @@ connection.onRequest(DiscoverTestsRequest, async ({ uri }: DiscoverTestsParams):
 });
 
 connection.onNotification(TrustChangedNotification, (params: { trusted: boolean }) => {
-  trusted = params.trusted;
+  trusted = params.trusted === true;
+  settings.setTrusted(trusted);
+  if (pullDiagnostics) connection.languages.diagnostics.refresh();
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });
 
@@ -184,9 +194,9 @@ connection.onNotification(RunsChangedNotification, () => {
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });
 
-registerArtifacts(connection, async (uri) => (await settings.forResource(uri)).markers, () => ripgrep);
+registerArtifacts(connection, async (uri) => (await settings.forResource(uri)).markers, () => ripgrep, () => trusted);
 
-const docker = registerDocker(connection, async () => (await settings.forResource('')).docker);
+const docker = registerDocker(connection, async () => (await settings.forResource('')).docker, () => trusted);
 
 connection.onShutdown(() => {
   store?.dispose();

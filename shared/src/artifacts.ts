@@ -64,6 +64,8 @@ export interface RunView {
   /** False for runs listed without reading their logs (older ones); describe them on demand. */
   described: boolean;
   files: RunFile[];
+  /** Set when the run has more files than the walk's budget: `files` is not everything. */
+  truncated?: string;
 }
 
 /** client → server: the runs of one control_logs folder, newest first. */
@@ -102,6 +104,8 @@ export interface PlanDeletionParams {
 export interface DeletionPlan {
   runs: { id: string; path: string; sizeBytes: number }[];
   totalBytes: number;
+  /** Why nothing may be deleted (control_logs is a symlink, the workspace is untrusted); shown as is. */
+  refused?: string;
 }
 
 /** client → server: delete exactly these run folders (after the user confirmed the plan). */
@@ -135,9 +139,13 @@ export interface ViewArtifactParams {
   kind: 'metrics' | 'status' | 'mapresponses' | 'database';
 }
 
+/** A sample: a finite number, or the text of one JSON cannot carry (`NaN`, `+Inf`, `-Inf`, `1e400`). */
+export type MetricValue = number | string;
 export interface MetricsView {
   kind: 'metrics';
-  families: { name: string; type: string; help: string; series: { labels: string; value?: number; count?: number; sum?: number; mean?: number }[] }[];
+  families: { name: string; type: string; help: string; series: { labels: string; value?: MetricValue; count?: MetricValue; sum?: MetricValue; mean?: MetricValue }[] }[];
+  /** What could not be shown (invalid lines), so the rest still renders. */
+  skipped?: string[];
 }
 export interface StatusView {
   kind: 'status';
@@ -145,6 +153,8 @@ export interface StatusView {
   backendState: string;
   health: string[];
   peers: { hostName: string; online: boolean | null; tailscaleIPs: string[]; primaryRoutes: string[]; expired: boolean | null; lastSeen: string }[];
+  /** Peers that could not be read (not an object), so the others still render. */
+  skipped?: string[];
 }
 export interface MapResponsesView {
   kind: 'mapresponses';
@@ -155,5 +165,7 @@ export interface DatabaseView {
   tables: { name: string; columns: string[]; rows: (string | number | null)[][]; total: number }[];
   /** Of nodes/users/routes, the tables this snapshot does not have (newer headscale keeps routes on nodes). */
   missing: string[];
+  /** Tables not read because their schema runs code on SELECT (virtual tables, generated columns). */
+  refused?: string[];
 }
 export type ArtifactView = (MetricsView | StatusView | MapResponsesView | DatabaseView | { kind: 'error' }) & { title: string; path: string; error?: string };

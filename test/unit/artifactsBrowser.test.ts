@@ -41,7 +41,7 @@ test('metrics viewer: headscale families first, labelled histograms folded to co
     const labels = s.labels;
     const count = Number(new RegExp(`^${hist.name}_count\\{${labels.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\} (\\S+)$`, 'm').exec(text)![1]);
     assert.equal(s.count, count);
-    assert.ok(Math.abs(s.mean! - s.sum! / count) < 1e-12);
+    assert.ok(Math.abs(Number(s.mean) - Number(s.sum) / count) < 1e-12);
   }
   const counter = view.families.find((f) => f.name === 'headscale_mapresponse_sent_total')!;
   assert.equal(counter.series.length, (text.match(/^headscale_mapresponse_sent_total\{/gm) ?? []).length);

@@ -50,6 +50,8 @@ export function runDescription(run: RunView, now?: Date): string {
   if (run.described) parts.push(plural(run.errorCount, 'error'));
   parts.push(formatAge(run.startedAt, now));
   if (run.durationSeconds !== null) parts.push(formatRunDuration(run.durationSeconds));
+  // The walk's budget ran out: say so rather than show a run as complete.
+  if (run.truncated) parts.push('files not all listed');
   return parts.filter(Boolean).join(' · ');
 }
 

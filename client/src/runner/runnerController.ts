@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runSettings } from '../settings';
 import { displayCommand, formatDuration, formatRunDuration } from '../../../shared/src/hiCommand';
 import { RunsChangedNotification, type RunTestArgs } from '../../../shared/src/protocol';
 import { HiOutputParser } from './hiOutput';
@@ -83,7 +84,8 @@ export class RunnerController implements vscode.Disposable {
       void offerWorkspaceTrust('hi workbench does not run anything in Restricted Mode. Trust this workspace to run hi.');
       return false;
     }
-    const problem = preflight(args);
+    const configured = runSettings(typeof args?.uri === 'string' && args.uri ? vscode.Uri.parse(args.uri) : undefined);
+    const problem = preflight(args, process.env, { hiCommand: configured.hiCommand, extraArgs: configured.hiExtraArgs });
     if (problem) {
       this.log.warn(problem);
       void vscode.window.showErrorMessage(`hi workbench: ${problem}`);

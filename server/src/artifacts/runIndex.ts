@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { RunFile, RunView } from '../../../shared/src/artifacts';
 import { RUN_ID_PATTERN } from '../../../shared/src/protocol';
 import { readRunRecord } from './runRecord';
-import { scanFiles, type ErrorLine } from './errorScan';
+import { RIPGREP_MIN_BYTES, scanFiles, type ErrorLine, type ScanResult } from './errorScan';
 import { KIND_ORDER, kindOf, LOG_KINDS, type FileKind } from './fileKinds';
 import type { Marker } from './markers';
 import { triage } from './triage';
@@ -57,31 +57,79 @@ interface WalkedFile {
   mtimeMs: number;
 }
 
-/** Files below a run folder; symlinks are not followed (a link loop cannot trap the walk). */
-export function walkFiles(dir: string, base = ''): WalkedFile[] {
-  const out: WalkedFile[] = [];
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
+export interface Walk {
+  files: WalkedFile[];
+  /** Set when the walk stopped at its file budget: what is listed is not everything. */
+  truncated: string | null;
+}
+
+/**
+ * Files below a run folder, with ONE budget for the whole walk (not per directory), iterative (a
+ * run of 160k nested files cannot overflow the stack) and breadth-first: the logs hi writes at the
+ * top of the run come before the 20k entries of `mapresponses/`, so a budget that runs out never
+ * hides a run's ts-* logs. Symlinks are not followed (a link loop cannot trap the walk), and only
+ * regular files are listed (a FIFO or device is never offered for reading).
+ */
+export function walkFiles(dir: string, budget = MAX_FILES): Walk {
+  const steps = walkSteps(dir, budget);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/** walkFiles that lets other requests in every WALK_SLICE entries (a 20k-file run takes a while to stat). */
+export async function walkFilesYielding(dir: string, budget = MAX_FILES): Promise<Walk> {
+  const steps = walkSteps(dir, budget);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (out.length >= MAX_FILES) break;
-    const abs = path.join(dir, e.name);
-    const relative = base ? `${base}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...walkFiles(abs, relative));
-    else if (e.isFile()) {
-      let st: fs.Stats;
-      try {
-        st = fs.statSync(abs);
-      } catch {
-        continue; // deleted while listing
+}
+
+const WALK_SLICE = 500;
+
+/** The walk itself; it pauses (yields) every WALK_SLICE entries so a caller may let others run. */
+function* walkSteps(dir: string, budget: number): Generator<void, Walk> {
+  const files: WalkedFile[] = [];
+  const queue: { abs: string; relative: string }[] = [{ abs: dir, relative: '' }];
+  /** Directories listed at most: a tree of empty folders has a budget too. */
+  let dirsLeft = budget;
+  let sinceYield = 0;
+  for (let head = 0; head < queue.length; head++) {
+    const { abs: current, relative: base } = queue[head];
+    queue[head] = undefined as never; // let the walked part of the queue be collected
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (++sinceYield >= WALK_SLICE) {
+        sinceYield = 0;
+        yield;
       }
-      out.push({ abs, relative, size: st.size, mtimeMs: st.mtimeMs });
+      const abs = path.join(current, e.name);
+      const relative = base ? `${base}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (dirsLeft-- > 0) queue.push({ abs, relative });
+        else return { files, truncated: truncatedNote(budget) };
+      } else if (e.isFile()) {
+        if (files.length >= budget) return { files, truncated: truncatedNote(budget) };
+        let st: fs.Stats;
+        try {
+          st = fs.lstatSync(abs);
+        } catch {
+          continue; // deleted while listing
+        }
+        if (st.isFile()) files.push({ abs, relative, size: st.size, mtimeMs: st.mtimeMs });
+      }
     }
   }
-  return out;
+  return { files, truncated: null };
+}
+
+function truncatedNote(budget: number): string {
+  return `more than ${budget.toLocaleString('en-US')} files: only the first ${budget.toLocaleString('en-US')} (top-level logs first) are listed`;
 }
 
 function byReadingOrder(a: RunFile, b: RunFile): number {
@@ -93,17 +141,17 @@ function byReadingOrder(a: RunFile, b: RunFile): number {
  * it, the test from `hs-<test>-<hex>` names, sizes, and a status inferred from which files exist.
  */
 export function summarizeRun(run: RunSummary): RunView {
-  const walked = walkFiles(run.path);
+  const { files: walked, truncated } = walkFiles(run.path);
   const files: RunFile[] = walked.map((f) => ({ path: f.abs, relative: f.relative, kind: kindOf(f.relative), sizeBytes: f.size, errorCount: 0, warningCount: 0, errors: [] }));
   files.sort(byReadingOrder);
-  return assemble(run, files, false, [], lastWrite(walked));
+  return assemble(run, files, false, [], lastWrite(walked), truncated);
 }
 
 /** Everything the sidebar and `cli runs` show for one run: files in reading order, errors, triage. */
 export async function describeRun(run: RunSummary, markers: readonly Marker[], maxErrors = 200, rg: string | null = null): Promise<RunView> {
-  const walked = walkFiles(run.path);
-  const logs = walked.filter((f) => LOG_KINDS.has(kindOf(f.relative))).map((f) => f.abs);
-  const scans = await scanFiles(logs, markers, Math.max(maxErrors, TRIAGE_LINES), rg);
+  const { files: walked, truncated } = await walkFilesYielding(run.path);
+  const logs = walked.filter((f) => LOG_KINDS.has(kindOf(f.relative)));
+  const scans = await scanInSlices(logs, markers, Math.max(maxErrors, TRIAGE_LINES), rg);
   const evidence: { file: string; error: ErrorLine }[] = [];
   const files: RunFile[] = walked.map((f) => {
     const scan = scans.get(f.abs);
@@ -120,17 +168,55 @@ export async function describeRun(run: RunSummary, markers: readonly Marker[], m
     };
   });
   files.sort(byReadingOrder);
-  return assemble(run, files, true, evidence, lastWrite(walked));
+  return assemble(run, files, true, evidence, lastWrite(walked), truncated);
 }
 
+/** Bytes of logs the in-process scan reads before the server answers other requests again. */
+const SLICE_BYTES = 2 << 20;
+
+/**
+ * scanFiles in slices of about SLICE_BYTES, yielding to the event loop between them. Logs under
+ * ripgrep's threshold are scanned in-process and synchronously: a run of 1.5 GB of small logs in
+ * one call kept a hover waiting for seconds. Big logs go to ripgrep in one call (it runs outside
+ * the process), or, without ripgrep, one per slice.
+ */
+async function scanInSlices(files: readonly WalkedFile[], markers: readonly Marker[], maxErrors: number, rg: string | null): Promise<Map<string, ScanResult>> {
+  const out = new Map<string, ScanResult>();
+  const scan = async (slice: readonly WalkedFile[]) => {
+    if (!slice.length) return;
+    for (const [file, result] of await scanFiles(slice.map((f) => f.abs), markers, maxErrors, rg)) out.set(file, result);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  const viaRipgrep = rg ? files.filter((f) => f.size >= RIPGREP_MIN_BYTES) : [];
+  const big = new Set(viaRipgrep);
+  let slice: WalkedFile[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    if (big.has(f)) continue;
+    slice.push(f);
+    bytes += f.size;
+    if (bytes >= SLICE_BYTES) {
+      await scan(slice);
+      slice = [];
+      bytes = 0;
+    }
+  }
+  await scan(slice);
+  await scan(viaRipgrep);
+  return out;
+}
+
+/** The newest mtime, without a spread: Math.max(...160k values) overflows the call stack. */
 function lastWrite(files: readonly WalkedFile[]): number | null {
-  return files.length ? Math.max(...files.map((f) => f.mtimeMs)) : null;
+  let newest: number | null = null;
+  for (const f of files) if (newest === null || f.mtimeMs > newest) newest = f.mtimeMs;
+  return newest;
 }
 
 /** Hours: a span longer than this between the run id's time and the last write is not a duration. */
 const MAX_ESTIMATED_HOURS = 12;
 
-function assemble(run: RunSummary, files: RunFile[], described: boolean, evidence: { file: string; error: ErrorLine }[], lastWriteMs: number | null): RunView {
+function assemble(run: RunSummary, files: RunFile[], described: boolean, evidence: { file: string; error: ErrorLine }[], lastWriteMs: number | null, truncated: string | null): RunView {
   const record = readRunRecord(run.path);
   const hsName = files.find((f) => f.kind === 'hs-stderr')?.relative.match(/^hs-(.+)-[0-9a-f]{6}\.stderr\.log$/)?.[1] ?? null;
   // go test's own lines name the test exactly (`--- FAIL: TestX (12.3s)`).
@@ -158,5 +244,6 @@ function assemble(run: RunSummary, files: RunFile[], described: boolean, evidenc
     errorCount: files.reduce((n, f) => n + f.errorCount, 0),
     described,
     files,
+    ...(truncated ? { truncated } : {}),
   };
 }
