@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { GoParser } from '../../server/src/analysis/parser';
 import { renderRuleDocs, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
-import { allRules } from '../../server/src/analysis/rules';
+import { documentedRules } from '../../server/src/analysis/rules';
 import { check, formatSarif, formatText } from './check';
 import { UsageError } from './files';
 import { formatTestsText, listTests } from './tests';
@@ -89,7 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return checks.some((c) => c.status === 'fail') ? 1 : 0;
     }
     case 'docs': {
-      const rendered = renderRuleDocs(allRules);
+      const rendered = renderRuleDocs(documentedRules);
       const target = flags.get('write');
       if (!target) {
         process.stdout.write(rendered + '\n');

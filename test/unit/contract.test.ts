@@ -1,0 +1,79 @@
+/**
+ * hs-test-contract fixtures in the analysistest style: test/fixtures/hs-test-contract/<case>/ holds
+ * base_test.go (the file at the base revision) and current_test.go (the working tree) with
+ * `// want "hs-test-contract: <regexp>"` on the line of each expected finding. The comparison is
+ * pure (no fs, no git). An unexpected finding fails, and so does a want nothing matched.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { applyFixes } from '../../server/src/analysis/applyFixes';
+import { compareTexts } from '../../server/src/analysis/contract';
+import { LineIndex } from '../../server/src/analysis/lineIndex';
+import { loadParser, repoRoot } from '../support/parser';
+
+const WANT = /\/\/ want(?: ([+-]\d+))?((?:\s+"(?:[^"\\]|\\.)*")+)/;
+const root = path.join(repoRoot, 'test', 'fixtures', 'hs-test-contract');
+const unexplained = <T extends { directive: { reason: string } | null }>(list: T[]) => list.filter((c) => !c.directive?.reason);
+
+function wantsOf(text: string): { line: number; pattern: RegExp; source: string; matched: boolean }[] {
+  const out: { line: number; pattern: RegExp; source: string; matched: boolean }[] = [];
+  text.split('\n').forEach((lineText, line) => {
+    const m = WANT.exec(lineText);
+    if (!m) return;
+    for (const q of m[2].match(/"(?:[^"\\]|\\.)*"/g) ?? []) {
+      const source = JSON.parse(q) as string;
+      const body = /^hs-test-contract: (.*)$/s.exec(source);
+      assert.ok(body, `want ${q} is not "hs-test-contract: <regexp>"`);
+      out.push({ line: line + (m[1] ? Number(m[1]) : 0), pattern: new RegExp(body[1]), source, matched: false });
+    }
+  });
+  return out;
+}
+
+for (const name of fs.readdirSync(root).sort()) {
+  test(`hs-test-contract fixture: ${name}`, async () => {
+    const parser = await loadParser();
+    const base = fs.readFileSync(path.join(root, name, 'base_test.go'), 'utf8');
+    const current = fs.readFileSync(path.join(root, name, 'current_test.go'), 'utf8');
+    const changes = unexplained(compareTexts(parser, base, current, { baseLabel: 'HEAD' }));
+    const lines = new LineIndex(current);
+    const baseLines = new LineIndex(base);
+    const wants = wantsOf(current);
+    const unexpected: string[] = [];
+    for (const c of changes) {
+      const line = lines.positionAt(c.start).line;
+      const want = wants.find((w) => !w.matched && w.line === line && w.pattern.test(c.message));
+      if (want) want.matched = true;
+      else unexpected.push(`${name}:${line + 1}: unexpected finding: ${c.message}`);
+      // The base location is real: it lies inside the base text on a line of the same function.
+      assert.ok(c.baseEnd <= base.length && c.baseStart < c.baseEnd, `${name}: base range of ${c.message}`);
+      assert.ok(baseLines.positionAt(c.baseStart).line >= 0);
+    }
+    const unmatched = wants.filter((w) => !w.matched).map((w) => `${name}:${w.line + 1}: no finding matched ${JSON.stringify(w.source)}`);
+    assert.deepEqual([...unexpected, ...unmatched], []);
+
+    // Each restore brings the base expectation back: after applying it, its finding is gone.
+    for (const c of changes.filter((x) => x.restore)) {
+      const restored = applyFixes(current, [{ title: 'restore', edits: c.restore! }]).text;
+      const after = unexplained(compareTexts(parser, base, restored, { baseLabel: 'HEAD' }));
+      assert.ok(!after.some((a) => a.kind === c.kind && a.message === c.message), `${name}: restoring "${c.message}" left it behind:\n${restored}`);
+      assert.ok(after.length < changes.length, `${name}: restoring "${c.message}" did not reduce the findings`);
+    }
+  });
+}
+
+test('hs-test-contract: the base compared with itself has no changes, and broken input never throws', async () => {
+  const parser = await loadParser();
+  for (const name of fs.readdirSync(root)) {
+    const base = fs.readFileSync(path.join(root, name, 'base_test.go'), 'utf8');
+    assert.deepEqual(compareTexts(parser, base, base, { baseLabel: 'HEAD' }), [], name);
+    for (const cut of [10, base.length / 2, base.length - 3]) {
+      compareTexts(parser, base, base.slice(0, cut), { baseLabel: 'HEAD' });
+      compareTexts(parser, base.slice(0, cut), base, { baseLabel: 'HEAD' });
+    }
+  }
+  const conflicted = '<<<<<<< HEAD\nfunc TestA(t *testing.T) {}\n=======\nfunc TestB(t *testing.T) {}\n>>>>>>> branch\n';
+  assert.deepEqual(compareTexts(parser, 'package x\nfunc TestA(t *testing.T) { require.Len(t, x, 1) }\n', conflicted, { baseLabel: 'HEAD' }), []);
+});
