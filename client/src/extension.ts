@@ -21,6 +21,7 @@ import { dockerSettings, runSettings } from './settings';
 import { TestFileLinks } from './terminalLinks';
 import { TestExplorer } from './testExplorer';
 import { offerWorkspaceTrust } from './trust';
+import { registerContractBase } from './contractBase';
 
 let client: LanguageClient | undefined;
 
@@ -136,6 +137,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.affectsConfiguration('headscale.controlLogs') || e.affectsConfiguration('headscale.hi.extraArgs') || e.affectsConfiguration('headscale.artifacts')) void runsView.refresh();
     }),
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctor),
+    registerContractBase(lc),
     vscode.window.registerTerminalLinkProvider(new TestFileLinks(cwdByTerminal)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: running hi is now allowed');

@@ -5,6 +5,8 @@ import { DIAGNOSTIC_SOURCE, type DiagnosticData } from '../../shared/src/protoco
 import type { LineIndex } from './analysis/lineIndex';
 import type { Finding, Severity, TextEdit } from './analysis/types';
 import type { ErrorLine } from '../../shared/src/artifacts';
+import type { RuleLevel } from '../../shared/src/settings';
+import type { ContractChange } from './analysis/contract';
 
 /**
  * The one place findings become LSP Diagnostics (and offset edits become LSP TextEdits).
@@ -63,4 +65,51 @@ export function logDiagnostic(error: ErrorLine): Diagnostic {
     source: `${DIAGNOSTIC_SOURCE} logs`,
     message: error.text.trim() || error.marker,
   };
+}
+
+export const CONTRACT_RULE = 'hs-test-contract';
+
+/**
+ * hs-test-contract's changes as diagnostics: those without a `//hi:contract-change -- <why>`,
+ * each with related information opening the base version of the line (a read-only document).
+ * At most `limit`, plus one line saying how many more there are: a huge diff never floods Problems.
+ */
+export function contractDiagnostics(
+  uri: string,
+  lines: LineIndex,
+  version: number,
+  changes: readonly ContractChange[],
+  base: { uri: string; lines: LineIndex; text: string; label: string },
+  level: RuleLevel,
+  limit = 200,
+): Diagnostic[] {
+  if (level === 'off') return [];
+  const severity = SEVERITY[level === 'default' ? 'warning' : level];
+  const data: DiagnosticData = { ruleId: CONTRACT_RULE, version };
+  const open = changes.filter((c) => !c.directive?.reason);
+  const out: Diagnostic[] = open.slice(0, limit).map((c) => {
+    const baseRange = toRange(base.lines, c.baseStart, c.baseEnd);
+    const baseLine = base.text.slice(base.lines.lineStart(baseRange.start.line), base.lines.lineStart(baseRange.start.line + 1)).trim();
+    return {
+      range: toRange(lines, c.start, c.end),
+      severity,
+      code: CONTRACT_RULE,
+      codeDescription: { href: ruleDocUri(CONTRACT_RULE) },
+      source: DIAGNOSTIC_SOURCE,
+      message: c.message,
+      relatedInformation: [{ location: { uri: base.uri, range: baseRange }, message: `At ${base.label}: ${baseLine.length > 160 ? baseLine.slice(0, 157) + '…' : baseLine}` }],
+      data,
+    };
+  });
+  if (open.length > limit) {
+    out.push({
+      range: toRange(lines, 0, 0),
+      severity: DiagnosticSeverity.Information,
+      code: CONTRACT_RULE,
+      source: DIAGNOSTIC_SOURCE,
+      message: `${open.length - limit} more test contract changes since ${base.label} are not shown; \`hi-workbench contract\` lists them all.`,
+      data,
+    });
+  }
+  return out;
 }

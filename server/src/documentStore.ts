@@ -58,6 +58,12 @@ export class DocumentStore {
     return this.docs.has(uri);
   }
 
+  /** The current text and version without analysing (hs-test-contract reads it on its own schedule). */
+  snapshot(uri: string): { path: string; text: string; version: number } | undefined {
+    const entry = this.docs.get(uri);
+    return entry ? { path: entry.path, text: entry.doc.text, version: entry.doc.version } : undefined;
+  }
+
   uris(): string[] {
     return [...this.docs.keys()];
   }

@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver';
-import { normalize, normalizeDocker, normalizeMarkers, normalizeRun, type AnalysisSettings, type DockerSettings, type RunSettings } from '../../shared/src/settings';
+import { normalize, normalizeContract, normalizeDocker, normalizeMarkers, normalizeRun, type AnalysisSettings, type ContractSettings, type DockerSettings, type RunSettings } from '../../shared/src/settings';
 import { withUserMarkers, type Marker } from './artifacts/markers';
 import { defaultVocabulary, extendVocabulary, type Vocabulary } from './analysis/vocabulary';
 
@@ -10,6 +10,8 @@ export interface ResolvedSettings {
   /** Error markers for control_logs: built-in plus `headscale.artifacts.markers`. */
   markers: Marker[];
   docker: DockerSettings;
+  /** `headscale.contract.*` (hs-test-contract's base revision). */
+  contract: ContractSettings;
   /** Changes whenever the cache is cleared, so cached analyses keyed on it go stale. */
   generation: number;
 }
@@ -60,6 +62,7 @@ export class SettingsStore {
       vocabulary: extendVocabulary(defaultVocabulary, { readMethods: settings.readMethods, mutatingMethods: settings.mutatingMethods }),
       markers: withUserMarkers(normalizeMarkers(raw)),
       docker: normalizeDocker(raw),
+      contract: normalizeContract(raw),
       generation,
     };
   }
