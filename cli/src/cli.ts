@@ -7,6 +7,7 @@ import { UsageError } from './files';
 import { formatTestsText, listTests } from './tests';
 import { formatRunsText, runsReport } from './runs';
 import { envReport, formatEnvText } from './env';
+import { contractCommand } from './contract';
 
 const USAGE = `usage: hi-workbench <command> [options]
 
@@ -14,6 +15,7 @@ commands:
   check <files|dirs…> [--format text|json|sarif]   EventuallyWithT and route-safety findings
   tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
   runs <control_logs> [--format text|json] [--max-errors N]   runs, status, triage, error lines
+  contract [--base REV] [--format text|json|sarif] [paths…]   test expectations changed since REV (default HEAD); exit 1 without a reason
   env [module root] [--docker-host H] [--min-free-gb N] [--format text|json]   Docker environment checks
   docs [--write README.md]                          print (or write) the generated rule docs
 
@@ -48,6 +50,11 @@ function oneOf(flags: Map<string, string>, name: string, allowed: readonly strin
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'contract' && !argv.includes('--help')) {
+    const { output, code } = await contractCommand(await GoParser.load({ wasmDir: __dirname }), argv.slice(1), process.cwd());
+    process.stdout.write(output);
+    return code;
+  }
   const { command, positional, flags } = parseArgs(argv);
   if (!command || command === 'help' || command === '--help' || flags.has('help')) {
     process.stdout.write(USAGE + '\n');

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { analyzeText } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
+import { collectGoFiles } from '../../cli/src/files';
 import { loadParser, repoRoot } from '../support/parser';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
@@ -22,16 +23,14 @@ test('check --format json matches the analyzer on every fixture, 1-based, exit 1
   const rows = JSON.parse(r.stdout) as { file: string; line: number; column: number; endLine: number; endColumn: number; rule: string; severity: string; message: string }[];
   const parser = await loadParser();
   const expected = [];
-  for (const dir of fs.readdirSync(fixtures).sort()) {
-    for (const name of fs.readdirSync(path.join(fixtures, dir)).filter((f) => f.endsWith('.go')).sort()) {
-      const file = path.join(fixtures, dir, name);
-      const text = fs.readFileSync(file, 'utf8');
-      const lines = new LineIndex(text);
-      for (const f of analyzeText(parser, file, text)) {
-        const s = lines.positionAt(f.start);
-        const e = lines.positionAt(f.end);
-        expected.push({ file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, rule: f.ruleId, severity: f.severity, message: f.message });
-      }
+  // Every .go file below the fixtures, nested ones too (hs-test-contract keeps base/current pairs in folders).
+  for (const file of collectGoFiles([fixtures])) {
+    const text = fs.readFileSync(file, 'utf8');
+    const lines = new LineIndex(text);
+    for (const f of analyzeText(parser, file, text)) {
+      const s = lines.positionAt(f.start);
+      const e = lines.positionAt(f.end);
+      expected.push({ file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, rule: f.ruleId, severity: f.severity, message: f.message });
     }
   }
   assert.ok(expected.length > 30);

@@ -29,8 +29,9 @@ export class ContractBaseReader {
   constructor(private readonly parser: GoParser) {}
 
   async lookup(file: string, base: string): Promise<BaseLookup> {
-    const dir = path.dirname(file);
-    if (!fs.existsSync(dir)) return { kind: 'silent', why: 'the folder does not exist' };
+    // A deleted file (the CLI lists removed tests) may have lost its folder too.
+    let dir = path.dirname(file);
+    while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
     const top = await this.toplevel(dir);
     if (!top) return { kind: 'silent', why: 'not in a git repository' };
     const commit = await git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${base}^{commit}`]);
@@ -46,7 +47,7 @@ export class ContractBaseReader {
       };
     }
     const sha = commit.stdout.trim();
-    const rel = path.relative(top, path.join(realpath(path.dirname(file)), path.basename(file))).split(path.sep).join('/');
+    const rel = path.relative(top, path.join(realpath(dir), path.relative(dir, file))).split(path.sep).join('/');
     if (rel.startsWith('..')) return { kind: 'silent', why: 'outside the repository' };
     let basePath = rel;
     let blob = await blobAt(top, sha, rel);

@@ -67,7 +67,7 @@ export function compareContracts(base: FileContract, current: FileContract, opti
   const directives = contractDirectives(current.text);
   for (const change of out) {
     change.directive = directiveFor(directives, current.text, anchorOf(change, current), change.start);
-    if (change.directive && !change.directive.reason) change.message += ' The //hi:contract-change above needs a reason: `//hi:contract-change -- <why>`.';
+    if (change.directive && !change.directive.reason) change.message += ' Its //hi:contract-change gives no reason: write `//hi:contract-change -- <why>`.';
   }
   return out.sort((a, b) => a.start - b.start);
 }
