@@ -4,7 +4,8 @@ import type { ContractChange } from './analysis/contract';
 import { LineIndex } from './analysis/lineIndex';
 import type { GoParser } from './analysis/parser';
 import { ContractBaseReader } from './git/contractBase';
-import { checkContract } from './git/contractCheck';
+import { checkContractOf } from './git/contractCheck';
+import { CompareMemo, type FileContract } from './analysis/contract';
 import type { ResolvedSettings } from './settingsStore';
 
 /** What the server knows about one document's contract, for the version it was computed on. */
@@ -22,6 +23,8 @@ export interface ContractHost {
   settings(uri: string): Promise<ResolvedSettings>;
   /** The document's current text and version, or undefined when it was closed. */
   document(uri: string): { path: string; text: string; version: number } | undefined;
+  /** The open document's contract from its own tree (null with conflict markers). */
+  contract(uri: string): FileContract | null | undefined;
   /** A document's contract state changed: its diagnostics need a refresh. */
   changed(uri: string): void;
   /** Say something once (a missing base), to the user and the log. */
@@ -38,9 +41,10 @@ const QUIET_MS = 400;
 export class ContractService {
   private states = new Map<string, ContractState>();
   private timers = new Map<string, NodeJS.Timeout>();
+  private memos = new Map<string, CompareMemo>();
   private readonly reader: ContractBaseReader;
 
-  constructor(private readonly parser: GoParser, private readonly host: ContractHost) {
+  constructor(parser: GoParser, private readonly host: ContractHost) {
     this.reader = new ContractBaseReader(parser);
   }
 
@@ -61,7 +65,14 @@ export class ContractService {
     for (const uri of uris) this.schedule(uri, 0);
   }
 
+  private memo(uri: string): CompareMemo {
+    let m = this.memos.get(uri);
+    if (!m) this.memos.set(uri, (m = new CompareMemo()));
+    return m;
+  }
+
   forget(uri: string): void {
+    this.memos.delete(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
     if (this.states.delete(uri)) this.host.changed(uri);
@@ -90,7 +101,7 @@ export class ContractService {
       if (had) this.host.changed(uri);
       return;
     }
-    const { lookup, changes } = await checkContract(this.reader, this.parser, doc.path, doc.text, settings.contract.base);
+    const { lookup, changes } = await checkContractOf(this.reader, doc.path, () => (this.host.document(uri)?.version === doc.version ? this.host.contract(uri) ?? null : null), settings.contract.base, this.memo(uri));
     // Typed on while git answered: the next scheduled run will catch up.
     if (this.host.document(uri)?.version !== doc.version) return;
     if (lookup.kind === 'missing-base') this.host.warnOnce(`base:${lookup.label}`, lookup.message);

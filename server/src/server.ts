@@ -81,6 +81,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     trusted: () => trusted,
     settings: (uri) => settings.forResource(uri),
     document: (uri) => store?.snapshot(uri),
+    contract: (uri) => store?.contract(uri),
     changed: (uri) => {
       if (pullDiagnostics) connection.languages.diagnostics.refresh();
       else void push(uri);

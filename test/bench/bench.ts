@@ -21,6 +21,7 @@ import { pullDiagnostics, startServer } from '../support/lspClient';
 import { loadParser, repoRoot } from '../support/parser';
 import { listing500, scan1GB } from './artifactsBench';
 import { dockerBench } from './dockerBench';
+import { contractDiff } from './contractBench';
 import { generateFile } from './generate';
 
 const benchDir = path.join(repoRoot, '.bench');
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
   await editInProcess();
   await editToDiagnostics();
   await lensesAfterEdit();
+  await contractDiff(report);
   cliColdRun();
   await serverRss();
   listing500(path.join(benchDir, 'runs500'), report);

@@ -9,7 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { applyFixes } from '../../server/src/analysis/applyFixes';
-import { compareTexts } from '../../server/src/analysis/contract';
+import { CompareMemo, compareContracts, compareTexts, contractOfText, ContractModeler } from '../../server/src/analysis/contract';
+import { IncrementalDocument } from '../../server/src/analysis/incremental';
+import { generateFile, rng } from '../bench/generate';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import { loadParser, repoRoot } from '../support/parser';
 
@@ -76,4 +78,35 @@ test('hs-test-contract: the base compared with itself has no changes, and broken
   }
   const conflicted = '<<<<<<< HEAD\nfunc TestA(t *testing.T) {}\n=======\nfunc TestB(t *testing.T) {}\n>>>>>>> branch\n';
   assert.deepEqual(compareTexts(parser, 'package x\nfunc TestA(t *testing.T) { require.Len(t, x, 1) }\n', conflicted, { baseLabel: 'HEAD' }), []);
+});
+
+test('hs-test-contract: incremental contract + memoised compare equal a fresh comparison after edits anywhere', async () => {
+  const parser = await loadParser();
+  const baseText = generateFile(3, 1500, 6);
+  const base = contractOfText(parser, baseText)!;
+  const doc = new IncrementalDocument(parser, baseText, 1);
+  const modeler = new ContractModeler();
+  const memo = new CompareMemo();
+  const r = rng(7);
+  try {
+    for (let i = 0; i < 40; i++) {
+      const lines = new LineIndex(doc.text);
+      const line = Math.floor(r() * lines.lineCount);
+      const lineText = doc.text.slice(lines.lineStart(line), line + 1 < lines.lineCount ? lines.lineStart(line + 1) - 1 : doc.text.length);
+      // Change a digit, delete a line, or duplicate one: expectations, removals and moves.
+      const kind = i % 3;
+      const change =
+        kind === 0 && /\d/.test(lineText)
+          ? { range: { start: { line, character: lineText.search(/\d/) }, end: { line, character: lineText.search(/\d/) + 1 } }, text: '7' }
+          : kind === 1
+            ? { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, text: '' }
+            : { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: lineText + '\n' };
+      doc.applyChanges([change], i + 2);
+      const incremental = compareContracts(base, modeler.contract(doc.currentTree(), doc.text), { baseLabel: 'HEAD', memo });
+      const fresh = compareContracts(base, contractOfText(parser, doc.text)!, { baseLabel: 'HEAD' });
+      assert.deepEqual(incremental, fresh, `after edit ${i}`);
+    }
+  } finally {
+    doc.dispose();
+  }
 });

@@ -1,5 +1,5 @@
 import type { GoParser } from '../analysis/parser';
-import { compareContracts, contractOfText, type ContractChange } from '../analysis/contract';
+import { compareContracts, contractOfText, type CompareMemo, type ContractChange, type FileContract } from '../analysis/contract';
 import type { BaseLookup, ContractBaseReader } from './contractBase';
 
 export interface ContractCheck {
@@ -13,6 +13,11 @@ export interface ContractCheck {
  * conflict markers. Never throws.
  */
 export async function checkContract(reader: ContractBaseReader, parser: GoParser, file: string, text: string, base: string): Promise<ContractCheck> {
+  return checkContractOf(reader, file, () => contractOfText(parser, text), base);
+}
+
+/** The same for an open document, whose contract comes from its own (incrementally parsed) tree. */
+export async function checkContractOf(reader: ContractBaseReader, file: string, currentContract: () => FileContract | null, base: string, memo?: CompareMemo): Promise<ContractCheck> {
   let lookup: BaseLookup;
   try {
     lookup = await reader.lookup(file, base);
@@ -20,10 +25,10 @@ export async function checkContract(reader: ContractBaseReader, parser: GoParser
     return { lookup: { kind: 'silent', why: `git failed: ${error instanceof Error ? error.message : String(error)}` }, changes: [] };
   }
   if (lookup.kind !== 'found') return { lookup, changes: [] };
-  const current = contractOfText(parser, text);
+  const current = currentContract();
   if (!current) return { lookup: { kind: 'silent', why: 'the file has merge conflict markers' }, changes: [] };
   try {
-    return { lookup, changes: compareContracts(lookup.contract, current, { baseLabel: lookup.label }) };
+    return { lookup, changes: compareContracts(lookup.contract, current, { baseLabel: lookup.label, memo }) };
   } catch {
     return { lookup, changes: [] };
   }

@@ -42,6 +42,26 @@ export interface ContractChange {
 export interface CompareOptions {
   /** How the base is named in messages (`HEAD`, `origin/main`). */
   baseLabel: string;
+  /** Remembers each function pair's changes, so after an edit only the edited function is compared. */
+  memo?: CompareMemo;
+}
+
+/** Per-function results by (base function text and offset, current function text). */
+export class CompareMemo {
+  private entries = new Map<string, { curStart: number; changes: ContractChange[] }>();
+
+  get(key: string, curStart: number): ContractChange[] | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    const delta = curStart - hit.curStart;
+    return hit.changes.map((c) => ({ ...c, start: c.start + delta, end: c.end + delta, restore: c.restore?.map((e) => ({ ...e, start: e.start + delta, end: e.end + delta })) ?? null }));
+  }
+
+  set(key: string, curStart: number, changes: ContractChange[]): void {
+    // Bounded: a long editing session must not grow it without end.
+    if (this.entries.size > 400) this.entries.clear();
+    this.entries.set(key, { curStart, changes: changes.map((c) => ({ ...c })) });
+  }
 }
 
 export function compareContracts(base: FileContract, current: FileContract, options: CompareOptions): ContractChange[] {
@@ -49,7 +69,17 @@ export function compareContracts(base: FileContract, current: FileContract, opti
   const out: ContractChange[] = [];
   for (const [name, baseFn] of base.functions) {
     const curFn = current.functions.get(name);
-    if (curFn) compareFunction(baseFn, curFn, base, current, label, out);
+    if (curFn) {
+      const key = options.memo ? `${label}\0${baseFn.start}\0${base.text.slice(baseFn.start, baseFn.end)}\0${current.text.slice(curFn.start, curFn.end)}` : '';
+      const known = options.memo?.get(key, curFn.start);
+      if (known) out.push(...known);
+      else {
+        const mine: ContractChange[] = [];
+        compareFunction(baseFn, curFn, base, current, label, mine);
+        options.memo?.set(key, curFn.start, mine);
+        out.push(...mine);
+      }
+    }
     else if (baseFn.isTest && !renamedTo(baseFn, base, current)) {
       out.push({
         kind: 'test-removed',

@@ -1,11 +1,11 @@
 import type { Tree } from 'web-tree-sitter';
 import type { GoParser } from '../parser';
-import { compareContracts, type CompareOptions, type ContractChange } from './compare';
-import { fileContract, type FileContract } from './model';
+import { CompareMemo, compareContracts, type CompareOptions, type ContractChange } from './compare';
+import { ContractModeler, fileContract, type FileContract } from './model';
 
 export type { ContractChange, ChangeKind } from './compare';
 export type { FileContract } from './model';
-export { compareContracts, fileContract };
+export { CompareMemo, compareContracts, ContractModeler, fileContract };
 
 /** Unresolved merge conflict markers: the file is not Go yet, so no contract can be read. */
 export function hasConflictMarkers(text: string): boolean {

@@ -1,6 +1,6 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import { readHeader } from '../goFile';
-import { callArguments, callee, namedChildren, queryIn, stringValue } from '../syntax';
+import { namedChildren, stringValue } from '../syntax';
 import { baseMethod, METHODS } from './assertions';
 
 /**
@@ -121,85 +121,173 @@ const LEN_BOUNDS = new Set(['Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual'])
 /** Helper arguments that tune timing or wording, not the expectation. */
 const NOT_EXPECTATION = /^(?:"|`)|\btime\.|Timeout|Interval/;
 
-export function fileContract(tree: Tree, text: string): FileContract {
-  const root = tree.rootNode;
-  const header = readHeader(root);
-  const pkgNode = namedChildren(root).find((n) => n.type === 'package_clause');
-  const functions = new Map<string, FunctionContract>();
-  let previous: Node | null = null;
-  for (const top of namedChildren(root)) {
-    if (top.type === 'function_declaration') {
-      const fn = functionContract(top, previous, text, header.imports.assert, header.imports.require);
-      if (fn && !functions.has(fn.name)) functions.set(fn.name, fn);
-    }
-    previous = top;
-  }
-  return { text, packageStart: pkgNode?.startIndex ?? 0, packageEnd: pkgNode?.endIndex ?? 0, functions };
+/**
+ * One query over the file (it runs inside wasm; only matches cross into JS): calls on an
+ * identifier receiver or of a plain identifier, declarations, comments and table literals. The
+ * per-function model is then assembled by offsets, without walking nodes from JS.
+ */
+const CONTRACT_QUERY = `
+(call_expression function: (selector_expression operand: (identifier) @recv field: (field_identifier) @method) arguments: (argument_list) @args) @call
+(call_expression function: (identifier) @helper arguments: (argument_list) @args) @call
+(comment) @comment
+(short_var_declaration left: (expression_list) @left right: (expression_list) @right) @decl
+(range_clause left: (expression_list) @left right: (_) @right) @decl
+(var_spec) @varspec
+(parameter_declaration type: (_) @ptype) @param
+(composite_literal type: [(slice_type) (map_type) (array_type)] body: (literal_value [(literal_element (literal_value)) (keyed_element (literal_element) (literal_element (literal_value)))]) @body) @table
+`;
+
+const queries = new WeakMap<Language, Query>();
+function contractQuery(language: Language): Query {
+  let q = queries.get(language);
+  if (!q) queries.set(language, (q = new Query(language, CONTRACT_QUERY)));
+  return q;
 }
 
-function functionContract(fn: Node, previous: Node | null, text: string, assertAlias: string | null, requireAlias: string | null): FunctionContract | null {
+interface Raw {
+  calls: { call: Node; recv: Node | null; method: Node; args: Node }[];
+  comments: Node[];
+  decls: { at: number; left: string; right: string; kind: string }[];
+  varspecs: Node[];
+  params: { at: number; names: string[]; type: string }[];
+  tables: { table: Node; body: Node }[];
+}
+
+/** The contract of a whole file (no cache): for base revisions, read once per blob. */
+export function fileContract(tree: Tree, text: string): FileContract {
+  return new ContractModeler().contract(tree, text);
+}
+
+/**
+ * Contracts of successive versions of one document. A function whose text (and doc comment) did
+ * not change is not queried again: its contract moves to its new offset, so after an edit only
+ * the edited function is read.
+ */
+export class ContractModeler {
+  private cache = new Map<string, FunctionContract>();
+  private headerKey = '';
+
+  contract(tree: Tree, text: string): FileContract {
+    const root = tree.rootNode;
+    const header = readHeader(root);
+    const headerKey = `${header.imports.assert}|${header.imports.require}`;
+    if (headerKey !== this.headerKey) {
+      this.cache.clear();
+      this.headerKey = headerKey;
+    }
+    const tops = namedChildren(root);
+    const pkgNode = tops.find((n) => n.type === 'package_clause');
+    const functions = new Map<string, FunctionContract>();
+    const next = new Map<string, FunctionContract>();
+    tops.forEach((top, i) => {
+      if (top.type !== 'function_declaration') return;
+      const previous = tops[i - 1] ?? null;
+      const start = top.startIndex;
+      const key = `${hasDocComment(top, previous, text) ? 'doc' : ''}\0${text.slice(start, top.endIndex)}`;
+      const cached = this.cache.get(key);
+      let fn: FunctionContract | null;
+      if (cached) fn = cached.start === start ? cached : shifted(cached, start - cached.start);
+      else fn = functionContract(top, previous, rawOf(top, text), text, header.imports.assert, header.imports.require);
+      if (!fn) return;
+      next.set(key, fn);
+      if (!functions.has(fn.name)) functions.set(fn.name, fn);
+    });
+    this.cache = next;
+    return { text, packageStart: pkgNode?.startIndex ?? 0, packageEnd: pkgNode?.endIndex ?? 0, functions };
+  }
+}
+
+const OFFSET_KEY = /^(?:start|end|at|bodyOpen)$|(?:Start|End)$/;
+
+/** A copy with every offset moved by delta (the function moved, its text did not change). */
+function shifted<T>(value: T, delta: number): T {
+  if (Array.isArray(value)) return value.map((v) => shifted(v, delta)) as T;
+  if (value && typeof value === 'object' && !(value instanceof Set)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'number' && OFFSET_KEY.test(k) ? v + delta : shifted(v, delta);
+    return out as T;
+  }
+  return value;
+}
+
+/** The query's matches inside one function, sorted into what the model needs. */
+function rawOf(fn: Node, text: string): Raw {
+  const raw: Raw = { calls: [], comments: [], decls: [], varspecs: [], params: [], tables: [] };
+  for (const match of contractQuery(fn.tree.language).matches(fn)) {
+    const cap = new Map(match.captures.map((c) => [c.name, c.node]));
+    if (cap.has('call')) {
+      const method = cap.get('method') ?? cap.get('helper')!;
+      raw.calls.push({ call: cap.get('call')!, recv: cap.get('recv') ?? null, method, args: cap.get('args')! });
+    } else if (cap.has('comment')) raw.comments.push(cap.get('comment')!);
+    else if (cap.has('decl')) raw.decls.push({ at: cap.get('decl')!.startIndex, left: cap.get('left')!.text, right: cap.get('right')!.text, kind: cap.get('decl')!.type });
+    else if (cap.has('varspec')) raw.varspecs.push(cap.get('varspec')!);
+    else if (cap.has('param')) {
+      const param = cap.get('param')!;
+      const type = cap.get('ptype')!;
+      const names = text.slice(param.startIndex, type.startIndex).split(',').map((n) => n.trim()).filter((n) => /^\w+$/.test(n));
+      raw.params.push({ at: param.startIndex, names, type: type.text.replace(/\s+/g, '') });
+    } else if (cap.has('table')) raw.tables.push({ table: cap.get('table')!, body: cap.get('body')! });
+  }
+  // Matches come in pattern order per node; the model wants document order.
+  raw.calls.sort((a, b) => a.call.startIndex - b.call.startIndex);
+  return raw;
+}
+
+function functionContract(fn: Node, previous: Node | null, raw: Raw, text: string, assertAlias: string | null, requireAlias: string | null): FunctionContract | null {
   const nameNode = fn.childForFieldName('name');
   const body = fn.childForFieldName('body');
   if (!nameNode || !body) return null;
   const name = nameNode.text;
-  const canon = localNames(fn);
-  const testingNames = canon.testing;
-  const localSet = new Set(canon.locals.map((l) => l.name));
+  const { locals, testing: testingNames } = localNames(raw);
+  const localSet = new Set(locals.map((l) => l.name));
   const assertPkgs = new Map<string, 'assert' | 'require'>([
     [assertAlias ?? 'assert', 'assert'],
     [requireAlias ?? 'require', 'require'],
   ]);
-  const objects = assertObjects(fn, assertPkgs);
-  const norm = (n: Node) => normalise(n, localSet);
+  const objects = assertObjects(raw, assertPkgs);
+  const norm = (n: Node) => normaliseText(text.slice(n.startIndex, n.endIndex), localSet);
 
-  const calls = queryIn(fn, '(call_expression) @c');
   const ewtBodies: [number, number][] = [];
-  for (const call of calls) {
-    const c = callee(call);
-    if (c && EWT.has(c.name)) {
-      const cb = callArguments(call).find((a) => a.type === 'func_literal');
-      const b = cb?.childForFieldName('body');
-      if (b) ewtBodies.push([b.startIndex, b.endIndex]);
-    }
+  for (const { recv, method, args } of raw.calls) {
+    if (!recv || !EWT.has(method.text)) continue;
+    const cb = namedChildren(args).find((a) => a.type === 'func_literal');
+    const b = cb?.childForFieldName('body');
+    if (b) ewtBodies.push([b.startIndex, b.endIndex]);
   }
   const inEwt = (offset: number) => ewtBodies.some(([s, e]) => s <= offset && offset < e);
 
   const assertions: Assertion[] = [];
   const subtests: Subtest[] = [];
   const skips: Skip[] = [];
-  for (const call of calls) {
-    const c = callee(call);
-    if (!c) continue;
-    const args = callArguments(call);
-    const statement = statementOf(call);
-    if (c.receiver && testingNames.has(c.receiver)) {
-      if (SKIP.has(c.name)) {
-        skips.push({ text: call.text, start: call.startIndex, end: call.endIndex, statementStart: statement.startIndex, statementEnd: statement.endIndex });
-      } else if (c.name === 'Run') {
+  for (const { call, recv, method: methodNode, args: argList } of raw.calls) {
+    const receiver = recv?.text ?? null;
+    const calleeName = methodNode.text;
+    if (receiver !== null && testingNames.has(receiver)) {
+      if (SKIP.has(calleeName)) {
+        skips.push({ text: call.text, start: call.startIndex, end: call.endIndex, statementStart: call.startIndex, statementEnd: call.endIndex });
+      } else if (calleeName === 'Run') {
+        const args = namedChildren(argList).filter((a) => a.type !== 'comment');
         const label = stringValue(args[0] ?? null);
         if (label !== null) subtests.push({ name: label, start: args[0].startIndex, end: args[0].endIndex, callStart: call.startIndex, callEnd: call.endIndex });
       }
       continue;
     }
     let pkg: Assertion['pkg'] | null = null;
+    if (receiver !== null) pkg = assertPkgs.get(receiver) ?? objects.get(receiver) ?? null;
+    else if (HELPER.test(calleeName)) pkg = 'helper';
+    if (!pkg) continue;
+    const method = pkg === 'helper' ? calleeName : baseMethod(calleeName);
+    if (pkg !== 'helper' && (EWT.has(method) || method === 'Eventually' || method === 'Never' || method === 'New')) continue;
+    const args = namedChildren(argList).filter((a) => a.type !== 'comment');
     let rest: Node[] = args;
     let tText = '';
-    if (c.receiver && assertPkgs.has(c.receiver)) {
-      pkg = assertPkgs.get(c.receiver)!;
+    if (pkg !== 'helper' && receiver !== null && assertPkgs.has(receiver)) {
       tText = args[0]?.text ?? '';
       rest = args.slice(1);
-    } else if (c.receiver && objects.has(c.receiver)) {
-      pkg = objects.get(c.receiver)!;
-    } else if (!c.receiver && HELPER.test(c.name)) {
-      pkg = 'helper';
-      if (args[0]?.type === 'identifier' && testingNames.has(args[0].text)) {
-        tText = args[0].text;
-        rest = args.slice(1);
-      }
+    } else if (pkg === 'helper' && args[0]?.type === 'identifier' && testingNames.has(args[0].text)) {
+      tText = args[0].text;
+      rest = args.slice(1);
     }
-    if (!pkg) continue;
-    const method = pkg === 'helper' ? c.name : baseMethod(c.name);
-    if (pkg !== 'helper' && (EWT.has(method) || method === 'Eventually' || method === 'Never' || method === 'New')) continue;
     const info = pkg === 'helper' ? undefined : METHODS.get(method);
     let actual: Node[];
     let expected: Node[];
@@ -221,50 +309,48 @@ function functionContract(fn: Node, previous: Node | null, text: string, assertA
       expected = [];
     }
     let normMethod = method;
+    let actualKey = actual.map(norm).join(', ');
+    let actualText = actual.map((a) => a.text).join(', ');
     // `Equal(t, 3, len(nodes))` says what `Len(t, nodes, 3)` says, and `GreaterOrEqual(t,
     // len(nodes), 2)` is a bound on the same value: compare them on `nodes`.
-    if (actual.length === 1 && actual[0].type === 'call_expression' && actual[0].childForFieldName('function')?.text === 'len' && (method === 'Equal' || LEN_BOUNDS.has(method))) {
-      const inner = callArguments(actual[0]);
-      if (inner.length === 1) {
-        actual = inner;
-        if (method === 'Equal') normMethod = 'Len';
-      }
+    const lenOf = /^len \( (.+) \)$/.exec(actualKey);
+    if (actual.length === 1 && lenOf && !lenOf[1].includes(',') && (method === 'Equal' || LEN_BOUNDS.has(method))) {
+      actualKey = lenOf[1];
+      actualText = actualText.replace(/^len\(\s*([\s\S]*?)\s*\)$/, '$1');
+      if (method === 'Equal') normMethod = 'Len';
     }
-    const fnNode = call.childForFieldName('function');
-    const receiverNode = fnNode?.type === 'selector_expression' ? fnNode.childForFieldName('operand') : null;
     const first = expected[0];
     const last = expected[expected.length - 1];
     assertions.push({
       pkg,
       method: normMethod,
-      spelled: call.childForFieldName('function')?.text ?? c.name,
-      actualKey: actual.map(norm).join(', '),
-      actualText: actual.map((a) => a.text).join(', '),
+      spelled: receiver !== null ? `${receiver}.${calleeName}` : calleeName,
+      actualKey,
+      actualText,
       expectedKey: expected.map(norm).join(', '),
       expectedText: expected.map((a) => a.text).join(', '),
       expectedStart: first ? first.startIndex : call.startIndex,
       expectedEnd: last ? last.endIndex : call.endIndex,
       start: call.startIndex,
       end: call.endIndex,
-      nameStart: c.nameNode.startIndex,
-      nameEnd: c.nameNode.endIndex,
-      statementStart: statement.startIndex,
-      statementEnd: statement.endIndex,
+      nameStart: methodNode.startIndex,
+      nameEnd: methodNode.endIndex,
+      statementStart: call.startIndex,
+      statementEnd: call.endIndex,
       tText,
-      receiver: receiverNode?.text ?? '',
-      receiverStart: receiverNode?.startIndex ?? call.startIndex,
-      receiverEnd: receiverNode?.endIndex ?? call.startIndex,
-      methodSpelled: c.name,
+      receiver: receiver ?? '',
+      receiverStart: recv?.startIndex ?? call.startIndex,
+      receiverEnd: recv?.endIndex ?? call.startIndex,
+      methodSpelled: calleeName,
       restText: rest.length ? text.slice(rest[0].startIndex, rest[rest.length - 1].endIndex) : '',
       inEwt: inEwt(call.startIndex),
     });
   }
 
-  const comments = queryIn(fn, '(comment) @c').map((n) => ({ text: n.text, start: n.startIndex, end: n.endIndex }));
   return {
     name,
     bodyOpen: body.startIndex + 1,
-    locals: canon.locals,
+    locals,
     isTest: /^Test[A-Z0-9_]/.test(name) || name === 'Test',
     start: fn.startIndex,
     end: fn.endIndex,
@@ -273,17 +359,10 @@ function functionContract(fn: Node, previous: Node | null, text: string, assertA
     hasDoc: hasDocComment(fn, previous, text),
     assertions,
     subtests,
-    tables: tablesIn(fn),
+    tables: tablesIn(raw.tables),
     skips,
-    comments,
+    comments: raw.comments.map((n) => ({ text: n.text, start: n.startIndex, end: n.endIndex })),
   };
-}
-
-/** The expression statement (or other statement) a call stands in. */
-function statementOf(call: Node): Node {
-  let n = call;
-  while (n.parent && n.parent.type !== 'statement_list' && n.parent.type !== 'block' && n.parent.type !== 'func_literal') n = n.parent;
-  return n;
 }
 
 /**
@@ -291,49 +370,39 @@ function statementOf(call: Node): Node {
  * renamed variable can be paired with its old name. TestingT-like parameters are set apart: t
  * becomes c inside an EventuallyWithT callback and is never part of an expectation.
  */
-function localNames(fn: Node): { locals: Local[]; testing: Set<string> } {
+function localNames(raw: Raw): { locals: Local[]; testing: Set<string> } {
+  const testing = new Set<string>();
+  const found: { at: number; name: string; role: string }[] = [];
+  for (const p of raw.params) {
+    if (TESTING_TYPE.test(p.type)) p.names.forEach((n) => testing.add(n));
+    else p.names.forEach((n, i) => found.push({ at: p.at + i, name: n, role: `param:${p.type}` }));
+  }
+  for (const d of raw.decls) {
+    d.left.split(',').forEach((n, i) => found.push({ at: d.at + i, name: n.trim(), role: `${d.kind}:${d.right.replace(/\s+/g, '')}#${i}` }));
+  }
+  for (const v of raw.varspecs) {
+    const names = v.childrenForFieldName('name').filter((n): n is Node => n !== null);
+    const source = (v.childForFieldName('value') ?? v.childForFieldName('type'))?.text.replace(/\s+/g, '') ?? '';
+    names.forEach((n, i) => found.push({ at: v.startIndex + i, name: n.text, role: `var:${source}#${i}` }));
+  }
+  found.sort((a, b) => a.at - b.at);
   const locals: Local[] = [];
   const seen = new Set<string>();
-  const testing = new Set<string>();
-  const declared = queryIn(
-    fn,
-    `[(short_var_declaration left: (expression_list (identifier) @id))
-      (var_spec name: (identifier) @id)
-      (range_clause left: (expression_list (identifier) @id))
-      (parameter_declaration name: (identifier) @id)]`,
-  );
-  for (const id of declared) {
-    const holder = id.parent?.type === 'expression_list' ? id.parent.parent : id.parent;
-    if (holder?.type === 'parameter_declaration' && TESTING_TYPE.test(holder.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '')) {
-      testing.add(id.text);
-      continue;
-    }
-    if (id.text === '_' || seen.has(id.text)) continue;
-    seen.add(id.text);
-    locals.push({ name: id.text, role: roleOf(id, holder) });
+  for (const f of found) {
+    if (!/^[A-Za-z_]\w*$/.test(f.name) || f.name === '_' || seen.has(f.name) || testing.has(f.name)) continue;
+    seen.add(f.name);
+    locals.push({ name: f.name, role: f.role });
   }
   return { locals, testing };
 }
 
-/** `nodes, err := hs.ListNodes()` → `hs.ListNodes()#0` for nodes: what the name stands for. */
-function roleOf(id: Node, holder: Node | null): string {
-  if (!holder) return '';
-  const left = holder.childForFieldName('left');
-  const position = left ? namedChildren(left).findIndex((n) => n.id === id.id) : 0;
-  const source = holder.childForFieldName('right') ?? holder.childForFieldName('value') ?? holder.childForFieldName('type');
-  return `${holder.type}:${(source?.text ?? '').replace(/\s+/g, '')}#${position}`;
-}
-
 /** `a := assert.New(t)`: the object's methods are assertions without a TestingT argument. */
-function assertObjects(fn: Node, pkgs: Map<string, 'assert' | 'require'>): Map<string, 'assert' | 'require'> {
+function assertObjects(raw: Raw, pkgs: Map<string, 'assert' | 'require'>): Map<string, 'assert' | 'require'> {
   const out = new Map<string, 'assert' | 'require'>();
-  for (const decl of queryIn(fn, '(short_var_declaration) @d')) {
-    const left = decl.childForFieldName('left')?.namedChild(0);
-    const right = decl.childForFieldName('right')?.namedChild(0);
-    if (left?.type !== 'identifier' || right?.type !== 'call_expression') continue;
-    const c = callee(right);
-    const pkg = c?.receiver ? pkgs.get(c.receiver) : undefined;
-    if (c?.name === 'New' && pkg) out.set(left.text, pkg);
+  for (const d of raw.decls) {
+    const m = /^([A-Za-z_]\w*)\.New\(/.exec(d.right.trim());
+    const pkg = m ? pkgs.get(m[1]) : undefined;
+    if (pkg && /^[A-Za-z_]\w*$/.test(d.left.trim())) out.set(d.left.trim(), pkg);
   }
   return out;
 }
@@ -341,18 +410,24 @@ function assertObjects(fn: Node, pkgs: Map<string, 'assert' | 'require'>): Map<s
 /** Marks a local name inside a key, so the comparison can apply renames (see compare.ts). */
 export const LOCAL_MARK = '\u0001';
 
-/** Text of an expression without layout or comments; local identifiers are marked. */
-export function normalise(node: Node, locals: ReadonlySet<string>): string {
-  if (node.childCount === 0 || node.type === 'interpreted_string_literal' || node.type === 'raw_string_literal') {
-    if (node.type === 'identifier') return locals.has(node.text) ? LOCAL_MARK + node.text : node.text;
-    return node.type === 'comment' ? '' : node.text;
+/** Go tokens of an expression's source: string literals whole, comments dropped. */
+const TOKEN = /"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|\/\/[^\n]*|\/\*[\s\S]*?\*\/|[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|\S/g;
+
+/**
+ * An expression's tokens without layout or comments; identifiers that name a local (not a field
+ * after `.`) are marked. The text is the exact source of one syntax node, so this compares the
+ * node's meaning, not a line.
+ */
+export function normaliseText(source: string, locals: ReadonlySet<string>): string {
+  const out: string[] = [];
+  let previous = '';
+  for (const m of source.matchAll(TOKEN)) {
+    const tok = m[0];
+    if (tok.startsWith('//') || tok.startsWith('/*')) continue;
+    out.push(previous !== '.' && locals.has(tok) ? LOCAL_MARK + tok : tok);
+    previous = tok;
   }
-  const parts: string[] = [];
-  for (let i = 0; i < node.childCount; i++) {
-    const child = node.child(i);
-    if (child) parts.push(normalise(child, locals));
-  }
-  return parts.filter(Boolean).join(' ');
+  return out.join(' ');
 }
 
 function hasDocComment(fn: Node, previous: Node | null, text: string): boolean {
@@ -361,21 +436,18 @@ function hasDocComment(fn: Node, previous: Node | null, text: string): boolean {
   return /^[ \t]*\r?\n[ \t]*$/.test(text.slice(previous.endIndex, fn.startIndex));
 }
 
-/** Slice and map literals of structs in the function: test tables and their cases. */
-function tablesIn(fn: Node): FunctionContract['tables'] {
+/** Slice and map literals of composite values in the function: test tables and their cases. */
+function tablesIn(found: Raw['tables']): FunctionContract['tables'] {
   const tables: FunctionContract['tables'] = [];
-  for (const lit of queryIn(fn, '(composite_literal) @lit')) {
-    const type = lit.childForFieldName('type');
-    const body = lit.childForFieldName('body');
-    if (!type || !body || (type.type !== 'slice_type' && type.type !== 'map_type' && type.type !== 'array_type')) continue;
+  for (const { table, body } of found) {
     const elems = namedChildren(body).filter((e) => e.type !== 'comment');
     // A table's cases are composite values themselves; `[]string{"a"}` is data, not cases.
     const caseValue = (e: Node) => (e.type === 'keyed_element' ? e.namedChild(1)?.namedChild(0) : e.namedChild(0));
     if (elems.length === 0 || !elems.every((e) => caseValue(e)?.type === 'literal_value' || caseValue(e)?.type === 'composite_literal')) continue;
     const index = tables.length;
     tables.push({
-      start: lit.startIndex,
-      end: lit.endIndex,
+      start: table.startIndex,
+      end: table.endIndex,
       cases: elems.map((e) => ({ table: index, name: caseName(e), start: e.startIndex, end: e.endIndex })),
     });
   }
