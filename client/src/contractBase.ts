@@ -14,3 +14,9 @@ export function registerContractBase(lc: LanguageClient): vscode.Disposable {
     },
   });
 }
+
+/** `hi.insertSnippet` (hs-test-doc's quick fix): the godoc scaffold with the cursor on its first placeholder. */
+export async function insertSnippetAt(uri: string, line: number, snippet: string): Promise<void> {
+  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri));
+  await editor.insertSnippet(new vscode.SnippetString(snippet), new vscode.Position(line, 0));
+}

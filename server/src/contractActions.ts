@@ -2,7 +2,8 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import { CONTRACT_DIRECTIVE } from './analysis/contract/directives';
 import type { LineIndex } from './analysis/lineIndex';
 import type { ContractState } from './contractService';
-import { CONTRACT_RULE, toLspEdit, toRange } from './diagnostics';
+import { CONTRACT_RULE, DOC_RULE, toLspEdit, toRange } from './diagnostics';
+import { InsertSnippetCommand } from '../../shared/src/protocol';
 
 /**
  * Quick fixes for hs-test-contract: restore the base expectation, or say why it changed. The
@@ -12,6 +13,20 @@ export function contractCodeActions(uri: string, text: string, lines: LineIndex,
   if (params.context.only && !params.context.only.some((k) => CodeActionKind.QuickFix.startsWith(k))) return [];
   const actions: CodeAction[] = [];
   for (const d of params.context.diagnostics) {
+    if (d.code === DOC_RULE) {
+      const doc = state.docs.find((x) => sameRange(toRange(lines, x.start, x.end), d));
+      if (!doc) continue;
+      const at = lines.positionAt(doc.insertAt);
+      // A snippet puts the cursor on the purpose; LSP 3.17 edits cannot, so the extension inserts it.
+      actions.push({
+        title: 'Add the godoc scaffold (purpose, then "The test verifies:")',
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: true,
+        command: { title: 'Add the godoc scaffold', command: InsertSnippetCommand, arguments: [uri, at.line, doc.snippet] },
+      });
+      continue;
+    }
     if (d.code !== CONTRACT_RULE) continue;
     const change = state.changes.find((c) => c.message === d.message && sameRange(toRange(lines, c.start, c.end), d));
     if (!change) continue;

@@ -5,7 +5,7 @@ import { LineIndex } from './analysis/lineIndex';
 import type { GoParser } from './analysis/parser';
 import { ContractBaseReader } from './git/contractBase';
 import { checkContractOf } from './git/contractCheck';
-import { CompareMemo, type FileContract } from './analysis/contract';
+import { CompareMemo, missingTestDocs, type FileContract, type MissingDoc } from './analysis/contract';
 import type { ResolvedSettings } from './settingsStore';
 
 /** What the server knows about one document's contract, for the version it was computed on. */
@@ -16,6 +16,8 @@ export interface ContractState {
   base: { uri: string; lines: LineIndex; text: string; label: string } | null;
   /** Tests that did not exist at the base (all of them for a file new since the base). */
   newTests: Set<string> | 'all';
+  /** hs-test-doc: integration tests without a doc comment (new ones, or all with docExistingTests). */
+  docs: MissingDoc[];
 }
 
 export interface ContractHost {
@@ -96,32 +98,41 @@ export class ContractService {
     if (!doc) return;
     const had = this.states.has(uri);
     const settings = await this.host.settings(uri);
-    if (!this.host.trusted() || settings.settings.rules['hs-test-contract'] === 'off') {
+    if (!this.host.trusted() || (settings.settings.rules['hs-test-contract'] === 'off' && settings.settings.rules['hs-test-doc'] === 'off')) {
       this.states.delete(uri);
       if (had) this.host.changed(uri);
       return;
     }
-    const { lookup, changes } = await checkContractOf(this.reader, doc.path, () => (this.host.document(uri)?.version === doc.version ? this.host.contract(uri) ?? null : null), settings.contract.base, this.memo(uri));
+    const { lookup, changes, current } = await checkContractOf(this.reader, doc.path, () => (this.host.document(uri)?.version === doc.version ? this.host.contract(uri) ?? null : null), settings.contract.base, this.memo(uri));
     // Typed on while git answered: the next scheduled run will catch up.
     if (this.host.document(uri)?.version !== doc.version) return;
     if (lookup.kind === 'missing-base') this.host.warnOnce(`base:${lookup.label}`, lookup.message);
     let state: ContractState | undefined;
+    const docsOf = (base: FileContract | null, label: string) =>
+      current && isIntegrationPath(doc.path) && settings.settings.rules['hs-test-doc'] !== 'off'
+        ? missingTestDocs(current, base, { existing: settings.contract.docExistingTests, baseLabel: label })
+        : [];
     if (lookup.kind === 'found') {
       const baseNames = new Set(lookup.contract.functions.keys());
-      const current = currentTestNames(doc.text);
       state = {
         version: doc.version,
-        changes,
+        changes: settings.settings.rules['hs-test-contract'] === 'off' ? [] : changes,
         base: { uri: baseUri(doc.path, lookup.commit, lookup.path, lookup.label), lines: new LineIndex(lookup.text), text: lookup.text, label: lookup.label },
-        newTests: new Set(current.filter((n) => !baseNames.has(n))),
+        newTests: new Set(currentTestNames(doc.text).filter((n) => !baseNames.has(n))),
+        docs: docsOf(lookup.contract, lookup.label),
       };
     } else if (lookup.kind === 'new-file') {
-      state = { version: doc.version, changes: [], base: null, newTests: 'all' };
+      state = { version: doc.version, changes: [], base: null, newTests: 'all', docs: docsOf(null, lookup.label) };
     }
     if (state) this.states.set(uri, state);
     else this.states.delete(uri);
     if (state || had) this.host.changed(uri);
   }
+}
+
+/** Headscale's integration tests live in `integration/`; unit tests elsewhere are not asked for godoc. */
+function isIntegrationPath(file: string): boolean {
+  return /(^|[\\/])integration[\\/]/.test(file);
 }
 
 /** Top-level test names, cheaply (only to tell new tests from old ones). */

@@ -6,7 +6,7 @@ import type { LineIndex } from './analysis/lineIndex';
 import type { Finding, Severity, TextEdit } from './analysis/types';
 import type { ErrorLine } from '../../shared/src/artifacts';
 import type { RuleLevel } from '../../shared/src/settings';
-import type { ContractChange } from './analysis/contract';
+import type { ContractChange, MissingDoc } from './analysis/contract';
 
 /**
  * The one place findings become LSP Diagnostics (and offset edits become LSP TextEdits).
@@ -112,4 +112,21 @@ export function contractDiagnostics(
     });
   }
   return out;
+}
+
+export const DOC_RULE = 'hs-test-doc';
+
+/** hs-test-doc: an information on the name of each integration test without a doc comment. */
+export function testDocDiagnostics(lines: LineIndex, version: number, docs: readonly MissingDoc[], level: RuleLevel): Diagnostic[] {
+  if (level === 'off') return [];
+  const data: DiagnosticData = { ruleId: DOC_RULE, version };
+  return docs.map((d) => ({
+    range: toRange(lines, d.start, d.end),
+    severity: SEVERITY[level === 'default' ? 'information' : level],
+    code: DOC_RULE,
+    codeDescription: { href: ruleDocUri(DOC_RULE) },
+    source: DIAGNOSTIC_SOURCE,
+    message: d.message,
+    data,
+  }));
 }

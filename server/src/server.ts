@@ -22,7 +22,7 @@ import {
 } from '../../shared/src/protocol';
 import { GoParser } from './analysis/parser';
 import { codeActions } from './codeActions';
-import { contractDiagnostics, CONTRACT_RULE, toDiagnostic } from './diagnostics';
+import { contractDiagnostics, CONTRACT_RULE, DOC_RULE, testDocDiagnostics, toDiagnostic } from './diagnostics';
 import { ContractService } from './contractService';
 import { contractCodeActions } from './contractActions';
 import { contractHoverSection } from './contractHover';
@@ -121,9 +121,10 @@ async function analyzed(uri: string): Promise<AnalyzedDocument | undefined> {
 async function diagnosticsOf(uri: string, doc: AnalyzedDocument) {
   const items = doc.findings.map((f) => toDiagnostic(uri, doc.lines, f, doc.version));
   const state = contract?.state(uri, doc.version);
-  if (state?.base) {
-    const level = (await settings.forResource(uri)).settings.rules[CONTRACT_RULE] ?? 'default';
-    items.push(...contractDiagnostics(uri, doc.lines, doc.version, state.changes, state.base, level));
+  if (state) {
+    const levels = (await settings.forResource(uri)).settings.rules;
+    if (state.base) items.push(...contractDiagnostics(uri, doc.lines, doc.version, state.changes, state.base, levels[CONTRACT_RULE] ?? 'default'));
+    items.push(...testDocDiagnostics(doc.lines, doc.version, state.docs, levels[DOC_RULE] ?? 'default'));
   }
   return items;
 }

@@ -117,3 +117,9 @@ export interface ContractBaseParams {
 export interface ContractBaseResult {
   text: string | null;
 }
+
+/**
+ * server → client (a code action's command): insert a snippet at the start of a line of a
+ * document, cursor on its first placeholder. Arguments: `[uri, line, snippet]`.
+ */
+export const InsertSnippetCommand = 'hi.insertSnippet';

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { applyFixes } from '../../server/src/analysis/applyFixes';
-import { CompareMemo, compareContracts, compareTexts, contractOfText, ContractModeler } from '../../server/src/analysis/contract';
+import { CompareMemo, compareContracts, compareTexts, contractOfText, ContractModeler, missingTestDocs } from '../../server/src/analysis/contract';
 import { IncrementalDocument } from '../../server/src/analysis/incremental';
 import { generateFile, rng } from '../bench/generate';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
@@ -17,17 +17,18 @@ import { loadParser, repoRoot } from '../support/parser';
 
 const WANT = /\/\/ want(?: ([+-]\d+))?((?:\s+"(?:[^"\\]|\\.)*")+)/;
 const root = path.join(repoRoot, 'test', 'fixtures', 'hs-test-contract');
+const docRoot = path.join(repoRoot, 'test', 'fixtures', 'hs-test-doc');
 const unexplained = <T extends { directive: { reason: string } | null }>(list: T[]) => list.filter((c) => !c.directive?.reason);
 
-function wantsOf(text: string): { line: number; pattern: RegExp; source: string; matched: boolean }[] {
+function wantsOf(text: string, ruleId = 'hs-test-contract'): { line: number; pattern: RegExp; source: string; matched: boolean }[] {
   const out: { line: number; pattern: RegExp; source: string; matched: boolean }[] = [];
   text.split('\n').forEach((lineText, line) => {
     const m = WANT.exec(lineText);
     if (!m) return;
     for (const q of m[2].match(/"(?:[^"\\]|\\.)*"/g) ?? []) {
       const source = JSON.parse(q) as string;
-      const body = /^hs-test-contract: (.*)$/s.exec(source);
-      assert.ok(body, `want ${q} is not "hs-test-contract: <regexp>"`);
+      const body = new RegExp(`^${ruleId}: (.*)$`, 's').exec(source);
+      assert.ok(body, `want ${q} is not "${ruleId}: <regexp>"`);
       out.push({ line: line + (m[1] ? Number(m[1]) : 0), pattern: new RegExp(body[1]), source, matched: false });
     }
   });
@@ -110,3 +111,32 @@ test('hs-test-contract: incremental contract + memoised compare equal a fresh co
     doc.dispose();
   }
 });
+
+for (const name of fs.readdirSync(docRoot).sort()) {
+  test(`hs-test-doc fixture: ${name}`, async () => {
+    const parser = await loadParser();
+    const read = (f: string) => fs.readFileSync(path.join(docRoot, name, f), 'utf8');
+    const optionsFile = path.join(docRoot, name, 'options.json');
+    const existing = fs.existsSync(optionsFile) && JSON.parse(fs.readFileSync(optionsFile, 'utf8')).docExistingTests === true;
+    const current = read('current_test.go');
+    const docs = missingTestDocs(contractOfText(parser, current)!, contractOfText(parser, read('base_test.go')), { existing, baseLabel: 'HEAD' });
+    const lines = new LineIndex(current);
+    const wants = wantsOf(current, 'hs-test-doc');
+    const unexpected: string[] = [];
+    for (const d of docs) {
+      const line = lines.positionAt(d.start).line;
+      const want = wants.find((w) => !w.matched && w.line === line && w.pattern.test(d.message));
+      if (want) want.matched = true;
+      else unexpected.push(`${name}:${line + 1}: unexpected finding: ${d.message}`);
+      // The scaffold goes on the func line, names the test, and its first placeholder is the purpose.
+      assert.equal(lines.positionAt(d.insertAt).character, 0);
+      assert.ok(current.slice(d.insertAt).startsWith(`func ${d.test}(`));
+      assert.match(d.snippet, new RegExp(`^// ${d.test} \\$\\{1:[^}]+\\}\\.\\n//\\n// The test verifies:\\n// - \\$\\{2:`));
+      // With the scaffold in place the test is documented.
+      const documented = current.slice(0, d.insertAt) + d.text + current.slice(d.insertAt);
+      assert.ok(!missingTestDocs(contractOfText(parser, documented)!, null, { existing: true, baseLabel: 'HEAD' }).some((x) => x.test === d.test));
+    }
+    const unmatched = wants.filter((w) => !w.matched).map((w) => `${name}:${w.line + 1}: no finding matched ${JSON.stringify(w.source)}`);
+    assert.deepEqual([...unexpected, ...unmatched], []);
+  });
+}

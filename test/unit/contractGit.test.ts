@@ -157,7 +157,7 @@ test('contract: merge conflict markers in the file keep the rule silent', async 
   assert.deepEqual(result.changes, []);
 });
 
-test('contract: outside a repository and for an untracked file the rule is silent; a tracked new file is new', async () => {
+test('contract: outside a repository the rule is silent; an untracked or newly added file has no changes, only new tests', async () => {
   const outside = path.join(tempDir(), 'x_test.go');
   fs.writeFileSync(outside, ORIGINAL);
   assert.equal((await check(outside, ORIGINAL)).lookup.kind, 'silent');
@@ -165,10 +165,12 @@ test('contract: outside a repository and for an untracked file the rule is silen
   const untracked = path.join(dir, 'integration', 'new_test.go');
   fs.writeFileSync(untracked, ORIGINAL);
   const u = await check(untracked, ORIGINAL);
-  assert.equal(u.lookup.kind, 'silent');
+  assert.deepEqual(u.lookup, { kind: 'new-file', label: 'HEAD', tracked: false });
   assert.deepEqual(u.changes, []);
   run(dir, 'add', 'integration/new_test.go');
-  assert.equal((await check(untracked, ORIGINAL)).lookup.kind, 'new-file');
+  const added = await check(untracked, ORIGINAL);
+  assert.deepEqual(added.lookup, { kind: 'new-file', label: 'HEAD', tracked: true });
+  assert.deepEqual(added.changes, []);
 });
 
 test('contract: a huge diff (2 000 changed expectations in a 4 500-line file) is read and compared in one pass', async () => {

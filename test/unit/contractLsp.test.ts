@@ -113,3 +113,33 @@ test('contract over LSP: Restricted Mode runs no git until the workspace is trus
     await s.close();
   }
 });
+
+test('hs-test-doc over LSP: a test added since the base without godoc gets an information and the scaffold quick fix', async () => {
+  const { file, uri } = repo();
+  const edited = ORIGINAL + '\nfunc TestNodeExpiry(t *testing.T) {\n\trequire.NoError(t, nil)\n}\n';
+  fs.writeFileSync(file, edited);
+  const s = await startServer();
+  try {
+    await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'go', version: 1, text: edited } });
+    let docs: Diagnostic[] = [];
+    for (;;) {
+      const refreshed = nextRefresh(s);
+      docs = (await pullDiagnostics(s, uri)).filter((d) => d.code === 'hs-test-doc');
+      if (docs.length > 0) break;
+      await refreshed;
+    }
+    // Only the new test: TestNodeCount existed at HEAD (headscale.contract.docExistingTests is off).
+    assert.equal(docs.length, 1);
+    assert.equal(docs[0].severity, 3);
+    assert.match(docs[0].message, /^TestNodeExpiry has no doc comment \(new since HEAD\)/);
+    const actions = (await s.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: docs[0].range, context: { diagnostics: [docs[0]], only: ['quickfix'] } })) as CodeAction[];
+    const scaffold = actions.find((a) => a.title.startsWith('Add the godoc scaffold'));
+    assert.ok(scaffold?.command, actions.map((a) => a.title).join(', '));
+    const [target, line, snippet] = scaffold.command.arguments as [string, number, string];
+    assert.equal(target, uri);
+    assert.equal(edited.split('\n')[line], 'func TestNodeExpiry(t *testing.T) {');
+    assert.match(snippet, /^\/\/ TestNodeExpiry \$\{1:[^}]+\}\.\n\/\/\n\/\/ The test verifies:\n\/\/ - \$\{2:/);
+  } finally {
+    await s.close();
+  }
+});

@@ -13,8 +13,8 @@ import { git } from './git';
 export type BaseLookup =
   /** The file at the base. `path` is its path there (differs after a rename). */
   | { kind: 'found'; text: string; contract: FileContract; blob: string; commit: string; path: string; label: string }
-  /** Tracked, but not in the base: every test in it is new since the base. */
-  | { kind: 'new-file'; label: string }
+  /** Not in the base (tracked or not yet): every test in it is new since the base. */
+  | { kind: 'new-file'; label: string; tracked: boolean }
   /** Nothing to compare with, and nothing worth saying (not a repository, untracked, unborn HEAD). */
   | { kind: 'silent'; why: string }
   /** The base revision itself is missing (a shallow clone, a typo, an unfetched remote): say it once. */
@@ -53,13 +53,13 @@ export class ContractBaseReader {
     let blob = await blobAt(top, sha, rel);
     if (!blob) {
       const tracked = await git(top, ['ls-files', '--error-unmatch', '--', rel]);
-      if (tracked.code !== 0) return { kind: 'silent', why: 'untracked file' };
+      if (tracked.code !== 0) return { kind: 'new-file', label: base, tracked: false };
       const renamedFrom = await renamedSince(top, sha, rel);
       if (renamedFrom) {
         basePath = renamedFrom;
         blob = await blobAt(top, sha, renamedFrom);
       }
-      if (!blob) return { kind: 'new-file', label: base };
+      if (!blob) return { kind: 'new-file', label: base, tracked: true };
     }
     const cached = await this.blob(top, blob);
     if (!cached || !cached.contract) return { kind: 'silent', why: 'the base version could not be read' };

@@ -5,6 +5,8 @@ import type { BaseLookup, ContractBaseReader } from './contractBase';
 export interface ContractCheck {
   lookup: BaseLookup;
   changes: ContractChange[];
+  /** The current contract, when it was read (a base was found, or the file is new). */
+  current?: FileContract;
 }
 
 /**
@@ -24,12 +26,13 @@ export async function checkContractOf(reader: ContractBaseReader, file: string, 
   } catch (error) {
     return { lookup: { kind: 'silent', why: `git failed: ${error instanceof Error ? error.message : String(error)}` }, changes: [] };
   }
-  if (lookup.kind !== 'found') return { lookup, changes: [] };
+  if (lookup.kind !== 'found' && lookup.kind !== 'new-file') return { lookup, changes: [] };
   const current = currentContract();
   if (!current) return { lookup: { kind: 'silent', why: 'the file has merge conflict markers' }, changes: [] };
+  if (lookup.kind === 'new-file') return { lookup, changes: [], current };
   try {
-    return { lookup, changes: compareContracts(lookup.contract, current, { baseLabel: lookup.label, memo }) };
+    return { lookup, changes: compareContracts(lookup.contract, current, { baseLabel: lookup.label, memo }), current };
   } catch {
-    return { lookup, changes: [] };
+    return { lookup, changes: [], current };
   }
 }

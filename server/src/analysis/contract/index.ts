@@ -5,6 +5,7 @@ import { ContractModeler, fileContract, type FileContract } from './model';
 
 export type { ContractChange, ChangeKind } from './compare';
 export type { FileContract } from './model';
+export { missingTestDocs, type MissingDoc } from './testDocs';
 export { CompareMemo, compareContracts, ContractModeler, fileContract };
 
 /** Unresolved merge conflict markers: the file is not Go yet, so no contract can be read. */

@@ -14,6 +14,7 @@ import { rule as ewtOrderAssumption } from './ewt-order-assumption';
 import { rule as ewtTiming } from './ewt-timing';
 import { rule as hsAnnouncedRoutes } from './hs-announced-routes';
 import { rule as hsTestContract } from './hs-test-contract';
+import { rule as hsTestDoc } from './hs-test-doc';
 
 /**
  * Every rule, in priority order: when fixes overlap, the earlier rule's fix wins, and findings
@@ -36,7 +37,7 @@ export const allRules: readonly Rule[] = [
 ];
 
 /** Rules that compare a file with its base revision (git); they run on their own schedule. */
-export const baseRules: readonly BaseRule[] = [hsTestContract];
+export const baseRules: readonly BaseRule[] = [hsTestContract, hsTestDoc];
 
 /** Everything with a rule id: its doc, severity and setting (README, hovers, SARIF). */
 export type DocumentedRule = Rule | BaseRule;
