@@ -11,6 +11,8 @@ import type { ResolvedSettings } from './settingsStore';
 /** What the server knows about one document's contract, for the version it was computed on. */
 export interface ContractState {
   version: number;
+  /** Lines of the text it was computed on (a stale state is shown only while this still holds). */
+  lineCount: number;
   changes: ContractChange[];
   /** The base document (read-only, served through `hi/contractBase`), when there is a base. */
   base: { uri: string; lines: LineIndex; text: string; label: string } | null;
@@ -50,10 +52,14 @@ export class ContractService {
     this.reader = new ContractBaseReader(parser);
   }
 
-  /** The state for exactly this version (stale ranges are never shown). */
-  state(uri: string, version: number): ContractState | undefined {
+  /**
+   * The state for this version. While typing, the previous version's state is returned as long as
+   * the line count is unchanged (its squiggles stay where they were until the next check, instead of
+   * flickering off and on with every keystroke); `exact` asks for this version only (edits).
+   */
+  state(uri: string, version: number, lineCount: number | 'exact' = 'exact'): ContractState | undefined {
     const s = this.states.get(uri);
-    return s && s.version === version ? s : undefined;
+    return s && (s.version === version || (lineCount !== 'exact' && s.lineCount === lineCount)) ? s : undefined;
   }
 
   schedule(uri: string, delay = QUIET_MS): void {
@@ -116,18 +122,25 @@ export class ContractService {
       const baseNames = new Set(lookup.contract.functions.keys());
       state = {
         version: doc.version,
+        lineCount: lineCountOf(doc.text),
         changes: settings.settings.rules['hs-test-contract'] === 'off' ? [] : changes,
         base: { uri: baseUri(doc.path, lookup.commit, lookup.path, lookup.label), lines: new LineIndex(lookup.text), text: lookup.text, label: lookup.label },
         newTests: new Set(currentTestNames(doc.text).filter((n) => !baseNames.has(n))),
         docs: docsOf(lookup.contract, lookup.label),
       };
     } else if (lookup.kind === 'new-file') {
-      state = { version: doc.version, changes: [], base: null, newTests: 'all', docs: docsOf(null, lookup.label) };
+      state = { version: doc.version, lineCount: lineCountOf(doc.text), changes: [], base: null, newTests: 'all', docs: docsOf(null, lookup.label) };
     }
     if (state) this.states.set(uri, state);
     else this.states.delete(uri);
     if (state || had) this.host.changed(uri);
   }
+}
+
+function lineCountOf(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** Headscale's integration tests live in `integration/`; unit tests elsewhere are not asked for godoc. */

@@ -120,7 +120,7 @@ async function analyzed(uri: string): Promise<AnalyzedDocument | undefined> {
 /** Every diagnostic of a document: the per-declaration rules, then hs-test-contract (when its result is for this version). */
 async function diagnosticsOf(uri: string, doc: AnalyzedDocument) {
   const items = doc.findings.map((f) => toDiagnostic(uri, doc.lines, f, doc.version));
-  const state = contract?.state(uri, doc.version);
+  const state = contract?.state(uri, doc.version, doc.lines.lineCount);
   if (state) {
     const levels = (await settings.forResource(uri)).settings.rules;
     if (state.base) items.push(...contractDiagnostics(uri, doc.lines, doc.version, state.changes, state.base, levels[CONTRACT_RULE] ?? 'default'));
@@ -184,7 +184,7 @@ connection.onHover(async ({ textDocument, position }) => {
   const tests = store?.tests(textDocument.uri, await settings.forResource(textDocument.uri), historyGeneration);
   const hover = tests ? testHoverAt(tests, position) : null;
   const test = hover && tests ? testAt(tests.tests, position) : null;
-  const section = test ? contractHoverSection(contract?.state(doc.uri, doc.version), test) : null;
+  const section = test ? contractHoverSection(contract?.state(doc.uri, doc.version, doc.lines.lineCount), test) : null;
   if (hover && section && typeof hover.contents === 'object' && 'value' in hover.contents) hover.contents.value += `\n\n${section}`;
   return hover;
 });
