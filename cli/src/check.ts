@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import { analyzeText } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import type { GoParser } from '../../server/src/analysis/parser';
-import { ruleTitle } from '../../server/src/analysis/rule';
 import { allRules } from '../../server/src/analysis/rules';
 import { collectGoFiles } from './files';
+import { sarifLevel, sarifLocation, sarifLog } from './sarif';
 
 export interface CheckRow {
   file: string;
@@ -38,32 +38,9 @@ export function formatText(rows: readonly CheckRow[]): string {
   return rows.map((r) => `${r.file}:${r.line}:${r.column}: ${r.severity} ${r.rule}: ${r.message}`).join('\n') + (rows.length ? '\n' : '');
 }
 
-const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
-
 export function formatSarif(rows: readonly CheckRow[]): string {
-  return JSON.stringify(
-    {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      version: '2.1.0',
-      runs: [
-        {
-          tool: {
-            driver: {
-              name: 'hi-workbench',
-              informationUri: 'https://github.com/juanfont/headscale/tree/main/integration',
-              rules: allRules.map((r) => ({ id: r.id, shortDescription: { text: ruleTitle(r) }, fullDescription: { text: r.doc.replace(/\s+/g, ' ') }, defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] } })),
-            },
-          },
-          results: rows.map((r) => ({
-            ruleId: r.rule,
-            level: SARIF_LEVEL[r.severity] ?? 'warning',
-            message: { text: r.message },
-            locations: [{ physicalLocation: { artifactLocation: { uri: r.file.split('\\').join('/') }, region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn } } }],
-          })),
-        },
-      ],
-    },
-    null,
-    2,
+  return sarifLog(
+    allRules,
+    rows.map((r) => ({ ruleId: r.rule, level: sarifLevel(r.severity), message: { text: r.message }, locations: [sarifLocation(r.file, r)] })),
   );
 }

@@ -4,12 +4,12 @@ import { parseArgs } from 'util';
 import { compareContracts, contractOfText, type ContractChange } from '../../server/src/analysis/contract';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import type { GoParser } from '../../server/src/analysis/parser';
-import { ruleTitle } from '../../server/src/analysis/rule';
 import { rule as contractRule } from '../../server/src/analysis/rules/hs-test-contract';
 import { changedTestFiles, repositoryRoot } from '../../server/src/git/changedTests';
 import { ContractBaseReader } from '../../server/src/git/contractBase';
 import { checkContract } from '../../server/src/git/contractCheck';
 import { collectGoFiles, UsageError } from './files';
+import { sarifLocation, sarifLog } from './sarif';
 
 export interface ContractRow {
   file: string;
@@ -120,30 +120,14 @@ export function formatContractText(report: ContractReport): string {
 }
 
 export function formatContractSarif(report: ContractReport): string {
-  return JSON.stringify(
-    {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      version: '2.1.0',
-      runs: [
-        {
-          tool: {
-            driver: {
-              name: 'hi-workbench',
-              informationUri: 'https://github.com/juanfont/headscale/tree/main/integration',
-              rules: [{ id: contractRule.id, shortDescription: { text: ruleTitle(contractRule) }, fullDescription: { text: contractRule.doc.replace(/\s+/g, ' ') }, defaultConfiguration: { level: 'warning' } }],
-            },
-          },
-          results: report.rows.map((r) => ({
-            ruleId: r.rule,
-            level: 'warning',
-            message: { text: `${r.message} (was at ${r.base.revision}:${r.base.path}:${r.base.line})` },
-            locations: [{ physicalLocation: { artifactLocation: { uri: r.file.split('\\').join('/') }, region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn } } }],
-            ...(r.reason !== null ? { suppressions: [{ kind: 'inSource', justification: r.reason }] } : {}),
-          })),
-        },
-      ],
-    },
-    null,
-    2,
+  return sarifLog(
+    [contractRule],
+    report.rows.map((r) => ({
+      ruleId: r.rule,
+      level: 'warning',
+      message: { text: `${r.message} (was at ${r.base.revision}:${r.base.path}:${r.base.line})` },
+      locations: [sarifLocation(r.file, r)],
+      ...(r.reason !== null ? { suppressions: [{ kind: 'inSource', justification: r.reason }] } : {}),
+    })),
   );
 }

@@ -35,27 +35,30 @@ function wantsOf(text: string, ruleId = 'hs-test-contract'): { line: number; pat
   return out;
 }
 
+/** Checks findings against the `// want` comments of the current file: none unexpected, none unmatched. */
+function assertWants(name: string, current: string, ruleId: string, findings: { start: number; message: string }[]): void {
+  const lines = new LineIndex(current);
+  const wants = wantsOf(current, ruleId);
+  const unexpected: string[] = [];
+  for (const f of findings) {
+    const line = lines.positionAt(f.start).line;
+    const want = wants.find((w) => !w.matched && w.line === line && w.pattern.test(f.message));
+    if (want) want.matched = true;
+    else unexpected.push(`${name}:${line + 1}: unexpected finding: ${f.message}`);
+  }
+  const unmatched = wants.filter((w) => !w.matched).map((w) => `${name}:${w.line + 1}: no finding matched ${JSON.stringify(w.source)}`);
+  assert.deepEqual([...unexpected, ...unmatched], []);
+}
+
 for (const name of fs.readdirSync(root).sort()) {
   test(`hs-test-contract fixture: ${name}`, async () => {
     const parser = await loadParser();
     const base = fs.readFileSync(path.join(root, name, 'base_test.go'), 'utf8');
     const current = fs.readFileSync(path.join(root, name, 'current_test.go'), 'utf8');
     const changes = unexplained(compareTexts(parser, base, current, { baseLabel: 'HEAD' }));
-    const lines = new LineIndex(current);
-    const baseLines = new LineIndex(base);
-    const wants = wantsOf(current);
-    const unexpected: string[] = [];
-    for (const c of changes) {
-      const line = lines.positionAt(c.start).line;
-      const want = wants.find((w) => !w.matched && w.line === line && w.pattern.test(c.message));
-      if (want) want.matched = true;
-      else unexpected.push(`${name}:${line + 1}: unexpected finding: ${c.message}`);
-      // The base location is real: it lies inside the base text on a line of the same function.
-      assert.ok(c.baseEnd <= base.length && c.baseStart < c.baseEnd, `${name}: base range of ${c.message}`);
-      assert.ok(baseLines.positionAt(c.baseStart).line >= 0);
-    }
-    const unmatched = wants.filter((w) => !w.matched).map((w) => `${name}:${w.line + 1}: no finding matched ${JSON.stringify(w.source)}`);
-    assert.deepEqual([...unexpected, ...unmatched], []);
+    assertWants(name, current, 'hs-test-contract', changes);
+    // The base location is real: a non-empty range inside the base text.
+    for (const c of changes) assert.ok(c.baseEnd <= base.length && c.baseStart < c.baseEnd, `${name}: base range of ${c.message}`);
 
     // Each restore brings the base expectation back: after applying it, its finding is gone.
     for (const c of changes.filter((x) => x.restore)) {
@@ -120,14 +123,9 @@ for (const name of fs.readdirSync(docRoot).sort()) {
     const existing = fs.existsSync(optionsFile) && JSON.parse(fs.readFileSync(optionsFile, 'utf8')).docExistingTests === true;
     const current = read('current_test.go');
     const docs = missingTestDocs(contractOfText(parser, current)!, contractOfText(parser, read('base_test.go')), { existing, baseLabel: 'HEAD' });
+    assertWants(name, current, 'hs-test-doc', docs);
     const lines = new LineIndex(current);
-    const wants = wantsOf(current, 'hs-test-doc');
-    const unexpected: string[] = [];
     for (const d of docs) {
-      const line = lines.positionAt(d.start).line;
-      const want = wants.find((w) => !w.matched && w.line === line && w.pattern.test(d.message));
-      if (want) want.matched = true;
-      else unexpected.push(`${name}:${line + 1}: unexpected finding: ${d.message}`);
       // The scaffold goes on the func line, names the test, and its first placeholder is the purpose.
       assert.equal(lines.positionAt(d.insertAt).character, 0);
       assert.ok(current.slice(d.insertAt).startsWith(`func ${d.test}(`));
@@ -136,7 +134,5 @@ for (const name of fs.readdirSync(docRoot).sort()) {
       const documented = current.slice(0, d.insertAt) + d.text + current.slice(d.insertAt);
       assert.ok(!missingTestDocs(contractOfText(parser, documented)!, null, { existing: true, baseLabel: 'HEAD' }).some((x) => x.test === d.test));
     }
-    const unmatched = wants.filter((w) => !w.matched).map((w) => `${name}:${w.line + 1}: no finding matched ${JSON.stringify(w.source)}`);
-    assert.deepEqual([...unexpected, ...unmatched], []);
   });
 }
