@@ -98,3 +98,33 @@ test('1. a weakened expectation is flagged, explained in the hover, restored by 
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'Expected 3 nodes at HEAD' }).first().waitFor({ state: 'detached', timeout: 30_000 });
   });
 });
+
+test('2. a test added since the base without godoc: the scaffold quick fix leaves the cursor on the purpose', async () => {
+  await withSession({ name: '15-test-doc', trusted: true }, async ({ page, workspace }) => {
+    gitInit(workspace);
+    await openFile(page, routeTest);
+    // Add a new test at the end of the file, as a contributor would.
+    await page.locator('.part.editor .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    // insertText, not type: the editor's bracket auto-closing must not decide the file's shape.
+    await page.keyboard.insertText('\nfunc TestRouteExpiry(t *testing.T) {\n}\n');
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('func TestRouteExpiry(')));
+    await goToLine(page, routeText.split('\n').length + 1);
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'func Test'.length; i++) await page.keyboard.press('ArrowRight');
+    await hoverAtCursor(page, 'TestRouteExpiry has no doc comment (new since HEAD)');
+    await page.keyboard.press('Control+.');
+    const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Add the godoc scaffold' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    const focused = page.locator('.action-widget .monaco-list-row.focused').first();
+    for (let i = 0; i < 12 && !/Add the godoc scaffold/.test((await focused.textContent()) ?? ''); i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('// The test verifies:')));
+    // The purpose placeholder is selected: typing replaces it.
+    await page.keyboard.type('checks that expired routes are withdrawn from peers');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('// TestRouteExpiry checks that expired routes are withdrawn from peers.')),
+    );
+    assert.ok((await visibleLines(page)).some((l) => l.startsWith('// - ')));
+  });
+});
