@@ -3,10 +3,11 @@ import { parseArgs } from 'util';
 import { analyzePackage } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import type { GoParser } from '../../server/src/analysis/parser';
-import { ruleTitle, type Rule } from '../../server/src/analysis/rule';
+import { type Rule } from '../../server/src/analysis/rule';
 import { allRules, rulesById } from '../../server/src/analysis/rules';
 import { READ_LIMITS, readRegularText } from '../../server/src/safeRead';
 import { collectGoFiles, UsageError, type SkippedPath } from './files';
+import { sarifLevel, sarifLocation, sarifLog } from './sarif';
 
 export interface CheckLocation {
   /** Relative to the working directory (absolute when it lies on another root). */
@@ -127,38 +128,16 @@ export function formatText(rows: readonly CheckRow[]): string {
   return out.map((l) => l + '\n').join('');
 }
 
-const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
-
-function sarifLocation(l: CheckLocation) {
-  return { physicalLocation: { artifactLocation: { uri: l.file.split('\\').join('/') }, region: { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn } } };
-}
-
 export function formatSarif(rows: readonly CheckRow[]): string {
-  return JSON.stringify(
-    {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      version: '2.1.0',
-      runs: [
-        {
-          tool: {
-            driver: {
-              name: 'hi-workbench',
-              informationUri: 'https://github.com/juanfont/headscale/tree/main/integration',
-              rules: allRules.map((r) => ({ id: r.id, shortDescription: { text: ruleTitle(r) }, fullDescription: { text: r.doc.replace(/\s+/g, ' ') }, defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] } })),
-            },
-          },
-          results: rows.map((r) => ({
-            ruleId: r.rule,
-            level: SARIF_LEVEL[r.severity] ?? 'warning',
-            message: { text: r.message },
-            locations: [sarifLocation(r)],
-            ...(r.related.length ? { relatedLocations: r.related.map((rel, id) => ({ id, ...sarifLocation(rel), message: { text: rel.message } })) } : {}),
-          })),
-        },
-      ],
-    },
-    null,
-    2,
+  return sarifLog(
+    allRules,
+    rows.map((r) => ({
+      ruleId: r.rule,
+      level: sarifLevel(r.severity),
+      message: { text: r.message },
+      locations: [sarifLocation(r.file, r)],
+      ...(r.related.length ? { relatedLocations: r.related.map((rel, id) => ({ id, ...sarifLocation(rel.file, rel), message: { text: rel.message } })) } : {}),
+    })),
   );
 }
 

@@ -2,12 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GoParser } from '../../server/src/analysis/parser';
 import { renderRuleDocs, renderRulePage, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
-import { allRules } from '../../server/src/analysis/rules';
+import { documentedRules } from '../../server/src/analysis/rules';
 import { check, checkExitCode, formatSarif, formatSummary, formatText, parseCheckArgs } from './check';
 import { UsageError, type SkippedPath } from './files';
 import { formatTestsText, listTests } from './tests';
 import { formatRunsText, runsReport } from './runs';
 import { envReport, formatEnvText } from './env';
+import { contractCommand } from './contract';
 
 const USAGE = `usage: hi-workbench <command> [options]
 
@@ -16,6 +17,7 @@ commands:
                                                     EventuallyWithT and route-safety findings, then a summary line
   tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
   runs <control_logs> [--format text|json] [--max-errors N]   runs, status, triage, error lines
+  contract [--base REV] [--format text|json|sarif] [paths…]   test expectations changed since REV (default HEAD); exit 1 without a reason
   env [module root] [--docker-host H] [--min-free-gb N] [--format text|json]   Docker environment checks
   docs [--write README.md] [--pages docs/rules]     print (or write) the generated rule docs and per-rule pages
 
@@ -52,6 +54,11 @@ function oneOf(flags: Map<string, string>, name: string, allowed: readonly strin
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'contract' && !argv.includes('--help')) {
+    const { output, code } = await contractCommand(await GoParser.load({ wasmDir: __dirname }), argv.slice(1), process.cwd());
+    process.stdout.write(output);
+    return code;
+  }
   const { command, positional, flags } = parseArgs(argv);
   if (!command || command === 'help' || command === '--help' || flags.has('help')) {
     process.stdout.write(USAGE + '\n');
@@ -96,7 +103,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return checks.some((c) => c.status === 'fail') ? 1 : 0;
     }
     case 'docs': {
-      const rendered = renderRuleDocs(allRules);
+      const rendered = renderRuleDocs(documentedRules);
       const target = flags.get('write');
       const pages = flags.get('pages');
       if (!target && !pages) {
@@ -111,9 +118,9 @@ async function main(argv: readonly string[]): Promise<number> {
       if (pages) {
         // One page per rule; pages of rules that no longer exist are removed.
         fs.mkdirSync(pages, { recursive: true });
-        const wanted = new Set(allRules.map((r) => `${r.id}.md`));
+        const wanted = new Set(documentedRules.map((r) => `${r.id}.md`));
         for (const f of fs.readdirSync(pages)) if (f.endsWith('.md') && !wanted.has(f)) fs.rmSync(path.join(pages, f));
-        for (const r of allRules) fs.writeFileSync(path.join(pages, `${r.id}.md`), renderRulePage(r));
+        for (const r of documentedRules) fs.writeFileSync(path.join(pages, `${r.id}.md`), renderRulePage(r));
       }
       return 0;
     }

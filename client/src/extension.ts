@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { buildRunArgv, validatePattern } from '../../shared/src/hiCommand';
 import { findModuleRoots } from '../../shared/src/moduleRoot';
-import { TrustChangedNotification, type RunTestArgs } from '../../shared/src/protocol';
+import { InsertSnippetCommand, TrustChangedNotification, type RunTestArgs } from '../../shared/src/protocol';
 import { controlLogsDir } from '../../shared/src/controlLogs';
 import { ArtifactsClient } from './artifacts/artifactsClient';
 import { LOG_LANGUAGE_ID, LogEditor } from './artifacts/logEditor';
@@ -21,6 +21,7 @@ import { dockerSettings, runSettings } from './settings';
 import { TestFileLinks } from './terminalLinks';
 import { TestExplorer } from './testExplorer';
 import { offerWorkspaceTrust } from './trust';
+import { insertSnippetAt, registerContractBase } from './contractBase';
 
 let client: LanguageClient | undefined;
 
@@ -80,6 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const file = target instanceof vscode.Uri ? target.fsPath : target?.file?.path ?? vscode.window.activeTextEditor?.document.uri.fsPath;
       return file ? logEditor.openWithContext(file) : undefined;
     },
+    [InsertSnippetCommand]: (uri: string, line: number, snippet: string) => insertSnippetAt(uri, line, snippet),
     'hi.explainRestricted': () => offerWorkspaceTrust('Running hi is disabled in Restricted Mode: hi workbench only analyses untrusted code. Trust the workspace to run tests.', 'info'),
     'hi.doctor': () => {
       const root = moduleRoot();
@@ -136,6 +138,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.affectsConfiguration('headscale.controlLogs') || e.affectsConfiguration('headscale.hi.extraArgs') || e.affectsConfiguration('headscale.artifacts')) void runsView.refresh();
     }),
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctor),
+    registerContractBase(lc),
     vscode.window.registerTerminalLinkProvider(new TestFileLinks(cwdByTerminal)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: running hi is now allowed');

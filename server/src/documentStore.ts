@@ -4,6 +4,7 @@ import { IncrementalDocument } from './analysis/incremental';
 import { LineIndex } from './analysis/lineIndex';
 import type { GoParser } from './analysis/parser';
 import type { Finding } from './analysis/types';
+import { ContractModeler, hasConflictMarkers, type FileContract } from './analysis/contract';
 import type { DiscoverTestsResult } from '../../shared/src/protocol';
 import type { ResolvedSettings } from './settingsStore';
 import { isIntegrationTestFile, testInfos } from './tests/testInfo';
@@ -83,7 +84,7 @@ export class DocumentStore {
   /** Most recently used last. */
   private treeOrder: string[] = [];
 
-  private docs = new Map<string, { doc: IncrementalDocument; analyzer: Analyzer; path: string; cached?: AnalyzedDocument & { generation: number }; tests?: { key: string; result: DiscoverTestsResult } }>();
+  private docs = new Map<string, { doc: IncrementalDocument; analyzer: Analyzer; path: string; contract?: ContractModeler; cached?: AnalyzedDocument & { generation: number }; tests?: { key: string; result: DiscoverTestsResult } }>();
   private large = new Map<string, { path: string; doc: LargeText; cached?: AnalyzedDocument }>();
 
   constructor(private readonly parser: GoParser, private readonly onRuleError: (ruleId: string, error: unknown) => void) {}
@@ -132,6 +133,26 @@ export class DocumentStore {
 
   has(uri: string): boolean {
     return this.docs.has(uri) || this.large.has(uri);
+  }
+
+  /** The current text and version without analysing (hs-test-contract reads it on its own schedule). */
+  snapshot(uri: string): { path: string; text: string; version: number } | undefined {
+    const entry = this.docs.get(uri);
+    return entry ? { path: entry.path, text: entry.doc.text, version: entry.doc.version } : undefined;
+  }
+
+  /**
+   * The document's test contract from its own tree (hs-test-contract), functions unchanged since
+   * the last call reused; null with merge conflict markers (the file is not Go yet).
+   */
+  contract(uri: string): FileContract | null | undefined {
+    const entry = this.docs.get(uri);
+    if (!entry) return undefined;
+    if (hasConflictMarkers(entry.doc.text)) return null;
+    entry.contract ??= new ContractModeler();
+    const result = entry.contract.contract(entry.doc.currentTree(), entry.doc.text);
+    this.releaseUnlessEdited(uri, entry.doc);
+    return result;
   }
 
   uris(): string[] {

@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver';
-import { normalize, normalizeDocker, normalizeMarkers, normalizeRun, type AnalysisSettings, type DockerSettings, type MarkerSetting, type RunSettings } from '../../shared/src/settings';
+import { normalize, normalizeContract, normalizeDocker, normalizeMarkers, normalizeRun, type AnalysisSettings, type ContractSettings, type DockerSettings, type MarkerSetting, type RunSettings } from '../../shared/src/settings';
 import { combined, defaultMarkers, withUserMarkers, type Marker } from './artifacts/markers';
 import { isRegexpPattern } from './tests/categories';
 import { defaultVocabulary, extendVocabulary, type Vocabulary } from './analysis/vocabulary';
@@ -11,6 +11,8 @@ export interface ResolvedSettings {
   /** Error markers for control_logs: built-in plus `headscale.artifacts.markers`. */
   markers: Marker[];
   docker: DockerSettings;
+  /** `headscale.contract.*` (hs-test-contract's base revision). */
+  contract: ContractSettings;
   /** Changes whenever the cache is cleared, so cached analyses keyed on it go stale. */
   generation: number;
 }
@@ -81,6 +83,7 @@ export class SettingsStore {
       vocabulary: extendVocabulary(defaultVocabulary, { readMethods: settings.readMethods, mutatingMethods: settings.mutatingMethods }),
       markers: this.trusted ? combinableMarkers(normalizeMarkers(raw)) : [...defaultMarkers],
       docker: normalizeDocker(raw),
+      contract: normalizeContract(raw),
       generation,
     };
   }

@@ -101,3 +101,25 @@ export const TrustChangedNotification = 'hi/trustChanged';
 
 /** client → server: a run finished; "Last run" lenses and hovers need a refresh. */
 export const RunsChangedNotification = 'hi/runsChanged';
+
+/**
+ * Read-only documents of a file at the contract base (hs-test-contract's related information):
+ * `hi-contract-base:/<path at base>?<query>`; the client's TextDocumentContentProvider asks the
+ * server for the text with `hi/contractBase`.
+ */
+export const CONTRACT_BASE_SCHEME = 'hi-contract-base';
+
+/** client → server: the text behind a `hi-contract-base:` URI (null when git no longer has it). */
+export const ContractBaseRequest = 'hi/contractBase';
+export interface ContractBaseParams {
+  uri: string;
+}
+export interface ContractBaseResult {
+  text: string | null;
+}
+
+/**
+ * server → client (a code action's command): insert a snippet at the start of a line of a
+ * document, cursor on its first placeholder. Arguments: `[uri, line, snippet]`.
+ */
+export const InsertSnippetCommand = 'hi.insertSnippet';

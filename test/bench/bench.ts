@@ -5,7 +5,7 @@
  */
 import { median } from './stats';
 import { defaultMarkers } from '../../server/src/artifacts/markers';
-import { normalizeDocker } from '../../shared/src/settings';
+import { defaultContractSettings, normalizeDocker } from '../../shared/src/settings';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,6 +21,7 @@ import { pullDiagnostics, startServer } from '../support/lspClient';
 import { loadParser, repoRoot } from '../support/parser';
 import { listing500, scan1GB } from './artifactsBench';
 import { dockerBench } from './dockerBench';
+import { contractDiff } from './contractBench';
 import { generateFile } from './generate';
 import { setupCheck } from './setupBench';
 
@@ -68,7 +69,7 @@ async function timeEdits(seed: number, fileName: string, measure: (store: Docume
   return { median: median(times.slice(10)), text: current };
 }
 
-const benchSettings = { settings: defaultAnalysisSettings, run: defaultRunSettings, vocabulary: defaultVocabulary, markers: [...defaultMarkers], docker: normalizeDocker({}), generation: 0 };
+const benchSettings = { settings: defaultAnalysisSettings, run: defaultRunSettings, vocabulary: defaultVocabulary, markers: [...defaultMarkers], docker: normalizeDocker({}), contract: defaultContractSettings, generation: 0 };
 
 /** The definition: incremental parse + analysis, as the server's document store does it. */
 async function editInProcess(): Promise<void> {
@@ -163,6 +164,7 @@ async function main(): Promise<void> {
   await editInProcess();
   await editToDiagnostics();
   await lensesAfterEdit();
+  await contractDiff(report);
   cliColdRun();
   await serverRss();
   listing500(path.join(benchDir, 'runs500'), report);
