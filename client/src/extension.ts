@@ -7,6 +7,7 @@ import { controlLogsDir } from '../../shared/src/controlLogs';
 import { ArtifactsClient } from './artifacts/artifactsClient';
 import { LOG_LANGUAGE_ID, LogEditor } from './artifacts/logEditor';
 import { deleteRun, deleteRunsByRule } from './artifacts/retention';
+import { LogProblems, isRunLog } from './artifacts/logProblems';
 import { RunsView } from './artifacts/runsView';
 import { ArtifactViewers } from './artifacts/viewerPanel';
 import { ContainerLogChangedNotification, ContainersChangedNotification, type HiContainer } from '../../shared/src/docker';
@@ -17,7 +18,7 @@ import { failedChecks } from './docker/envReport';
 import { DOCTOR_SCHEME, DoctorReports } from './doctor';
 import { createLanguageClient } from './languageClient';
 import { RunnerController } from './runner/runnerController';
-import { dockerSettings, runSettings } from './settings';
+import { dockerSettings, logViewSettings, runSettings } from './settings';
 import { TestFileLinks } from './terminalLinks';
 import { TestExplorer } from './testExplorer';
 import { offerWorkspaceTrust } from './trust';
@@ -40,7 +41,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const docker = new DockerClient(lc);
   const containersView = new ContainersView(docker, log);
   const containerLogs = new ContainerLogs(docker);
-  const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, (runId) => containersView.containersOfRun(runId), log);
+  // A log opened any way (Explorer, Quick Open, the Runs view) has its lines in Problems while open.
+  const logProblems = new LogProblems(artifacts, (d) => d.languageId === LOG_LANGUAGE_ID || isRunLog(d.uri.fsPath), () => logViewSettings().warningsAsProblems);
+  const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, (runId) => containersView.containersOfRun(runId), log, logProblems);
   const logEditor = new LogEditor(artifacts);
   const viewers = new ArtifactViewers(artifacts);
   runner.beforeRun = (args) => checkEnvironmentBeforeRun(args, docker, doctor);
@@ -71,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       whenTrusted('Deleting runs', async () => {
         if (runsView.folder && node?.run && (await deleteRun(artifacts, runsView.folder, node.run.id, runner.activeRunId))) await runsView.refresh();
       }),
-    'hi.openLogAt': (file: string, line: number) => logEditor.openAt(file, line),
+    'hi.openLogAt': (file: string, line: number, size?: number) => logEditor.openAt(file, line, size),
     'hi.openFile': (file: string) => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file)),
     'hi.viewArtifact': (file: string, kind: 'metrics' | 'status' | 'mapresponses' | 'database') => viewers.open(file, kind),
     'hi.nextLogError': () => logEditor.jump(1),
@@ -121,10 +124,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     lc.onNotification(ContainerLogChangedNotification, ({ id }: { id: string }) => containerLogs.textArrived(id)),
     containersView.onDidChangeGroups(() => runsView.containersChanged()),
     containersView.view.onDidChangeVisibility((e) => e.visible && void containersView.refresh()),
-    // A log opened any way (Explorer, Quick Open) gets its error lines in Problems too.
-    vscode.workspace.onDidOpenTextDocument((d) => {
-      if (d.languageId === LOG_LANGUAGE_ID && d.uri.scheme === 'file') void artifacts.logErrors(d.uri.fsPath).catch(() => undefined);
-    }),
+    logProblems,
     runner.onDidChangeRun(() => {
       const runId = runner.activeRunId;
       if (runId) void containersView.revealRun(runId);
@@ -134,6 +134,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     runner.onDidChangeRun(() => void runsView.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('headscale.controlLogs') || e.affectsConfiguration('headscale.hi.extraArgs') || e.affectsConfiguration('headscale.artifacts')) void runsView.refresh();
+      if (e.affectsConfiguration('headscale.artifacts.warningsAsProblems')) logProblems.resend();
     }),
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctor),
     vscode.window.registerTerminalLinkProvider(new TestFileLinks(cwdByTerminal)),

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { join } from 'path';
+import { dirname, join, sep } from 'path';
 import { pathToFileURL } from 'url';
 import type { Connection } from 'vscode-languageserver';
 import {
@@ -8,22 +8,13 @@ import {
   ErrorsWithContextRequest,
   ListRunsRequest,
   LogErrorsRequest,
+  LogProblemsNotification,
   PlanDeletionRequest,
   ViewArtifactRequest,
-  type DeleteRunsParams,
-  type DescribeRunParams,
-  type ErrorLine,
-  type ErrorsWithContextParams,
-  type ListRunsParams,
-  type ListRunsResult,
-  type LogErrorsParams,
-  type PlanDeletionParams,
   type RunView,
-  type ViewArtifactParams,
 } from '../../shared/src/artifacts';
 import { errorsWithContext } from './artifacts/errorContext';
 import { scanFiles } from './artifacts/errorScan';
-import { LOG_KINDS } from './artifacts/fileKinds';
 import type { Marker } from './artifacts/markers';
 import { deleteRuns, planDeletion } from './artifacts/retention';
 import { describeRun, listRuns, runById, summarizeRun } from './artifacts/runIndex';
@@ -36,25 +27,20 @@ const DESCRIBED_WHEN_LISTED = 30;
 const PROBLEMS_PER_FILE = 200;
 
 /**
- * The artifact browser's server side: it indexes control_logs for the sidebar, publishes the error
- * lines of the runs a user opens as Problems, and parses artifacts for the viewers.
+ * The artifact browser's server side: it indexes control_logs for the sidebar, publishes the lines
+ * of the logs the user is looking at as Problems, and parses artifacts for the viewers.
  */
 export function registerArtifacts(connection: Connection, markersFor: (uri: string) => Promise<Marker[]>, ripgrep: () => string | null): void {
-  /** Log URIs with published Problems, per run folder, so deleting a run clears them. */
-  const published = new Map<string, string[]>();
+  /** Log paths whose Problems are published now, with whether warnings were included. */
+  const published = new Map<string, boolean>();
   const markers = (dir: string) => markersFor(pathToFileURL(dir).toString());
 
-  /** One log's error lines as its Problems (an empty list clears them); returns the log's URI. */
-  const publishLog = (file: string, errors: readonly ErrorLine[]): string => {
-    const uri = pathToFileURL(file).toString();
-    connection.sendDiagnostics({ uri, diagnostics: errors.slice(0, PROBLEMS_PER_FILE).map(logDiagnostic) });
-    return uri;
-  };
-  const publish = (run: RunView) => {
-    published.set(run.path, run.files.filter((f) => LOG_KINDS.has(f.kind)).map((f) => publishLog(f.path, f.errors)));
+  const clear = (file: string) => {
+    connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: [] });
+    published.delete(file);
   };
 
-  connection.onRequest(ListRunsRequest, async ({ controlLogs }: ListRunsParams): Promise<ListRunsResult> => {
+  connection.onRequest(ListRunsRequest, async ({ controlLogs }) => {
     const runs = listRuns(controlLogs);
     const m = await markers(controlLogs);
     const views: RunView[] = [];
@@ -64,37 +50,50 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
     return { controlLogs, exists: runs.length > 0 || (await exists(controlLogs)), totalBytes: views.reduce((n, r) => n + r.sizeBytes, 0), runs: views };
   });
 
-  connection.onRequest(DescribeRunRequest, async ({ controlLogs, id }: DescribeRunParams): Promise<RunView | null> => {
+  connection.onRequest(DescribeRunRequest, async ({ controlLogs, id }) => {
     const run = runById(controlLogs, id);
-    if (!run) return null;
-    const view = await describeRun(run, await markers(controlLogs), PROBLEMS_PER_FILE, ripgrep());
-    publish(view);
-    return view;
+    return run ? describeRun(run, await markers(controlLogs), PROBLEMS_PER_FILE, ripgrep()) : null;
   });
 
-  connection.onRequest(LogErrorsRequest, async ({ path }: LogErrorsParams) => {
-    const scan = (await scanFiles([path], await markers(path), PROBLEMS_PER_FILE, ripgrep())).get(path);
-    if (scan) publishLog(path, scan.errors);
-    return scan?.errors ?? [];
+  connection.onRequest(LogErrorsRequest, async ({ path }) => (await scanFiles([path], await markers(path), undefined, ripgrep())).get(path)?.errors ?? []);
+
+  // Problems follow what the user looks at: the client sends the whole set on every change.
+  connection.onNotification(LogProblemsNotification, async ({ paths, warnings }) => {
+    const wanted = new Set(paths);
+    for (const file of [...published.keys()]) if (!wanted.has(file)) clear(file);
+    const fresh = paths.filter((p) => published.get(p) !== warnings);
+    if (!fresh.length) return;
+    for (const p of fresh) published.set(p, warnings);
+    const byDir = new Map<string, string[]>();
+    for (const p of fresh) byDir.set(dirname(p), [...(byDir.get(dirname(p)) ?? []), p]);
+    for (const [dir, files] of byDir) {
+      const scans = await scanFiles(files, await markers(dir), undefined, ripgrep());
+      for (const file of files) {
+        // Withdrawn while the scan ran (the log closed, the run collapsed): publish nothing.
+        if (published.get(file) !== warnings) continue;
+        const scan = scans.get(file);
+        const lines = [...(scan?.errors ?? []).slice(0, PROBLEMS_PER_FILE), ...(warnings ? (scan?.warnings ?? []).slice(0, PROBLEMS_PER_FILE) : [])].sort((a, b) => a.line - b.line);
+        connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics: lines.map(logDiagnostic) });
+      }
+    }
   });
 
-  connection.onRequest(PlanDeletionRequest, (params: PlanDeletionParams) => planDeletion(params));
+  connection.onRequest(PlanDeletionRequest, (params) => planDeletion(params));
 
-  connection.onRequest(DeleteRunsRequest, ({ controlLogs, ids }: DeleteRunsParams) => {
+  connection.onRequest(DeleteRunsRequest, ({ controlLogs, ids }) => {
     const result = deleteRuns(controlLogs, ids);
     for (const id of result.deleted) {
       const dir = join(controlLogs, id);
-      for (const uri of published.get(dir) ?? []) connection.sendDiagnostics({ uri, diagnostics: [] });
-      published.delete(dir);
+      for (const file of [...published.keys()]) if (file.startsWith(dir + sep)) clear(file);
     }
     return result;
   });
 
-  connection.onRequest(ErrorsWithContextRequest, async ({ path, context }: ErrorsWithContextParams) =>
+  connection.onRequest(ErrorsWithContextRequest, async ({ path, context }) =>
     errorsWithContext(path, Math.max(0, Math.min(50, Math.floor(context))), await markers(path), ripgrep()),
   );
 
-  connection.onRequest(ViewArtifactRequest, (params: ViewArtifactParams) => viewArtifact(params));
+  connection.onRequest(ViewArtifactRequest, (params) => viewArtifact(params));
 }
 
 async function exists(dir: string): Promise<boolean> {

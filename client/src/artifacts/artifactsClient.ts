@@ -5,6 +5,7 @@ import {
   ErrorsWithContextRequest,
   ListRunsRequest,
   LogErrorsRequest,
+  LogProblemsNotification,
   PlanDeletionRequest,
   ViewArtifactRequest,
   type ArtifactView,
@@ -32,6 +33,11 @@ export class ArtifactsClient {
 
   logErrors(path: string): Promise<ErrorLine[]> {
     return this.client.sendRequest(LogErrorsRequest, { path });
+  }
+
+  /** The complete set of logs whose lines are Problems (see LogProblems). */
+  logProblems(paths: string[], warnings: boolean): Promise<void> {
+    return this.client.sendNotification(LogProblemsNotification, { paths, warnings });
   }
 
   planDeletion(params: PlanDeletionParams): Promise<DeletionPlan> {

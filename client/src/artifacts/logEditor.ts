@@ -41,20 +41,29 @@ export class LogEditor implements vscode.TextDocumentContentProvider, vscode.Doc
   }
 
   /** Opens `file` with line `line` (1-based) selected and centred; huge logs open as errors with context. */
-  async openAt(file: string, line: number): Promise<void> {
-    let size = 0;
-    try {
-      size = fs.statSync(file).size;
-    } catch {
-      void vscode.window.showWarningMessage(`hi workbench: ${path.basename(file)} no longer exists (the run may have been deleted).`);
-      return;
+  async openAt(file: string, line: number, knownSize?: number): Promise<void> {
+    // A Runs view row knows the file's size already; other callers (links, commands) stat it.
+    let size = knownSize ?? 0;
+    if (knownSize === undefined) {
+      try {
+        size = fs.statSync(file).size;
+      } catch {
+        void vscode.window.showWarningMessage(`hi workbench: ${path.basename(file)} no longer exists (the run may have been deleted).`);
+        return;
+      }
     }
     if (size > logViewSettings().largeLogBytes) {
       await this.openWithContext(file, line);
       return;
     }
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-    if (file.endsWith('.log')) await asLogDocument(doc);
+    let doc: vscode.TextDocument;
+    try {
+      doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    } catch {
+      void vscode.window.showWarningMessage(`hi workbench: ${path.basename(file)} cannot be opened (the run may have been deleted).`);
+      return;
+    }
+    if (file.endsWith('.log')) doc = await asLogDocument(doc);
     selectLine(await vscode.window.showTextDocument(doc, { preview: true }), line);
   }
 

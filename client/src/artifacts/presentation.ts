@@ -1,4 +1,4 @@
-import { KIND_LABELS, type FileKind, type RunFile, type RunView } from '../../../shared/src/artifacts';
+import { KIND_LABELS, type ErrorLine, type FileKind, type RunFile, type RunView } from '../../../shared/src/artifacts';
 import { formatRunDuration } from '../../../shared/src/hiCommand';
 
 /**
@@ -48,6 +48,7 @@ export function runDescription(run: RunView, now?: Date): string {
   const parts: string[] = [run.status];
   if (run.triage) parts.push(run.triage === 'infrastructure' ? 'infra' : run.triage);
   if (run.described) parts.push(plural(run.errorCount, 'error'));
+  if (run.described && run.warningCount) parts.push(plural(run.warningCount, 'warning'));
   parts.push(formatAge(run.startedAt, now));
   if (run.durationSeconds !== null) parts.push(formatRunDuration(run.durationSeconds));
   return parts.filter(Boolean).join(' · ');
@@ -110,4 +111,21 @@ export function fileDescription(file: RunFile): string {
 /** An error line without its leading timestamp, which the description repeats as `:line`. */
 export function errorLabel(text: string): string {
   return text.replace(/^(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)\s+/, '').trim() || text;
+}
+
+/**
+ * An error row: `:line` first (a narrow sidebar cuts the end, never the line number), then the
+ * text without its timestamp and without a trailing colon (`goroutine 412 [running]:` reads
+ * `:411  goroutine 412 [running]`).
+ */
+export function errorRowLabel(error: ErrorLine): string {
+  return `:${error.line}  ${errorLabel(error.text).replace(/:\s*$/, '')}`;
+}
+
+/** The run row's tooltip, plain text (a Markdown tooltip would show escapes in file names). */
+export function runTooltip(run: RunView): string {
+  const lines = [`${runLabel(run)} · ${run.status}${run.triage ? ` · ${run.triage}` : ''}`, `Run ${run.id}, started ${run.startedAt.replace('T', ' ')}, ${formatBytes(run.sizeBytes)}`];
+  if (run.described) lines.push(`${plural(run.errorCount, 'error')}, ${plural(run.warningCount, 'warning')}`);
+  for (const e of run.evidence) lines.push(`  ${e.file}:${e.line}  ${e.text.slice(0, 160)}${e.note ? ` (${e.note})` : ''}`);
+  return lines.join('\n');
 }

@@ -5,7 +5,8 @@ import type { ErrorLine, RunFile, RunView } from '../../../shared/src/artifacts'
 import type { HiContainer } from '../../../shared/src/docker';
 import { containerDescription } from '../docker/containerPresentation';
 import type { ArtifactsClient } from './artifactsClient';
-import { errorLabel, fileDescription, formatBytes, groupFiles, mapResponseNodes, plural, runDescription, runLabel, type FileGroup } from './presentation';
+import type { LogProblems } from './logProblems';
+import { errorLabel, errorRowLabel, fileDescription, formatBytes, groupFiles, mapResponseNodes, plural, runDescription, runLabel, runTooltip, type FileGroup } from './presentation';
 
 /** Tree nodes; each keeps its parent so `reveal` can walk up. */
 type Node =
@@ -15,6 +16,7 @@ type Node =
   | { type: 'file'; run: RunView; file: RunFile; parent: Node }
   | { type: 'mapnode'; run: RunView; node: string; dir: string; count: number; parent: Node }
   | { type: 'error'; run: RunView; file: RunFile; error: ErrorLine; parent: Node }
+  | { type: 'warnings'; run: RunView; file: RunFile; parent: Node }
   | { type: 'containers'; run: RunView; containers: HiContainer[]; parent: Node }
   | { type: 'container'; run: RunView; container: HiContainer; parent: Node };
 
@@ -25,6 +27,8 @@ const STATUS_ICONS: Record<RunView['status'], vscode.ThemeIcon> = {
   cancelled: new vscode.ThemeIcon('circle-slash'),
   unknown: new vscode.ThemeIcon('question'),
 };
+
+const LOG_FILE_KINDS = new Set<RunFile['kind']>(['hs-stderr', 'hs-stdout', 'ts-stderr', 'ts-stdout', 'log']);
 
 const VIEWER_KINDS = { metrics: 'metrics', status: 'status', database: 'database' } as const;
 
@@ -55,6 +59,8 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     /** The run's Docker containers, from the Containers view (live while a test runs). */
     private readonly containersOfRun: (runId: string) => HiContainer[],
     private readonly log: vscode.LogOutputChannel,
+    /** Expanded runs have their logs' lines in Problems; collapsing takes them away. */
+    private readonly problems?: LogProblems,
   ) {
     this.view = vscode.window.createTreeView('hi.runs', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
@@ -62,6 +68,9 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       this.changed,
       this.view.onDidChangeVisibility((e) => {
         if (e.visible && this.stale) void this.refresh();
+      }),
+      this.view.onDidCollapseElement((e) => {
+        if (e.element.type === 'run') this.problems?.setRun(e.element.run.path, null);
       }),
     );
   }
@@ -166,6 +175,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
           this.runs = this.runs.map((r) => (r.id === live.id ? run : r));
           this.changed.fire(n);
         }
+        this.problems?.setRun(live.path, live.files.filter((f) => LOG_FILE_KINDS.has(f.kind)).map((f) => f.path));
         const children: Node[] = [];
         const containers = this.containersOfRun(live.id);
         if (containers.length) children.push(this.node({ type: 'containers', run: live, containers, parent: n }));
@@ -176,8 +186,14 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       case 'group':
         if (n.group.id === 'mapresponses') return mapResponseNodes(n.group.files).map((m) => this.node({ type: 'mapnode', run: n.run, ...m, parent: n }));
         return n.group.files.map((file) => this.node({ type: 'file', run: n.run, file, parent: n }));
-      case 'file':
-        return n.file.errors.map((error) => this.node({ type: 'error', run: n.run, file: n.file, error, parent: n }));
+      case 'file': {
+        // Errors first; the warnings (a tenth of a real headscale log) wait in one collapsed group.
+        const rows: Node[] = n.file.errors.map((error) => this.node({ type: 'error', run: n.run, file: n.file, error, parent: n }));
+        if (n.file.warningCount) rows.push(this.node({ type: 'warnings', run: n.run, file: n.file, parent: n }));
+        return rows;
+      }
+      case 'warnings':
+        return n.file.warnings.map((error) => this.node({ type: 'error', run: n.run, file: n.file, error, parent: n }));
       case 'containers':
         return n.containers.map((container) => this.node({ type: 'container', run: n.run, container, parent: n }));
       default:
@@ -198,11 +214,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.iconPath = STATUS_ICONS[n.run.status];
         item.contextValue = n.run.status === 'running' ? 'hi.run.running' : 'hi.run';
         item.resourceUri = vscode.Uri.file(n.run.path);
-        const tip = new vscode.MarkdownString(undefined, true);
-        tip.appendMarkdown(`**${escapeMd(runLabel(n.run))}** · ${n.run.status}${n.run.triage ? ` · ${n.run.triage}` : ''}\n\n`);
-        tip.appendMarkdown(`Run \`${n.run.id}\`, started ${n.run.startedAt.replace('T', ' ')}, ${formatBytes(n.run.sizeBytes)}\n\n`);
-        for (const e of n.run.evidence) tip.appendMarkdown(`- \`${escapeMd(e.file)}:${e.line}\` ${escapeMd(e.text.slice(0, 160))}\n`);
-        item.tooltip = tip;
+        item.tooltip = runTooltip(n.run);
         return item;
       }
       case 'evidence': {
@@ -211,8 +223,8 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.id = nodeId(n);
         item.iconPath = new vscode.ThemeIcon(n.run.triage === 'infrastructure' ? 'server-environment' : 'bug');
         item.description = `${first.file}:${first.line}`;
-        item.tooltip = n.run.evidence.map((e) => `${e.file}:${e.line}  ${e.text}`).join('\n');
-        item.command = { command: 'hi.openLogAt', title: 'Open', arguments: [path.join(n.run.path, first.file), first.line] };
+        item.tooltip = n.run.evidence.map((e) => `${e.file}:${e.line}  ${e.text}${e.note ? ` (${e.note})` : ''}`).join('\n');
+        item.command = { command: 'hi.openLogAt', title: 'Open', arguments: [path.join(n.run.path, first.file), first.line, n.run.files.find((f) => f.relative === first.file)?.sizeBytes] };
         return item;
       }
       case 'group': {
@@ -224,7 +236,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       }
       case 'file': {
         const f = n.file;
-        const item = new vscode.TreeItem(path.posix.basename(f.relative), f.errors.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(path.posix.basename(f.relative), f.errors.length || f.warningCount ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = nodeId(n);
         item.description = fileDescription(f);
         item.resourceUri = vscode.Uri.file(f.path);
@@ -234,7 +246,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.command = viewer
           ? { command: 'hi.viewArtifact', title: 'Open viewer', arguments: [f.path, viewer] }
           : item.contextValue === 'hi.log'
-            ? { command: 'hi.openLogAt', title: 'Open at first error', arguments: [f.path, f.errors[0]?.line ?? 1] }
+            ? { command: 'hi.openLogAt', title: 'Open at first error', arguments: [f.path, f.errors[0]?.line ?? 1, f.sizeBytes] }
             : { command: 'hi.openFile', title: 'Open', arguments: [f.path] };
         return item;
       }
@@ -263,12 +275,21 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         return item;
       }
       case 'error': {
-        const item = new vscode.TreeItem(errorLabel(n.error.text));
+        // `:line` leads so a narrow sidebar truncates the text, never the line number.
+        const item = new vscode.TreeItem(errorRowLabel(n.error));
         item.id = nodeId(n);
-        item.description = `:${n.error.line}`;
-        item.tooltip = `${n.file.relative}:${n.error.line} (${n.error.marker})\n${n.error.text}`;
+        item.description = n.error.note ?? n.error.marker;
+        item.tooltip = `${n.file.relative}:${n.error.line} (${n.error.marker}${n.error.note ? `: ${n.error.note}` : ''})\n${n.error.text}`;
         item.iconPath = new vscode.ThemeIcon(n.error.severity === 'error' ? 'error' : 'warning', new vscode.ThemeColor(n.error.severity === 'error' ? 'errorForeground' : 'editorWarning.foreground'));
-        item.command = { command: 'hi.openLogAt', title: 'Open at this line', arguments: [n.file.path, n.error.line] };
+        item.command = { command: 'hi.openLogAt', title: 'Open at this line', arguments: [n.file.path, n.error.line, n.file.sizeBytes] };
+        return item;
+      }
+      case 'warnings': {
+        const shown = n.file.warnings.length;
+        const item = new vscode.TreeItem(plural(n.file.warningCount, 'warning'), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = nodeId(n);
+        item.description = shown < n.file.warningCount ? `first ${shown} listed` : undefined;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
         return item;
       }
     }
@@ -295,6 +316,8 @@ function nodeId(n: Node): string {
       return `mapnode:${n.dir}`;
     case 'error':
       return `error:${n.file.path}:${n.error.line}`;
+    case 'warnings':
+      return `warnings:${n.file.path}`;
     case 'containers':
       return `containers:${n.run.path}`;
     case 'container':
@@ -302,6 +325,3 @@ function nodeId(n: Node): string {
   }
 }
 
-function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}
