@@ -35,6 +35,8 @@ export interface RunOptions {
   /** Write hi workbench's run record (with the testify failure). */
   record?: boolean;
   test?: string;
+  /** What the test passed to hsic.WithTestName (default: its lowercased name without "Test"). */
+  fragment?: string;
 }
 
 function rng(seed: number): () => number {
@@ -61,7 +63,7 @@ export function generateRun(controlLogs: string, opts: RunOptions): GeneratedRun
   const id = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}-${String(d.getUTCHours()).padStart(2, '0')}${String(d.getUTCMinutes()).padStart(2, '0')}${String(d.getUTCSeconds()).padStart(2, '0')}-${short}`;
   const dir = path.join(controlLogs, id);
   fs.mkdirSync(dir, { recursive: true });
-  const fragment = test.replace(/^Test/, '').toLowerCase();
+  const fragment = opts.fragment ?? test.replace(/^Test/, '').toLowerCase();
   const hsName = `hs-${fragment}-${hex(r)}`;
   const clientNames = Array.from({ length: clients }, (_, i) => `ts-${short}-${i % 2 ? '1-94-1' : 'head'}-${hex(r)}`);
   const errorLines: Record<string, number[]> = {};
