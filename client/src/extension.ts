@@ -8,6 +8,7 @@ import { ArtifactsClient } from './artifacts/artifactsClient';
 import { LOG_LANGUAGE_ID, LogEditor } from './artifacts/logEditor';
 import { deleteRun, deleteRunsByRule } from './artifacts/retention';
 import { LogProblems, isRunLog } from './artifacts/logProblems';
+import { RunDocuments } from './artifacts/runDocuments';
 import { RunsView } from './artifacts/runsView';
 import { ArtifactViewers } from './artifacts/viewerPanel';
 import { ContainerLogChangedNotification, ContainersChangedNotification, type HiContainer } from '../../shared/src/docker';
@@ -46,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, (runId) => containersView.containersOfRun(runId), log, logProblems);
   const logEditor = new LogEditor(artifacts);
   const viewers = new ArtifactViewers(artifacts);
+  const runDocs = new RunDocuments();
   runner.beforeRun = (args) => checkEnvironmentBeforeRun(args, docker, doctor);
   const cwdByTerminal = (t: vscode.Terminal) => (runner.current && t.name === `hi: ${runner.current.title}` ? runner.current.args.cwd : moduleRoot());
 
@@ -75,6 +77,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (runsView.folder && node?.run && (await deleteRun(artifacts, runsView.folder, node.run.id, runner.activeRunId))) await runsView.refresh();
       }),
     'hi.openLogAt': (file: string, line: number, size?: number) => logEditor.openAt(file, line, size),
+    'hi.showFailureSummary': (node?: { run?: { id: string; test: string | null } }) => {
+      const folder = runsView.folder;
+      const run = node?.run;
+      if (!folder || !run) return undefined;
+      return runDocs.open(`${run.test ?? run.id} failure summary`, `summary:${folder}:${run.id}`, async () => (await artifacts.failureSummary(folder, run.id)) ?? { text: `# Run ${run.id} no longer exists.\n`, links: [] });
+    },
     'hi.openFile': (file: string) => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file)),
     'hi.viewArtifact': (file: string, kind: 'metrics' | 'status' | 'mapresponses' | 'database') => viewers.open(file, kind),
     'hi.nextLogError': () => logEditor.jump(1),
@@ -131,6 +139,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     runner.onDidFinishRun((finished) => void offerLeftoverRemoval(finished, containersView)),
     ...logEditor.register(),
+    ...runDocs.register(),
     runner.onDidChangeRun(() => void runsView.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('headscale.controlLogs') || e.affectsConfiguration('headscale.hi.extraArgs') || e.affectsConfiguration('headscale.artifacts')) void runsView.refresh();

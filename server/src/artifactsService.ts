@@ -6,6 +6,7 @@ import {
   DeleteRunsRequest,
   DescribeRunRequest,
   ErrorsWithContextRequest,
+  FailureSummaryRequest,
   ListRunsRequest,
   LogErrorsRequest,
   LogProblemsNotification,
@@ -14,7 +15,8 @@ import {
   type RunView,
 } from '../../shared/src/artifacts';
 import { errorsWithContext } from './artifacts/errorContext';
-import { scanFiles } from './artifacts/errorScan';
+import { KEEP_ERRORS, scanFiles } from './artifacts/errorScan';
+import { failureSummary } from './artifacts/failureSummary';
 import type { Marker } from './artifacts/markers';
 import { deleteRuns, planDeletion } from './artifacts/retention';
 import { describeRun, listRuns, runById, summarizeRun } from './artifacts/runIndex';
@@ -53,6 +55,11 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
   connection.onRequest(DescribeRunRequest, async ({ controlLogs, id }) => {
     const run = runById(controlLogs, id);
     return run ? describeRun(run, await markers(controlLogs), PROBLEMS_PER_FILE, ripgrep()) : null;
+  });
+
+  connection.onRequest(FailureSummaryRequest, async ({ controlLogs, id }) => {
+    const run = runById(controlLogs, id);
+    return run ? failureSummary(await describeRun(run, await markers(controlLogs), KEEP_ERRORS, ripgrep())) : null;
   });
 
   connection.onRequest(LogErrorsRequest, async ({ path }) => (await scanFiles([path], await markers(path), undefined, ripgrep())).get(path)?.errors ?? []);

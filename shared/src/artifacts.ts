@@ -170,6 +170,28 @@ export interface ErrorsWithContextResult {
 /** client → server: each error of a log with N lines around it (for logs too large to tokenise). */
 export const ErrorsWithContextRequest = new RequestType<ErrorsWithContextParams, ErrorsWithContextResult, void>('hi/errorsWithContext');
 
+export interface RunParams {
+  controlLogs: string;
+  id: string;
+}
+
+/** A link in a generated document: a character range of one line → a file and line. */
+export interface SummaryLink {
+  /** 0-based line of the document and character range in it. */
+  line: number;
+  start: number;
+  end: number;
+  target: { path: string; line: number; inWorkspace: boolean };
+}
+
+export interface FailureSummary {
+  title: string;
+  text: string;
+  links: SummaryLink[];
+}
+/** client → server: a failed run's summary in the guide's reading order (null: no such run). */
+export const FailureSummaryRequest = new RequestType<RunParams, FailureSummary | null, void>('hi/failureSummary');
+
 export interface ViewArtifactParams {
   path: string;
   kind: 'metrics' | 'status' | 'mapresponses' | 'database';

@@ -9,9 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { clearScanCache, scanFile, scanFiles } from '../../server/src/artifacts/errorScan';
+import { failureSummary } from '../../server/src/artifacts/failureSummary';
 import { defaultMarkers } from '../../server/src/artifacts/markers';
 import { findRipgrep } from '../../server/src/artifacts/ripgrep';
 import { describeRun, runById } from '../../server/src/artifacts/runIndex';
+import { codeRefs } from '../../shared/src/codeRefs';
 import { generateRun, type GeneratedRun, type Variant } from '../support/runGenerator';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-noisy-'));
@@ -105,4 +107,41 @@ test('a log that grows while it is scanned: the scan stops at the size it saw an
   assert.ok(r.errorCount >= 1000, 'it finished');
   const later = scanFile(file, defaultMarkers);
   assert.equal(later.errorCount, 1000 + writes * 1000, 'the appended lines are picked up next time');
+});
+
+test('failure summary: the failing test with its testify message, triage evidence, the first headscale error, client errors, duration and size, with links', async () => {
+  for (const g of runs) {
+    const d = await describeRun(runById(controlLogs, g.id)!, defaultMarkers, 1000, null);
+    const s = failureSummary(d);
+    const lines = s.text.split('\n');
+    const sections = lines.filter((l) => l.startsWith('## '));
+    assert.deepEqual(sections.map((l) => l.replace(/:.*/, '')), ['## Failing tests', '## Triage', '## Headscale server log', '## Client logs', '## Size'], g.variant);
+    assert.ok(s.title.startsWith(g.test), `${g.variant}: named by its test`);
+    if (g.variant !== 'panic') assert.ok(lines.some((l) => l.includes('route_test.go:1322: ')), `${g.variant}: the testify failure from the record`);
+    assert.ok(lines.includes(`## Triage: ${g.expectedTriage}`), g.variant);
+    if (g.firstHsError) {
+      const at = lines.indexOf('  first error:');
+      assert.ok(at > 0, g.variant);
+      assert.ok(lines[at + 1].includes(`:${g.firstHsError.line}  `) && lines[at + 1].includes(g.firstHsError.text.slice(0, 60)), `${g.variant}: ${lines[at + 1]}`);
+      // Its link opens exactly that line of the server log; its caller links to the source.
+      const logLink = s.links.find((l) => l.line === at + 1 && l.target.path === g.hsLog);
+      assert.equal(logLink?.target.line, g.firstHsError.line);
+      const caller = /(hscontrol\/\S+\.go):(\d+) >/.exec(g.firstHsError.text);
+      if (caller) assert.ok(s.links.some((l) => l.line === at + 1 && l.target.path === path.join(root, caller[1]) && l.target.line === Number(caller[2]) && !l.target.inWorkspace), `${g.variant}: caller link`);
+    }
+    for (const l of s.links) assert.equal(lines[l.line].slice(l.start, l.end).split(':').pop(), String(l.target.line), `${g.variant}: link text ends in its line`);
+    // Without a record (the panic run) and written long after its id's time, no duration is claimed.
+    assert.match(lines[1], g.variant === 'panic' ? /started [^,]+, \d+(\.\d)? [KM]B in \d+ files$/ : /ran \d+m\d\ds, \d+(\.\d)? [KM]B in \d+ files$/);
+  }
+});
+
+test('code references: zerolog callers, goroutine frames, testify traces and go test lines map to module paths', () => {
+  const refs = (t: string) => codeRefs(t).map((r) => [r.relative, r.line, t.slice(r.start, r.end)]);
+  assert.deepEqual(refs('2026-07-21T09:31:02Z ERR hscontrol/state/state.go:812 > failed error="x"'), [['hscontrol/state/state.go', 812, 'hscontrol/state/state.go:812']]);
+  assert.deepEqual(refs('\t/go/src/headscale/hscontrol/mapper/batcher.go:401 +0x1a4'), [['hscontrol/mapper/batcher.go', 401, '/go/src/headscale/hscontrol/mapper/batcher.go:401']]);
+  assert.deepEqual(refs('2024-09-09T20:34:17+02:00 TRC ../../../runner/work/headscale/headscale/cmd/headscale/cli/utils.go:121 > Connecting via gRPC'), [['cmd/headscale/cli/utils.go', 121, '../../../runner/work/headscale/headscale/cmd/headscale/cli/utils.go:121']]);
+  assert.deepEqual(refs('        \tError Trace:\t/go/src/headscale/integration/route_test.go:110'), [['integration/route_test.go', 110, '/go/src/headscale/integration/route_test.go:110']]);
+  assert.deepEqual(refs('    route_test.go:1322: Condition never satisfied'), [['integration/route_test.go', 1322, 'route_test.go:1322']]);
+  assert.deepEqual(refs('\t/usr/local/go/src/runtime/panic.go:770 +0x132'), [[null, 770, '/usr/local/go/src/runtime/panic.go:770']], 'GOROOT is not the module');
+  assert.deepEqual(refs('2026-07-21T09:30:12Z INF node connected node.id=1'), []);
 });

@@ -3,6 +3,7 @@ import {
   DeleteRunsRequest,
   DescribeRunRequest,
   ErrorsWithContextRequest,
+  FailureSummaryRequest,
   ListRunsRequest,
   LogErrorsRequest,
   LogProblemsNotification,
@@ -13,6 +14,7 @@ import {
   type DeletionPlan,
   type ErrorLine,
   type ErrorsWithContextResult,
+  type FailureSummary,
   type ListRunsResult,
   type PlanDeletionParams,
   type RunView,
@@ -29,6 +31,10 @@ export class ArtifactsClient {
 
   describeRun(controlLogs: string, id: string): Promise<RunView | null> {
     return this.client.sendRequest(DescribeRunRequest, { controlLogs, id });
+  }
+
+  failureSummary(controlLogs: string, id: string): Promise<FailureSummary | null> {
+    return this.client.sendRequest(FailureSummaryRequest, { controlLogs, id });
   }
 
   logErrors(path: string): Promise<ErrorLine[]> {

@@ -12,6 +12,7 @@ import { errorLabel, errorRowLabel, fileDescription, formatBytes, groupFiles, ma
 type Node =
   | { type: 'run'; run: RunView }
   | { type: 'evidence'; run: RunView; parent: Node }
+  | { type: 'summary'; run: RunView; parent: Node }
   | { type: 'group'; run: RunView; group: FileGroup; parent: Node }
   | { type: 'file'; run: RunView; file: RunFile; parent: Node }
   | { type: 'mapnode'; run: RunView; node: string; dir: string; count: number; parent: Node }
@@ -179,6 +180,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         const children: Node[] = [];
         const containers = this.containersOfRun(live.id);
         if (containers.length) children.push(this.node({ type: 'containers', run: live, containers, parent: n }));
+        if (live.status === 'failed' && live.described) children.push(this.node({ type: 'summary', run: live, parent: n }));
         if (live.evidence.length) children.push(this.node({ type: 'evidence', run: live, parent: n }));
         for (const group of groupFiles(live)) children.push(this.node({ type: 'group', run: live, group, parent: n }));
         return children;
@@ -212,7 +214,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.id = nodeId(n);
         item.description = runDescription(n.run);
         item.iconPath = STATUS_ICONS[n.run.status];
-        item.contextValue = n.run.status === 'running' ? 'hi.run.running' : 'hi.run';
+        item.contextValue = n.run.status === 'running' ? 'hi.run.running' : n.run.status === 'failed' ? 'hi.run.failed' : 'hi.run';
         item.resourceUri = vscode.Uri.file(n.run.path);
         item.tooltip = runTooltip(n.run);
         return item;
@@ -225,6 +227,14 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.description = `${first.file}:${first.line}`;
         item.tooltip = n.run.evidence.map((e) => `${e.file}:${e.line}  ${e.text}${e.note ? ` (${e.note})` : ''}`).join('\n');
         item.command = { command: 'hi.openLogAt', title: 'Open', arguments: [path.join(n.run.path, first.file), first.line, n.run.files.find((f) => f.relative === first.file)?.sizeBytes] };
+        return item;
+      }
+      case 'summary': {
+        const item = new vscode.TreeItem('Failure summary');
+        item.id = nodeId(n);
+        item.description = 'what broke, in the guide\'s reading order';
+        item.iconPath = new vscode.ThemeIcon('report');
+        item.command = { command: 'hi.showFailureSummary', title: 'Show failure summary', arguments: [{ run: n.run }] };
         return item;
       }
       case 'group': {
@@ -308,6 +318,8 @@ function nodeId(n: Node): string {
       return `run:${n.run.path}`;
     case 'evidence':
       return `evidence:${n.run.path}`;
+    case 'summary':
+      return `summary:${n.run.path}`;
     case 'group':
       return `group:${n.run.path}:${n.group.id}`;
     case 'file':

@@ -8,6 +8,10 @@ export interface RecordFields {
   status?: 'passed' | 'failed' | 'cancelled';
   durationSeconds?: number;
   finishedAt?: string;
+  /** The module root hi ran in. */
+  cwd?: string;
+  /** go test's results as the runner parsed them: testify failures with file:line (relative to integration/). */
+  tests?: { name: string; status: string; failures?: { file: string; line: number; message: string }[] }[];
 }
 
 const records = new Map<string, { mtimeMs: number; record: RecordFields | null }>();
