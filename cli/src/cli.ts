@@ -5,7 +5,8 @@ import { allRules } from '../../server/src/analysis/rules';
 import { check, formatSarif, formatText } from './check';
 import { UsageError } from './files';
 import { formatTestsText, listTests } from './tests';
-import { formatRunsText, runsReport } from './runs';
+import { DEBUG_FLOWS } from '../../shared/src/debugFlows';
+import { flowReport, formatFlowText, formatRunsText, runsReport } from './runs';
 import { envReport, formatEnvText } from './env';
 
 const USAGE = `usage: hi-workbench <command> [options]
@@ -14,6 +15,9 @@ commands:
   check <files|dirs…> [--format text|json|sarif]   EventuallyWithT and route-safety findings
   tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
   runs <control_logs> [--format text|json] [--max-errors N]   runs, status, triage, error lines
+  runs <control_logs> --flow <id> | --search <regexp> [--run <id>] [--max-per-file N]
+                                                    a debug flow (${DEBUG_FLOWS.map((f) => f.id).join(', ')})
+                                                    or any regexp over every log of each run
   env [module root] [--docker-host H] [--min-free-gb N] [--format text|json]   Docker environment checks
   docs [--write README.md]                          print (or write) the generated rule docs
 
@@ -73,6 +77,13 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'runs': {
       const format = oneOf(flags, 'format', ['text', 'json'], 'text');
       if (positional.length !== 1) throw new UsageError('runs needs one control_logs directory');
+      if (flags.has('flow') || flags.has('search')) {
+        const maxPerFile = Number(flags.get('max-per-file') ?? 200);
+        if (!Number.isInteger(maxPerFile) || maxPerFile < 1) throw new UsageError('--max-per-file takes a whole number above 0');
+        const found = await flowReport(positional[0], { flow: flags.get('flow'), search: flags.get('search'), run: flags.get('run'), maxPerFile });
+        process.stdout.write(format === 'json' ? JSON.stringify(found, null, 2) + '\n' : formatFlowText(found));
+        return 0;
+      }
       const maxErrors = Number(flags.get('max-errors') ?? 200);
       if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError('--max-errors takes a whole number');
       const runs = await runsReport(positional[0], maxErrors);

@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { buildRunArgv, validatePattern } from '../../shared/src/hiCommand';
 import { findModuleRoots } from '../../shared/src/moduleRoot';
 import { TrustChangedNotification, type RunTestArgs } from '../../shared/src/protocol';
+import type { RunView } from '../../shared/src/artifacts';
 import { controlLogsDir } from '../../shared/src/controlLogs';
 import { ArtifactsClient } from './artifacts/artifactsClient';
 import { LOG_LANGUAGE_ID, LogEditor } from './artifacts/logEditor';
@@ -19,7 +20,7 @@ import { failedChecks } from './docker/envReport';
 import { DOCTOR_SCHEME, DoctorReports } from './doctor';
 import { createLanguageClient } from './languageClient';
 import { RunnerController } from './runner/runnerController';
-import { dockerSettings, logViewSettings, runSettings } from './settings';
+import { debugFlowSettings, dockerSettings, logViewSettings, runSettings } from './settings';
 import { TestFileLinks } from './terminalLinks';
 import { TestExplorer } from './testExplorer';
 import { offerWorkspaceTrust } from './trust';
@@ -44,7 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const containerLogs = new ContainerLogs(docker);
   // A log opened any way (Explorer, Quick Open, the Runs view) has its lines in Problems while open.
   const logProblems = new LogProblems(artifacts, (d) => d.languageId === LOG_LANGUAGE_ID || isRunLog(d.uri.fsPath), () => logViewSettings().warningsAsProblems);
-  const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, (runId) => containersView.containersOfRun(runId), log, logProblems);
+  const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, (runId) => containersView.containersOfRun(runId), log, logProblems, () => debugFlowSettings());
   const logEditor = new LogEditor(artifacts);
   const viewers = new ArtifactViewers(artifacts);
   const runDocs = new RunDocuments();
@@ -82,6 +83,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const run = node?.run;
       if (!folder || !run) return undefined;
       return runDocs.open(`${run.test ?? run.id} failure summary`, `summary:${folder}:${run.id}`, async () => (await artifacts.failureSummary(folder, run.id)) ?? { text: `# Run ${run.id} no longer exists.\n`, links: [] });
+    },
+    'hi.searchRun': async (node?: { run?: RunView }) => {
+      const run = node?.run;
+      if (!run) return;
+      const pattern = await vscode.window.showInputBox({
+        title: `Search ${run.test ?? run.id}`,
+        prompt: 'A regular expression, searched in every log of the run (ripgrep)',
+        placeHolder: 'e.g. Disconnect|NodeWentOffline|PrimaryRoutes',
+        validateInput: (v) => {
+          try {
+            new RegExp(v);
+            return v ? undefined : 'Type a regular expression';
+          } catch (e) {
+            return `Not a regular expression: ${(e as Error).message}`;
+          }
+        },
+      });
+      if (pattern) await runsView.search(run, pattern);
     },
     'hi.openFile': (file: string) => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file)),
     'hi.viewArtifact': (file: string, kind: 'metrics' | 'status' | 'mapresponses' | 'database') => viewers.open(file, kind),

@@ -1,3 +1,4 @@
+import { normalizeFlows, type DebugFlow } from '../../shared/src/debugFlows';
 import * as vscode from 'vscode';
 import { normalizeDocker, normalizeRun, type DockerSettings, type RunSettings } from '../../shared/src/settings';
 
@@ -29,4 +30,9 @@ export function logViewSettings(): { largeLogBytes: number; contextLines: number
     contextLines: Math.max(0, Math.min(50, c.get<number>('contextLines', 5))),
     warningsAsProblems: c.get<boolean>('warningsAsProblems', false) === true,
   };
+}
+
+/** `headscale.artifacts.debugFlows`: the user's own flows, shown after the guide's. */
+export function debugFlowSettings(): DebugFlow[] {
+  return normalizeFlows(vscode.workspace.getConfiguration('headscale.artifacts').get('debugFlows'));
 }

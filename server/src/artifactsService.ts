@@ -11,6 +11,7 @@ import {
   LogErrorsRequest,
   LogProblemsNotification,
   PlanDeletionRequest,
+  SearchRunRequest,
   ViewArtifactRequest,
   type RunView,
 } from '../../shared/src/artifacts';
@@ -19,7 +20,8 @@ import { KEEP_ERRORS, scanFiles } from './artifacts/errorScan';
 import { failureSummary } from './artifacts/failureSummary';
 import type { Marker } from './artifacts/markers';
 import { deleteRuns, planDeletion } from './artifacts/retention';
-import { describeRun, listRuns, runById, summarizeRun } from './artifacts/runIndex';
+import { describeRun, listRuns, runById, runLogs, summarizeRun } from './artifacts/runIndex';
+import { searchRun } from './artifacts/runSearch';
 import { viewArtifact } from './artifacts/viewers';
 import { logDiagnostic } from './diagnostics';
 
@@ -60,6 +62,11 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
   connection.onRequest(FailureSummaryRequest, async ({ controlLogs, id }) => {
     const run = runById(controlLogs, id);
     return run ? failureSummary(await describeRun(run, await markers(controlLogs), KEEP_ERRORS, ripgrep())) : null;
+  });
+
+  connection.onRequest(SearchRunRequest, async ({ controlLogs, id, pattern, maxPerFile }) => {
+    const run = runById(controlLogs, id);
+    return run ? searchRun(runLogs(run), pattern, Math.max(1, Math.min(5000, maxPerFile ?? 200)), ripgrep()) : null;
   });
 
   connection.onRequest(LogErrorsRequest, async ({ path }) => (await scanFiles([path], await markers(path), undefined, ripgrep())).get(path)?.errors ?? []);

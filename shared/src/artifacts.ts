@@ -192,6 +192,31 @@ export interface FailureSummary {
 /** client → server: a failed run's summary in the guide's reading order (null: no such run). */
 export const FailureSummaryRequest = new RequestType<RunParams, FailureSummary | null, void>('hi/failureSummary');
 
+export interface SearchRunParams extends RunParams {
+  /** A regexp (a debug flow's or the user's). */
+  pattern: string;
+  /** Matches per file on the first screen (default 200). */
+  maxPerFile?: number;
+}
+export interface SearchFile {
+  path: string;
+  relative: string;
+  matches: { line: number; text: string }[];
+  /** More matches than listed. */
+  more: boolean;
+  problem?: string;
+}
+export interface RunSearchResult {
+  pattern: string;
+  /** Files with matches, in the guide's reading order. */
+  files: SearchFile[];
+  total: number;
+  /** A pattern that is not a regexp, or ripgrep failing: said instead of results. */
+  error?: string;
+}
+/** client → server: a debug flow or "Search this run…": matching lines of the run's logs, grouped by file. */
+export const SearchRunRequest = new RequestType<SearchRunParams, RunSearchResult | null, void>('hi/searchRun');
+
 export interface ViewArtifactParams {
   path: string;
   kind: 'metrics' | 'status' | 'mapresponses' | 'database';

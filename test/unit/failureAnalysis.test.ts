@@ -4,6 +4,7 @@
  * expectation comes from what the generator wrote, never from a hard-coded answer.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +13,10 @@ import { clearScanCache, scanFile, scanFiles } from '../../server/src/artifacts/
 import { failureSummary } from '../../server/src/artifacts/failureSummary';
 import { defaultMarkers } from '../../server/src/artifacts/markers';
 import { findRipgrep } from '../../server/src/artifacts/ripgrep';
-import { describeRun, runById } from '../../server/src/artifacts/runIndex';
+import { describeRun, runById, runLogs } from '../../server/src/artifacts/runIndex';
+import { searchRun } from '../../server/src/artifacts/runSearch';
+import { DEBUG_FLOWS } from '../../shared/src/debugFlows';
+import { repoRoot } from '../support/parser';
 import { codeRefs } from '../../shared/src/codeRefs';
 import { generateRun, type GeneratedRun, type Variant } from '../support/runGenerator';
 
@@ -144,4 +148,43 @@ test('code references: zerolog callers, goroutine frames, testify traces and go 
   assert.deepEqual(refs('    route_test.go:1322: Condition never satisfied'), [['integration/route_test.go', 1322, 'route_test.go:1322']]);
   assert.deepEqual(refs('\t/usr/local/go/src/runtime/panic.go:770 +0x132'), [[null, 770, '/usr/local/go/src/runtime/panic.go:770']], 'GOROOT is not the module');
   assert.deepEqual(refs('2026-07-21T09:30:12Z INF node connected node.id=1'), []);
+});
+
+test('debug flows: each of the guide\'s searches finds exactly what grep -nE finds, grouped by file in reading order, with ripgrep and without', async () => {
+  const g = runs[variants.indexOf('testify')];
+  const logs = runLogs(runById(controlLogs, g.id)!);
+  assert.equal(logs[0].kind, 'hs-stderr', 'headscale first');
+  for (const flow of DEBUG_FLOWS) {
+    const expected = new Map<string, number[]>();
+    for (const l of logs) {
+      const r = spawnSync('grep', ['-nE', flow.pattern, l.path], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const lines = r.stdout.split('\n').filter(Boolean).map((x) => Number(x.slice(0, x.indexOf(':'))));
+      if (lines.length) expected.set(l.relative, lines);
+    }
+    for (const rg of [findRipgrep(), null]) {
+      const result = await searchRun(logs, flow.pattern, 1_000_000, rg);
+      assert.equal(result.error, undefined);
+      assert.deepEqual(result.files.map((f) => f.relative), [...expected.keys()], `${flow.id} (${rg ? 'rg' : 'JS'}): files in reading order`);
+      for (const f of result.files) assert.deepEqual(f.matches.map((m) => m.line), expected.get(f.relative), `${flow.id}: ${f.relative}`);
+      const capped = await searchRun(logs, flow.pattern, 5, rg);
+      for (const f of capped.files) assert.equal(f.more, expected.get(f.relative)!.length > 5, `${flow.id}: "more" is exact`);
+    }
+  }
+  const bad = await searchRun(logs, '(unclosed', 10, findRipgrep());
+  assert.match(bad.error ?? '', /not a regular expression/);
+});
+
+test('cli runs --flow ha-failover: the same flow from a terminal, text and JSON; an unknown flow is a usage error', () => {
+  const g = runs[variants.indexOf('testify')];
+  const cli = path.join(repoRoot, 'dist', 'cli.js');
+  const json = spawnSync(process.execPath, [cli, 'runs', controlLogs, '--flow', 'ha-failover', '--run', g.id, '--format', 'json', '--max-per-file', '3'], { encoding: 'utf8' });
+  assert.equal(json.status, 0, json.stderr);
+  const [r] = JSON.parse(json.stdout);
+  assert.equal(r.id, g.id);
+  assert.ok(r.files.length > 0 && r.files.every((f: { matches: unknown[] }) => f.matches.length <= 3));
+  const text = spawnSync(process.execPath, [cli, 'runs', controlLogs, '--flow', 'ha-failover', '--run', g.id], { encoding: 'utf8' });
+  assert.match(text.stdout, new RegExp(`^${g.id}  \\d+ matching lines  /Disconnect\\|NodeWentOffline\\|PrimaryRoutes/\\n  hs-`));
+  const unknown = spawnSync(process.execPath, [cli, 'runs', controlLogs, '--flow', 'nope'], { encoding: 'utf8' });
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown flow "nope"; flows: route-approval/);
 });

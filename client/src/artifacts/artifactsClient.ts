@@ -8,6 +8,7 @@ import {
   LogErrorsRequest,
   LogProblemsNotification,
   PlanDeletionRequest,
+  SearchRunRequest,
   ViewArtifactRequest,
   type ArtifactView,
   type DeleteRunsResult,
@@ -17,6 +18,7 @@ import {
   type FailureSummary,
   type ListRunsResult,
   type PlanDeletionParams,
+  type RunSearchResult,
   type RunView,
   type ViewArtifactParams,
 } from '../../../shared/src/artifacts';
@@ -35,6 +37,10 @@ export class ArtifactsClient {
 
   failureSummary(controlLogs: string, id: string): Promise<FailureSummary | null> {
     return this.client.sendRequest(FailureSummaryRequest, { controlLogs, id });
+  }
+
+  searchRun(controlLogs: string, id: string, pattern: string, maxPerFile?: number): Promise<RunSearchResult | null> {
+    return this.client.sendRequest(SearchRunRequest, { controlLogs, id, pattern, ...(maxPerFile ? { maxPerFile } : {}) });
   }
 
   logErrors(path: string): Promise<ErrorLine[]> {

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Reloader } from '../reloader';
-import type { ErrorLine, RunFile, RunView } from '../../../shared/src/artifacts';
+import type { ErrorLine, RunFile, RunSearchResult, RunView, SearchFile } from '../../../shared/src/artifacts';
+import { DEBUG_FLOWS, type DebugFlow } from '../../../shared/src/debugFlows';
 import type { HiContainer } from '../../../shared/src/docker';
 import { containerDescription } from '../docker/containerPresentation';
 import type { ArtifactsClient } from './artifactsClient';
@@ -18,6 +19,11 @@ type Node =
   | { type: 'mapnode'; run: RunView; node: string; dir: string; count: number; parent: Node }
   | { type: 'error'; run: RunView; file: RunFile; error: ErrorLine; parent: Node }
   | { type: 'warnings'; run: RunView; file: RunFile; parent: Node }
+  | { type: 'flows'; run: RunView; parent: Node }
+  | { type: 'flow'; run: RunView; flow: DebugFlow; parent: Node; result?: RunSearchResult }
+  | { type: 'flowfile'; run: RunView; flow: DebugFlow; file: SearchFile; parent: Node }
+  | { type: 'match'; run: RunView; flow: DebugFlow; file: SearchFile; line: number; text: string; parent: Node }
+  | { type: 'message'; run: RunView; text: string; key: string; parent: Node }
   | { type: 'containers'; run: RunView; containers: HiContainer[]; parent: Node }
   | { type: 'container'; run: RunView; container: HiContainer; parent: Node };
 
@@ -52,6 +58,8 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private stale = true;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
+  /** "Search this run…" patterns per run path, shown after the guide's flows. */
+  private readonly searches = new Map<string, DebugFlow[]>();
 
   constructor(
     private readonly client: ArtifactsClient,
@@ -62,6 +70,8 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     private readonly log: vscode.LogOutputChannel,
     /** Expanded runs have their logs' lines in Problems; collapsing takes them away. */
     private readonly problems?: LogProblems,
+    /** `headscale.artifacts.debugFlows`, after the guide's. */
+    private readonly userFlows: () => DebugFlow[] = () => [],
   ) {
     this.view = vscode.window.createTreeView('hi.runs', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
@@ -159,6 +169,18 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     this.changed.fire(undefined);
   }
 
+  /** "Search this run…": adds the pattern as a flow of the run and opens it. */
+  async search(run: RunView, pattern: string): Promise<void> {
+    const flow: DebugFlow = { id: `search-${pattern}`, label: `Search: ${pattern}`, pattern, hint: 'Search this run…' };
+    const list = this.searches.get(run.path) ?? [];
+    if (!list.some((f) => f.pattern === pattern)) this.searches.set(run.path, [...list, flow]);
+    const live = this.runs.find((r) => r.path === run.path) ?? run;
+    const runNode = this.node({ type: 'run', run: live });
+    const flows = this.node({ type: 'flows', run: live, parent: runNode });
+    this.changed.fire(flows);
+    await this.view.reveal(this.node({ type: 'flow', run: live, flow, parent: flows }), { select: true, focus: true, expand: true });
+  }
+
   getParent(n: Node): Node | undefined {
     return n.type === 'run' ? undefined : n.parent;
   }
@@ -183,8 +205,22 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         if (live.status === 'failed' && live.described) children.push(this.node({ type: 'summary', run: live, parent: n }));
         if (live.evidence.length) children.push(this.node({ type: 'evidence', run: live, parent: n }));
         for (const group of groupFiles(live)) children.push(this.node({ type: 'group', run: live, group, parent: n }));
+        if (live.files.some((f) => LOG_FILE_KINDS.has(f.kind))) children.push(this.node({ type: 'flows', run: live, parent: n }));
         return children;
       }
+      case 'flows':
+        return [...DEBUG_FLOWS, ...this.userFlows(), ...(this.searches.get(n.run.path) ?? [])].map((flow) => this.node({ type: 'flow', run: n.run, flow, parent: n }));
+      case 'flow': {
+        // Expanding a flow runs it (ripgrep over the run's logs); collapsing and expanding again re-runs it.
+        const result = this.controlLogs ? await this.client.searchRun(this.controlLogs, n.run.id, n.flow.pattern).catch((e) => ({ pattern: n.flow.pattern, files: [], total: 0, error: String(e) })) : null;
+        n.result = result ?? undefined;
+        if (!result) return [this.node({ type: 'message', run: n.run, text: 'The run no longer exists.', key: n.flow.pattern, parent: n })];
+        if (result.error) return [this.node({ type: 'message', run: n.run, text: result.error, key: n.flow.pattern, parent: n })];
+        if (!result.files.length) return [this.node({ type: 'message', run: n.run, text: `No line matches ${n.flow.pattern}`, key: n.flow.pattern, parent: n })];
+        return result.files.map((file) => this.node({ type: 'flowfile', run: n.run, flow: n.flow, file, parent: n }));
+      }
+      case 'flowfile':
+        return n.file.matches.map((m) => this.node({ type: 'match', run: n.run, flow: n.flow, file: n.file, line: m.line, text: m.text, parent: n }));
       case 'group':
         if (n.group.id === 'mapresponses') return mapResponseNodes(n.group.files).map((m) => this.node({ type: 'mapnode', run: n.run, ...m, parent: n }));
         return n.group.files.map((file) => this.node({ type: 'file', run: n.run, file, parent: n }));
@@ -227,6 +263,42 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.description = `${first.file}:${first.line}`;
         item.tooltip = n.run.evidence.map((e) => `${e.file}:${e.line}  ${e.text}${e.note ? ` (${e.note})` : ''}`).join('\n');
         item.command = { command: 'hi.openLogAt', title: 'Open', arguments: [path.join(n.run.path, first.file), first.line, n.run.files.find((f) => f.relative === first.file)?.sizeBytes] };
+        return item;
+      }
+      case 'flows': {
+        const item = new vscode.TreeItem('Debug flows', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = nodeId(n);
+        item.description = 'the guide\'s searches over every log';
+        item.iconPath = new vscode.ThemeIcon('search');
+        item.contextValue = 'hi.flows';
+        return item;
+      }
+      case 'flow': {
+        const item = new vscode.TreeItem(n.flow.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = nodeId(n);
+        item.description = n.flow.pattern;
+        item.tooltip = `${n.flow.label}: ${n.flow.pattern}\n${n.flow.hint}`;
+        item.iconPath = new vscode.ThemeIcon('list-filter');
+        return item;
+      }
+      case 'flowfile': {
+        const item = new vscode.TreeItem(path.posix.basename(n.file.relative), vscode.TreeItemCollapsibleState.Expanded);
+        item.id = nodeId(n);
+        item.description = `${n.file.more ? `first ${n.file.matches.length}` : plural(n.file.matches.length, 'line')}${n.file.problem ? ` · ${n.file.problem}` : ''}`;
+        item.resourceUri = vscode.Uri.file(n.file.path);
+        return item;
+      }
+      case 'match': {
+        const item = new vscode.TreeItem(errorRowLabel({ line: n.line, text: n.text, marker: '', severity: 'warning' }));
+        item.id = nodeId(n);
+        item.tooltip = `${n.file.relative}:${n.line}\n${n.text}`;
+        item.command = { command: 'hi.openLogAt', title: 'Open at this line', arguments: [n.file.path, n.line] };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(n.text);
+        item.id = nodeId(n);
+        item.iconPath = new vscode.ThemeIcon('info');
         return item;
       }
       case 'summary': {
@@ -320,6 +392,16 @@ function nodeId(n: Node): string {
       return `evidence:${n.run.path}`;
     case 'summary':
       return `summary:${n.run.path}`;
+    case 'flows':
+      return `flows:${n.run.path}`;
+    case 'flow':
+      return `flow:${n.run.path}:${n.flow.id}:${n.flow.pattern}`;
+    case 'flowfile':
+      return `flowfile:${n.run.path}:${n.flow.id}:${n.flow.pattern}:${n.file.path}`;
+    case 'match':
+      return `match:${n.flow.id}:${n.flow.pattern}:${n.file.path}:${n.line}`;
+    case 'message':
+      return `message:${n.run.path}:${n.key}`;
     case 'group':
       return `group:${n.run.path}:${n.group.id}`;
     case 'file':

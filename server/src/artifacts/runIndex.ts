@@ -99,6 +99,14 @@ export function summarizeRun(run: RunSummary): RunView {
   return assemble(run, files, false, [], lastWrite(walked));
 }
 
+/** A run's logs in the guide's reading order (headscale first), for searches and the timeline. */
+export function runLogs(run: RunSummary): { path: string; relative: string; kind: FileKind }[] {
+  return walkFiles(run.path)
+    .map((f) => ({ path: f.abs, relative: f.relative, kind: kindOf(f.relative) }))
+    .filter((f) => LOG_KINDS.has(f.kind))
+    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.relative.localeCompare(b.relative));
+}
+
 /** Everything the sidebar and `cli runs` show for one run: files in reading order, errors, triage. */
 export async function describeRun(run: RunSummary, markers: readonly Marker[], maxErrors = 200, rg: string | null = null): Promise<RunView> {
   const walked = walkFiles(run.path);
