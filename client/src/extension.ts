@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { buildRunArgv, validatePattern } from '../../shared/src/hiCommand';
@@ -9,6 +10,7 @@ import { ArtifactsClient } from './artifacts/artifactsClient';
 import { LOG_LANGUAGE_ID, LogEditor } from './artifacts/logEditor';
 import { deleteRun, deleteRunsByRule } from './artifacts/retention';
 import { LogProblems, isRunLog } from './artifacts/logProblems';
+import { CodeLinks } from './artifacts/codeLinks';
 import { RunDocuments } from './artifacts/runDocuments';
 import { RunsView } from './artifacts/runsView';
 import { ArtifactViewers } from './artifacts/viewerPanel';
@@ -49,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const logEditor = new LogEditor(artifacts);
   const viewers = new ArtifactViewers(artifacts);
   const runDocs = new RunDocuments();
+  const codeLinks = new CodeLinks(() => moduleRoot());
   runner.beforeRun = (args) => checkEnvironmentBeforeRun(args, docker, doctor);
   const cwdByTerminal = (t: vscode.Terminal) => (runner.current && t.name === `hi: ${runner.current.title}` ? runner.current.args.cwd : moduleRoot());
 
@@ -101,6 +104,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         },
       });
       if (pattern) await runsView.search(run, pattern);
+    },
+    'hi.openTimeline': (target?: string | vscode.Uri | { file?: { path: string }; line?: number; error?: { line: number } }, line?: number) => {
+      // From a Runs view row (error or flow match), a log editor's current line, or (file, line) arguments.
+      const editor = vscode.window.activeTextEditor;
+      const file = typeof target === 'string' ? target : target instanceof vscode.Uri ? target.fsPath : target?.file?.path ?? editor?.document.uri.fsPath;
+      const at = typeof target === 'object' && !(target instanceof vscode.Uri) ? target.error?.line ?? target.line : line ?? (editor && editor.document.uri.fsPath === file ? editor.selection.active.line + 1 : undefined);
+      if (!file || !at || !isRunLog(file)) return vscode.window.showInformationMessage('hi workbench: open a control_logs log (or pick an error line in the Runs view) to see the timeline around a line.');
+      const runDir = path.dirname(file);
+      const seconds = logViewSettings().timelineSeconds;
+      return runDocs.open(`timeline ${path.basename(file)}:${at} ±${seconds}s`, `timeline:${file}:${at}:${seconds}`, async () => (await artifacts.timeline(path.dirname(runDir), path.basename(runDir), file, at, seconds)) ?? { text: '# The run or the log no longer exists.\n', links: [] });
     },
     'hi.openFile': (file: string) => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file)),
     'hi.viewArtifact': (file: string, kind: 'metrics' | 'status' | 'mapresponses' | 'database') => viewers.open(file, kind),
@@ -159,6 +172,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     runner.onDidFinishRun((finished) => void offerLeftoverRemoval(finished, containersView)),
     ...logEditor.register(),
     ...runDocs.register(),
+    codeLinks.register(),
     runner.onDidChangeRun(() => void runsView.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('headscale.controlLogs') || e.affectsConfiguration('headscale.hi.extraArgs') || e.affectsConfiguration('headscale.artifacts')) void runsView.refresh();

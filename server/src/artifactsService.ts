@@ -12,6 +12,7 @@ import {
   LogProblemsNotification,
   PlanDeletionRequest,
   SearchRunRequest,
+  TimelineRequest,
   ViewArtifactRequest,
   type RunView,
 } from '../../shared/src/artifacts';
@@ -22,6 +23,7 @@ import type { Marker } from './artifacts/markers';
 import { deleteRuns, planDeletion } from './artifacts/retention';
 import { describeRun, listRuns, runById, runLogs, summarizeRun } from './artifacts/runIndex';
 import { searchRun } from './artifacts/runSearch';
+import { timeline } from './artifacts/timeline';
 import { viewArtifact } from './artifacts/viewers';
 import { logDiagnostic } from './diagnostics';
 
@@ -67,6 +69,13 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
   connection.onRequest(SearchRunRequest, async ({ controlLogs, id, pattern, maxPerFile }) => {
     const run = runById(controlLogs, id);
     return run ? searchRun(runLogs(run), pattern, Math.max(1, Math.min(5000, maxPerFile ?? 200)), ripgrep()) : null;
+  });
+
+  connection.onRequest(TimelineRequest, ({ controlLogs, id, path, line, seconds }) => {
+    const run = runById(controlLogs, id);
+    const logs = run ? runLogs(run) : [];
+    if (!run || !logs.some((l) => l.path === path)) return null;
+    return timeline(logs, { path, line }, Math.max(1, Math.min(600, seconds ?? 10)), dirname(controlLogs));
   });
 
   connection.onRequest(LogErrorsRequest, async ({ path }) => (await scanFiles([path], await markers(path), undefined, ripgrep())).get(path)?.errors ?? []);

@@ -217,6 +217,22 @@ export interface RunSearchResult {
 /** client → server: a debug flow or "Search this run…": matching lines of the run's logs, grouped by file. */
 export const SearchRunRequest = new RequestType<SearchRunParams, RunSearchResult | null, void>('hi/searchRun');
 
+export interface TimelineParams extends RunParams {
+  /** The chosen line: a log of the run and its 1-based line. */
+  path: string;
+  line: number;
+  /** ± this many seconds (default 10). */
+  seconds?: number;
+}
+export interface TimelineResult {
+  text: string;
+  links: SummaryLink[];
+  /** Logs left out, and why (no timestamps, unreadable). */
+  skipped: string[];
+}
+/** client → server: all of a run's logs merged by timestamp around one line (null: no such run). */
+export const TimelineRequest = new RequestType<TimelineParams, TimelineResult | null, void>('hi/timeline');
+
 export interface ViewArtifactParams {
   path: string;
   kind: 'metrics' | 'status' | 'mapresponses' | 'database';

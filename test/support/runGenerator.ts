@@ -137,9 +137,12 @@ export function generateRun(controlLogs: string, opts: RunOptions): GeneratedRun
     const errs: number[] = [];
     let ct = start + 8000;
     lines.push(`${stdlog(ct)} logtail started`, `${stdlog(ct)} Program starting: v1.94.1-t0123abcd, Go 1.25.5: []string{"tailscaled", "--tun=tsdev", "--verbose=10"}`);
+    // The clients log over the same span as headscale (one hs second per 40 lines), a tenth as densely.
     const n = Math.floor(hsLines / 10);
+    const step = (hsLines / 40) * 1000 / Math.max(1, n);
+    const base = ct;
     for (let i = 0; i < n; i++) {
-      if (i % 10 === 0) ct += 1000;
+      ct = base + Math.floor(i * step / 1000) * 1000;
       lines.push(i % 3 ? `${stdlog(ct)} [v1] magicsock: disco: node [FgHiJ] d:0123456789abcdef now using 172.18.0.${5 + ci}:41641` : `${stdlog(ct)} wgengine: Reconfig: configuring userspace WireGuard config (with ${clients - 1}/${clients - 1} peers)`);
     }
     if (ci === 0 && v === 'dns') {

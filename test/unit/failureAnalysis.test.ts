@@ -15,6 +15,8 @@ import { defaultMarkers } from '../../server/src/artifacts/markers';
 import { findRipgrep } from '../../server/src/artifacts/ripgrep';
 import { describeRun, runById, runLogs } from '../../server/src/artifacts/runIndex';
 import { searchRun } from '../../server/src/artifacts/runSearch';
+import { timeline } from '../../server/src/artifacts/timeline';
+import { lineTime } from '../../server/src/artifacts/timestamps';
 import { DEBUG_FLOWS } from '../../shared/src/debugFlows';
 import { repoRoot } from '../support/parser';
 import { codeRefs } from '../../shared/src/codeRefs';
@@ -75,7 +77,9 @@ test('infrastructure evidence uses the guide\'s signatures; a stalled initialisa
 
 test('one scan serves every cap: the cache is keyed by content, a changed file is rescanned, a growing log does not stall the scan', () => {
   clearScanCache();
-  const g = runs[variants.indexOf('testify')];
+  // A copy: the run itself stays as generated for the other tests.
+  const g = { hsLog: path.join(root, 'copy-hs.stderr.log') };
+  fs.copyFileSync(runs[variants.indexOf('testify')].hsLog, g.hsLog);
   const t0 = performance.now();
   const full = scanFile(g.hsLog, defaultMarkers);
   const first = performance.now() - t0;
@@ -187,4 +191,42 @@ test('cli runs --flow ha-failover: the same flow from a terminal, text and JSON;
   const unknown = spawnSync(process.execPath, [cli, 'runs', controlLogs, '--flow', 'nope'], { encoding: 'utf8' });
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown flow "nope"; flows: route-approval/);
+});
+
+/** The timeline's oracle: every log read whole, continuation lines take the time before them. */
+function bruteTimeline(logs: { path: string; relative: string }[], from: number, to: number): string[] {
+  const out: { ms: number; order: number; line: number; key: string }[] = [];
+  for (const [order, l] of logs.entries()) {
+    let last: number | null = null;
+    const all = fs.readFileSync(l.path, 'utf8').split('\n');
+    if (all[all.length - 1] === '') all.pop();
+    all.forEach((text, i) => {
+      const ms = lineTime(text);
+      if (ms !== null) last = ms;
+      if (last !== null && last >= from && last <= to) out.push({ ms: last, order, line: i + 1, key: `${l.relative}:${i + 1}` });
+    });
+  }
+  return out.sort((a, b) => a.ms - b.ms || a.order - b.order || a.line - b.line).map((e) => e.key);
+}
+
+test('timeline: every log merged by timestamp within ±N seconds of a line, prefixed with its container and linked; logs without timestamps are skipped with a message', () => {
+  const g = runs[variants.indexOf('testify')];
+  const run = runById(controlLogs, g.id)!;
+  // A log without timestamps (entrypoint output) is in every run: ts-*.stdout.log.
+  const logs = runLogs(run);
+  const anchor = { path: g.hsLog, line: g.firstHsError!.line };
+  const t = timeline(logs, anchor, 10, root);
+  const at = lineTime(g.firstHsError!.text)!;
+  const expected = bruteTimeline(logs.filter((l) => !t.skipped.some((s) => s.startsWith(l.relative + ':'))), at - 10_000, at + 10_000);
+  const lines = t.text.split('\n');
+  const body = lines.filter((l) => /^[> ] \d\d:\d\d:\d\d\.\d{3}  /.test(l));
+  assert.equal(body.length, expected.length);
+  const got = t.links.filter((l) => l.target.path.endsWith('.log') && lines[l.line].slice(l.start, l.end) === path.basename(l.target.path).replace(/\.(stderr|stdout)\.log$/, '')).map((l) => `${path.basename(l.target.path)}:${l.target.line}`);
+  assert.deepEqual(got, expected, 'same lines, same order, each linked to its log line under its container name');
+  assert.ok(new Set(got.map((k) => k.split('-')[0])).size >= 2, 'headscale and clients together');
+  assert.ok(lines.some((l) => l.startsWith('> ') && l.includes(g.firstHsError!.text)), 'the chosen line is marked');
+  assert.ok(t.skipped.some((s) => /ts-.*\.stdout\.log: no timestamps/.test(s)) && lines.some((l) => l.startsWith('# skipped ')), 'skipped logs are said');
+  const none = fs.mkdtempSync(path.join(root, 'nots-'));
+  fs.writeFileSync(path.join(none, 'x.log'), 'no time here\n');
+  assert.match(timeline([{ path: path.join(none, 'x.log'), relative: 'x.log' }], { path: path.join(none, 'x.log'), line: 1 }, 10, root).text, /has no timestamp before it/);
 });

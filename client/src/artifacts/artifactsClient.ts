@@ -9,6 +9,7 @@ import {
   LogProblemsNotification,
   PlanDeletionRequest,
   SearchRunRequest,
+  TimelineRequest,
   ViewArtifactRequest,
   type ArtifactView,
   type DeleteRunsResult,
@@ -19,6 +20,7 @@ import {
   type ListRunsResult,
   type PlanDeletionParams,
   type RunSearchResult,
+  type TimelineResult,
   type RunView,
   type ViewArtifactParams,
 } from '../../../shared/src/artifacts';
@@ -41,6 +43,10 @@ export class ArtifactsClient {
 
   searchRun(controlLogs: string, id: string, pattern: string, maxPerFile?: number): Promise<RunSearchResult | null> {
     return this.client.sendRequest(SearchRunRequest, { controlLogs, id, pattern, ...(maxPerFile ? { maxPerFile } : {}) });
+  }
+
+  timeline(controlLogs: string, id: string, path: string, line: number, seconds: number): Promise<TimelineResult | null> {
+    return this.client.sendRequest(TimelineRequest, { controlLogs, id, path, line, seconds });
   }
 
   logErrors(path: string): Promise<ErrorLine[]> {

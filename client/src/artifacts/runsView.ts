@@ -293,6 +293,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.id = nodeId(n);
         item.tooltip = `${n.file.relative}:${n.line}\n${n.text}`;
         item.command = { command: 'hi.openLogAt', title: 'Open at this line', arguments: [n.file.path, n.line] };
+        item.contextValue = 'hi.logLine';
         return item;
       }
       case 'message': {
@@ -364,6 +365,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.tooltip = `${n.file.relative}:${n.error.line} (${n.error.marker}${n.error.note ? `: ${n.error.note}` : ''})\n${n.error.text}`;
         item.iconPath = new vscode.ThemeIcon(n.error.severity === 'error' ? 'error' : 'warning', new vscode.ThemeColor(n.error.severity === 'error' ? 'errorForeground' : 'editorWarning.foreground'));
         item.command = { command: 'hi.openLogAt', title: 'Open at this line', arguments: [n.file.path, n.error.line, n.file.sizeBytes] };
+        item.contextValue = 'hi.logLine';
         return item;
       }
       case 'warnings': {
