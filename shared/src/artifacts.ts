@@ -251,7 +251,8 @@ export interface StatusView {
 }
 export interface MapResponsesView {
   kind: 'mapresponses';
-  nodes: { node: string; entries: { time: string; type: string; peers: number | null; path: string }[] }[];
+  /** Per node, each response with what changed against that node's previous one. */
+  nodes: { node: string; entries: { time: string; type: string; peers: number | null; path: string; changes?: string[]; error?: string }[] }[];
 }
 export interface DatabaseView {
   kind: 'database';

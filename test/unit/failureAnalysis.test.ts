@@ -17,6 +17,8 @@ import { describeRun, runById, runLogs } from '../../server/src/artifacts/runInd
 import { searchRun } from '../../server/src/artifacts/runSearch';
 import { timeline } from '../../server/src/artifacts/timeline';
 import { lineTime } from '../../server/src/artifacts/timestamps';
+import { diffMapResponses } from '../../server/src/artifacts/viewers/mapResponseDiff';
+import { mapResponseTimeline } from '../../server/src/artifacts/viewers/mapResponses';
 import { DEBUG_FLOWS } from '../../shared/src/debugFlows';
 import { repoRoot } from '../support/parser';
 import { codeRefs } from '../../shared/src/codeRefs';
@@ -229,4 +231,39 @@ test('timeline: every log merged by timestamp within ±N seconds of a line, pref
   const none = fs.mkdtempSync(path.join(root, 'nots-'));
   fs.writeFileSync(path.join(none, 'x.log'), 'no time here\n');
   assert.match(timeline([{ path: path.join(none, 'x.log'), relative: 'x.log' }], { path: path.join(none, 'x.log'), line: 1 }, 10, root).text, /has no timestamp before it/);
+});
+
+test('map responses as changes per node: peers added and removed, primary routes moved, online flips, policy changes; unparseable JSON is said', () => {
+  const dir = fs.mkdtempSync(path.join(root, 'mr-'));
+  const write = (name: string, body: unknown) => {
+    fs.writeFileSync(path.join(dir, name), typeof body === 'string' ? body : JSON.stringify(body));
+    return path.join(dir, name);
+  };
+  const r1 = { ID: 2, Name: 'ts-router1.headscale.net.', Online: true, PrimaryRoutes: ['10.33.0.0/16'], AllowedIPs: ['100.64.0.2/32', '10.33.0.0/16'] };
+  const r2 = { ID: 3, Name: 'ts-router2.headscale.net.', Online: true, PrimaryRoutes: [], AllowedIPs: ['100.64.0.3/32'] };
+  const files = [
+    write('1-full.json', { Node: { ID: 1 }, Peers: [r1, r2], PacketFilter: [{ SrcIPs: ['*'] }] }),
+    write('2-change.json', { PeersChangedPatch: [{ NodeID: 2, Online: false }] }),
+    write('3-change.json', { PeersChanged: [{ ...r1, Online: false, PrimaryRoutes: [] }, { ...r2, PrimaryRoutes: ['10.33.0.0/16'], AllowedIPs: ['100.64.0.3/32', '10.33.0.0/16'] }] }),
+    write('4-policy.json', { PacketFilter: [{ SrcIPs: ['100.64.0.0/10'] }, { SrcIPs: ['*'] }] }),
+    write('5-change.json', { PeersRemoved: [2] }),
+    write('6-change.json', '{"Peers": [tru'),
+    write('7-change.json', { PeersChanged: [{ ID: 4, Name: 'ts-new.headscale.net.', Online: true }] }),
+    write('8-change.json', { OnlineChange: { 4: false } }),
+  ];
+  const d = diffMapResponses(files);
+  assert.deepEqual(d[0].changes, ['2 peers; ts-router1.headscale.net primary 10.33.0.0/16']);
+  assert.deepEqual(d[1].changes, ['ts-router1.headscale.net offline']);
+  assert.deepEqual(d[2].changes, ['ts-router1.headscale.net primary routes: 10.33.0.0/16 → none', 'ts-router2.headscale.net primary routes: none → 10.33.0.0/16', 'ts-router2.headscale.net routes: none → 10.33.0.0/16']);
+  assert.deepEqual(d[3].changes, ['policy: packet filter changed (1 → 2 rules)']);
+  assert.deepEqual(d[4].changes, ['− peer ts-router1.headscale.net']);
+  assert.match(d[5].error ?? '', /^unparseable JSON: /);
+  assert.deepEqual(d[6].changes, ['+ peer ts-new.headscale.net']);
+  assert.deepEqual(d[7].changes, ['ts-new.headscale.net offline']);
+  // The generated run's hundreds of captures: the router's primary route disappears halfway.
+  const g = runs[variants.indexOf('testify')];
+  const view = mapResponseTimeline(path.join(g.dir, 'mapresponses'));
+  assert.ok(view.nodes.reduce((n, x) => n + x.entries.length, 0) >= 300);
+  const node2 = view.nodes.find((n) => n.node === '2')!;
+  assert.ok(node2.entries.some((e) => e.changes?.some((c) => /primary routes: 10\.33\.0\.0\/16 → none/.test(c))), 'the failover shows as a primary-route change');
 });

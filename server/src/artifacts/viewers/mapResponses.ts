@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { MapResponsesView } from '../../../../shared/src/artifacts';
+import { diffMapResponses } from './mapResponseDiff';
 
 /** Bigger captures are listed without their peer count rather than parsed. */
 const MAX_PARSE_BYTES = 8 << 20;
@@ -28,6 +29,8 @@ export function mapResponseTimeline(dir: string): Omit<MapResponsesView, 'title'
           path: file,
         };
       });
+    // Each response against that node's previous one (mapResponseDiff.ts).
+    diffMapResponses(entries.map((e) => e.path)).forEach((d, i) => Object.assign(entries[i], d));
     if (entries.length) nodes.push({ node, entries });
   }
   return { kind: 'mapresponses', nodes };
