@@ -33,16 +33,18 @@ interface Entry {
 }
 
 export function timeline(logs: readonly TimelineLog[], anchor: { path: string; line: number }, seconds: number, moduleRoot: string): TimelineResult {
-  const at = anchorTime(anchor.path, anchor.line);
+  const found = anchorTime(anchor.path, anchor.line);
+  const at = found?.ms ?? null;
   const name = path.basename(anchor.path);
-  if (at === null) return { text: `# Timeline: ${name}:${anchor.line} has no timestamp before it, so there is no time to centre on.\n`, links: [], skipped: [] };
+  if (found === null || at === null) return { text: `# Timeline: ${name}:${anchor.line} has no timestamp before it, so there is no time to centre on.\n`, links: [], skipped: [] };
   const from = at - seconds * 1000;
   const to = at + seconds * 1000;
   const entries: Entry[] = [];
   const skipped: string[] = [];
   const cut: string[] = [];
   for (const [order, log] of logs.entries()) {
-    const r = window(log.path, from, to);
+    // The anchor's log already has a known (offset, line) pair near the window: count from there.
+    const r = window(log.path, from, to, log.path === anchor.path ? found.known : undefined);
     if (r === 'no-timestamps') {
       skipped.push(`${log.relative}: no timestamps`);
       continue;
@@ -64,7 +66,10 @@ export function timeline(logs: readonly TimelineLog[], anchor: { path: string; l
   for (const s of skipped) out.push(`# skipped ${s}`);
   for (const c of cut) out.push(`# ${c}: only the first ${MAX_PER_FILE} lines of the window`);
   out.push('');
-  const width = Math.max(0, ...entries.map((e) => e.container.length));
+  const width = entries.reduce((w, e) => Math.max(w, e.container.length), 0);
+  // One stat per source file, not per line: a window has hundreds of lines from the same callers.
+  const known = new Map<string, boolean>();
+  const inWorkspace = (file: string) => known.get(file) ?? (known.set(file, isFile(file)), known.get(file)!);
   for (const e of entries) {
     const mark = e.path === anchor.path && e.line === anchor.line ? '>' : ' ';
     const time = new Date(e.ms).toISOString().slice(11, 23);
@@ -73,7 +78,7 @@ export function timeline(logs: readonly TimelineLog[], anchor: { path: string; l
     const textAt = prefix.length + width + 2;
     for (const c of codeRefs(e.text)) {
       const file = c.relative ? path.join(moduleRoot, c.relative) : c.written;
-      links.push({ line: out.length, start: textAt + c.start, end: textAt + c.end, target: { path: file, line: c.line, inWorkspace: !!c.relative && isFile(file) } });
+      links.push({ line: out.length, start: textAt + c.start, end: textAt + c.end, target: { path: file, line: c.line, inWorkspace: !!c.relative && inWorkspace(file) } });
     }
     out.push(`${prefix}${e.container.padEnd(width)}  ${e.text}`);
   }
@@ -84,8 +89,14 @@ function containerOf(relative: string): string {
   return path.posix.basename(relative).replace(/\.(stderr|stdout)\.log$|\.log$/, '');
 }
 
-/** The time of `line` (1-based), or of the nearest timestamped line before it. */
-function anchorTime(file: string, line: number): number | null {
+/** A byte offset where a known line starts (0-based line index = newlines before it). */
+interface Known {
+  offset: number;
+  newlines: number;
+}
+
+/** The time of `line` (1-based), or of the nearest timestamped line before it, and a known point near it. */
+function anchorTime(file: string, line: number): { ms: number; known: Known } | null {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -94,14 +105,15 @@ function anchorTime(file: string, line: number): number | null {
   }
   try {
     const size = fs.fstatSync(fd).size;
-    const start = offsetOfLine(fd, size, Math.max(0, line - 200));
+    const first = Math.max(0, line - 200);
+    const start = offsetOfLine(fd, size, first);
     const buf = Buffer.allocUnsafe(Math.min(PROBE * 4, Math.max(0, size - start)));
     const n = fs.readSync(fd, buf, 0, buf.length, start);
     const lines = buf.toString('utf8', 0, n).split('\n');
-    const index = line - 1 - Math.max(0, line - 200);
+    const index = line - 1 - first;
     for (let i = Math.min(index, lines.length - 1); i >= 0; i--) {
       const ms = lineTime(lines[i]);
-      if (ms !== null) return ms;
+      if (ms !== null) return { ms, known: { offset: start, newlines: first } };
     }
     return null;
   } finally {
@@ -124,12 +136,18 @@ function offsetOfLine(fd: number, size: number, line: number): number {
   return size;
 }
 
-/** Newlines before `offset`: the 1-based number of the line starting there, minus one. */
-function linesBefore(fd: number, offset: number): number {
+/** Newlines before `offset`, counted from `known` when given (a line start near it), else from 0. */
+function linesBefore(fd: number, offset: number, known?: Known): number {
+  if (known && known.offset <= offset) return known.newlines + newlines(fd, known.offset, offset);
+  if (known) return known.newlines - newlines(fd, offset, known.offset);
+  return newlines(fd, 0, offset);
+}
+
+function newlines(fd: number, from: number, to: number): number {
   const buf = Buffer.allocUnsafe(1 << 20);
   let count = 0;
-  for (let pos = 0; pos < offset; pos += buf.length) {
-    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, offset - pos), pos);
+  for (let pos = from; pos < to; pos += buf.length) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, to - pos), pos);
     if (n <= 0) break;
     for (let i = buf.indexOf(10, 0); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) count++;
   }
@@ -156,7 +174,7 @@ function probe(fd: number, size: number, offset: number, buf: Buffer): { ms: num
   return null;
 }
 
-function window(file: string, from: number, to: number): { lines: { ms: number; line: number; text: string }[]; cut: boolean } | 'no-timestamps' | 'unreadable' {
+function window(file: string, from: number, to: number, known?: Known): { lines: { ms: number; line: number; text: string }[]; cut: boolean } | 'no-timestamps' | 'unreadable' {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -182,7 +200,7 @@ function window(file: string, from: number, to: number): { lines: { ms: number; 
         } else hi = mid;
       }
     }
-    let line = linesBefore(fd, start);
+    let line = linesBefore(fd, start, known);
     const lines: { ms: number; line: number; text: string }[] = [];
     let carry = '';
     let last: number | null = null;
