@@ -5,13 +5,10 @@ import { logFoldingRanges } from '../../../shared/src/logFolding';
 import { logViewSettings } from '../settings';
 import type { ArtifactsClient } from './artifactsClient';
 
-export const LOG_LANGUAGE_ID = 'hi-log';
-export const CONTEXT_SCHEME = 'hi-log-context';
+import { asLogDocument, LOG_LANGUAGE_ID } from '../logDocument';
 
-/** Gives a document the log language (grammar, folding) unless it has it already. */
-export async function asLogDocument(doc: vscode.TextDocument): Promise<vscode.TextDocument> {
-  return doc.languageId === LOG_LANGUAGE_ID ? doc : vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE_ID);
-}
+export { asLogDocument, LOG_LANGUAGE_ID } from '../logDocument';
+export const CONTEXT_SCHEME = 'hi-log-context';
 
 /** Selects line `line` (1-based, clamped) whole and centres it. */
 function selectLine(editor: vscode.TextEditor, line: number): void {

@@ -4,7 +4,7 @@ import { Reloader } from '../reloader';
 import type { ErrorLine, RunFile, RunSearchResult, RunView, SearchFile } from '../../../shared/src/artifacts';
 import { DEBUG_FLOWS, type DebugFlow } from '../../../shared/src/debugFlows';
 import type { HiContainer } from '../../../shared/src/docker';
-import { containerDescription } from '../docker/containerPresentation';
+import { containerDescription } from '../wording';
 import type { ArtifactsClient } from './artifactsClient';
 import type { LogProblems } from './logProblems';
 import { errorLabel, errorRowLabel, fileDescription, formatBytes, groupFiles, mapResponseNodes, plural, runDescription, runLabel, runTooltip, type FileGroup } from './presentation';

@@ -42,8 +42,11 @@ const MAX_TEXT = 500;
  * 6.2 s with 39 MB (128 KB and up are as slow as 1 MB).
  */
 const CHUNK = 1 << 16;
-/** Files at least this big go to ripgrep; smaller ones (live logs) are scanned here and resume on append. */
-export const RIPGREP_MIN_BYTES = 2 << 20;
+/**
+ * Files at least this big go to ripgrep (a tailscaled log at --verbose=10 is megabytes); smaller
+ * ones, like a log still being written, are scanned here and resume on append.
+ */
+export const RIPGREP_MIN_BYTES = 512 << 10;
 /** One read buffer for every JS scan (the scan is synchronous, so it is never shared at once). */
 const buffer = Buffer.allocUnsafe(CHUNK);
 
@@ -200,6 +203,7 @@ function count(result: ScanResult, markers: readonly Marker[], line: number, tex
 export async function scanFiles(files: readonly string[], markers: readonly Marker[], limit: number | undefined, rg: string | null): Promise<Map<string, ScanResult>> {
   const out = new Map<string, ScanResult>();
   const big: { file: string; st: fs.Stats }[] = [];
+  const here: { file: string; st: fs.Stats }[] = [];
   const key = cacheKey(markers);
   for (const file of files) {
     let st: fs.Stats;
@@ -212,15 +216,20 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
     const hit = cached(file, key);
     const fresh = hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs;
     const resumable = hit && st.size > hit.size && hit.resumeAt >= 0;
-    if (!rg || fresh || resumable || st.size < RIPGREP_MIN_BYTES || startsBinary(file)) out.set(file, limited(scanStatted(file, st, markers, key), limit));
+    if (!rg || fresh || resumable || st.size < RIPGREP_MIN_BYTES || startsBinary(file)) here.push({ file, st });
     else big.push({ file, st });
   }
-  if (!big.length) return out;
+  // ripgrep starts first and reads the big logs on another core while the small ones are scanned here.
   const results = new Map(big.map(({ file }) => [file, empty()]));
-  const outcome = await ripgrepLines(rg!, combined(markers).source, big.map((b) => b.file), ({ file, line, text }) => {
-    const r = results.get(file);
-    if (r) count(r, markers, line, text);
-  });
+  const pending = big.length
+    ? ripgrepLines(rg!, combined(markers).source, big.map((b) => b.file), ({ file, line, text }) => {
+        const r = results.get(file);
+        if (r) count(r, markers, line, text);
+      })
+    : null;
+  for (const { file, st } of here) out.set(file, limited(scanStatted(file, st, markers, key), limit));
+  if (!pending) return sameOrder(files, out);
+  const outcome = await pending;
   for (const { file, st } of big) {
     if (outcome.failed) {
       out.set(file, limited(scanStatted(file, st, markers, key), limit)); // e.g. a user marker rg's regex engine rejects
@@ -234,7 +243,12 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
     else cache.set(file, { key, size: st.size, mtimeMs: st.mtimeMs, resumeAt: -1, complete: result, result });
     out.set(file, limited(result, limit));
   }
-  return out;
+  return sameOrder(files, out);
+}
+
+/** The results in the callers' order (a Map iterates in insertion order). */
+function sameOrder(files: readonly string[], out: Map<string, ScanResult>): Map<string, ScanResult> {
+  return new Map(files.filter((f) => out.has(f)).map((f) => [f, out.get(f)!]));
 }
 
 /** How much of a file's head is sniffed for a NUL byte, the sign of a binary or sparse file. */

@@ -1,18 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RUN_RECORD_FILE } from '../../../shared/src/protocol';
+import { parseRunRecord, RUN_RECORD_FILE, type RunRecord } from '../../../shared/src/runRecord';
 
-/** The fields of a run record that the server reads (client/src/runner/runRecord.ts writes it). */
-export interface RecordFields {
-  test?: string;
-  status?: 'passed' | 'failed' | 'cancelled';
-  durationSeconds?: number;
-  finishedAt?: string;
-  /** The module root hi ran in. */
-  cwd?: string;
-  /** go test's results as the runner parsed them: testify failures with file:line (relative to integration/). */
-  tests?: { name: string; status: string; failures?: { file: string; line: number; message: string }[] }[];
-}
+/** The fields of a run record the server could read (shared/src/runRecord.ts defines the format). */
+export type RecordFields = Partial<RunRecord>;
 
 const records = new Map<string, { mtimeMs: number; record: RecordFields | null }>();
 
@@ -29,9 +20,9 @@ export function readRunRecord(runDir: string): RecordFields | null {
   if (hit && hit.mtimeMs === st.mtimeMs) return hit.record;
   let record: RecordFields | null = null;
   try {
-    record = JSON.parse(fs.readFileSync(file, 'utf8'));
+    record = parseRunRecord(fs.readFileSync(file, 'utf8')); // half-written or hand-edited: what is well-typed
   } catch {
-    record = null; // half-written or hand-edited: ignore
+    record = null; // vanished or unreadable
   }
   records.set(file, { mtimeMs: st.mtimeMs, record });
   return record;
