@@ -68,7 +68,8 @@ test('10. the Runs view lists the demo runs with status and triage; an error row
     await expand(page, path.basename(hs.path));
     // The last error of the headscale log: a line deep in the file, so the editor must scroll to it.
     const target = hs.errors[hs.errors.length - 1];
-    const label = target.text.replace(/^\S+\s+/, '').slice(0, 40);
+    // A row reads `:line  text` without the timestamp and a trailing colon (`goroutine 412 [running]`).
+    const label = target.text.replace(/^\S+\s+/, '').replace(/:\s*$/, '').slice(0, 40);
     const errorRow = sidebarRow(page, label).first();
     await errorRow.waitFor();
     assert.ok(((await errorRow.textContent()) ?? '').includes(`:${target.line}`));

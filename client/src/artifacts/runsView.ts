@@ -204,8 +204,9 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         if (containers.length) children.push(this.node({ type: 'containers', run: live, containers, parent: n }));
         if (live.status === 'failed' && live.described) children.push(this.node({ type: 'summary', run: live, parent: n }));
         if (live.evidence.length) children.push(this.node({ type: 'evidence', run: live, parent: n }));
-        for (const group of groupFiles(live)) children.push(this.node({ type: 'group', run: live, group, parent: n }));
+        // The guide's searches come before the files: they are where a reading of the logs starts.
         if (live.files.some((f) => LOG_FILE_KINDS.has(f.kind))) children.push(this.node({ type: 'flows', run: live, parent: n }));
+        for (const group of groupFiles(live)) children.push(this.node({ type: 'group', run: live, group, parent: n }));
         return children;
       }
       case 'flows':
