@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const containersView = new ContainersView(docker, log);
   const containerLogs = new ContainerLogs(docker);
   // A log opened any way (Explorer, Quick Open, the Runs view) has its lines in Problems while open.
-  const logProblems = new LogProblems(artifacts, (d) => d.languageId === LOG_LANGUAGE_ID || isRunLog(d.uri.fsPath), () => logViewSettings().warningsAsProblems);
+  const logProblems = new LogProblems(artifacts, (file) => isRunLog(file) || isLogLanguage(file), () => logViewSettings().warningsAsProblems);
   const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, (runId) => containersView.containersOfRun(runId), log, logProblems, () => debugFlowSettings());
   const logEditor = new LogEditor(artifacts);
   const viewers = new ArtifactViewers(artifacts);
@@ -190,6 +190,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await lc.start();
   void runsView.start();
   if (containersView.view.visible) void containersView.refresh();
+}
+
+/** A log the user gave the log language (any .log opened as hi control log). */
+function isLogLanguage(file: string): boolean {
+  return vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'file' && d.uri.fsPath === file && d.languageId === LOG_LANGUAGE_ID);
 }
 
 /** Destructive actions need a trusted workspace (package.json hides them too; this covers keybindings and URIs). */

@@ -10,7 +10,7 @@ import type { ArtifactsClient } from './artifactsClient';
  * Problems with it and one real code warning is never buried under log errors.
  */
 export class LogProblems implements vscode.Disposable {
-  private readonly open = new Set<string>();
+  private open = new Set<string>();
   private readonly runs = new Map<string, readonly string[]>();
   private last = '';
   private timer: NodeJS.Timeout | undefined;
@@ -18,23 +18,25 @@ export class LogProblems implements vscode.Disposable {
 
   constructor(
     private readonly client: ArtifactsClient,
-    /** Whether a file-scheme document is a control_logs log. */
-    private readonly isLog: (doc: vscode.TextDocument) => boolean,
+    /** Whether a file is a control_logs log. */
+    private readonly isLog: (file: string) => boolean,
     private readonly warnings: () => boolean,
   ) {
-    for (const d of vscode.workspace.textDocuments) if (this.isLog(d)) this.open.add(d.uri.fsPath);
-    this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => {
-        if (d.uri.scheme === 'file' && this.isLog(d) && !this.open.has(d.uri.fsPath)) {
-          this.open.add(d.uri.fsPath);
-          this.send();
-        }
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        if (d.uri.scheme === 'file' && this.open.delete(d.uri.fsPath)) this.send();
-      }),
-    );
-    if (this.open.size) this.send();
+    // Open means "in a tab": VS Code keeps a closed tab's document alive for a while, so document
+    // close events would leave Problems behind after the user closed the log.
+    this.disposables.push(vscode.window.tabGroups.onDidChangeTabs(() => this.readTabs()));
+    this.readTabs();
+  }
+
+  private readTabs(): void {
+    const open = new Set<string>();
+    for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) {
+      const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+      if (uri?.scheme === 'file' && this.isLog(uri.fsPath)) open.add(uri.fsPath);
+    }
+    if (open.size === this.open.size && [...open].every((p) => this.open.has(p))) return;
+    this.open = open;
+    this.send();
   }
 
   /** A run was expanded (its logs' Problems show) or collapsed (`logs` null: they go). */
