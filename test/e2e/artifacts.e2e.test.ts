@@ -113,6 +113,12 @@ test('11. the metrics, status and database viewers open from the view and show t
     await page.locator('.tab.active', { hasText: 'errors with context' }).waitFor({ timeout: 30_000 });
     await page.locator('.part.editor .view-lines', { hasText: `── line ${hs.errors[0].line} ·` }).waitFor({ timeout: 30_000 });
 
+    // The log groups start expanded (they have errors); folding them keeps the viewers' rows on screen.
+    for (const group of ['Headscale server', 'Tailscale clients']) {
+      const row = sidebarRow(page, group).filter({ has: page.locator('.monaco-tl-twistie.collapsible') }).first();
+      if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+      await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'false', await row.elementHandle(), { timeout: 30_000 });
+    }
     await expand(page, /^Metrics/);
     await sidebarRow(page, path.basename(file('metrics'))).first().click();
     const family = /^# TYPE (headscale_\S+) counter/m.exec(fs.readFileSync(file('metrics'), 'utf8'))![1];
