@@ -6,7 +6,8 @@ import { documentedRules } from '../../server/src/analysis/rules';
 import { check, checkExitCode, formatSarif, formatSummary, formatText, parseCheckArgs } from './check';
 import { UsageError, type SkippedPath } from './files';
 import { formatTestsText, listTests } from './tests';
-import { formatRunsText, runsReport } from './runs';
+import { DEBUG_FLOWS } from '../../shared/src/debugFlows';
+import { flowReport, formatFlowText, formatRunsText, runsReport } from './runs';
 import { envReport, formatEnvText } from './env';
 import { contractCommand } from './contract';
 
@@ -18,6 +19,9 @@ commands:
   tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
   runs <control_logs> [--format text|json] [--max-errors N]   runs, status, triage, error lines
   contract [--base REV] [--format text|json|sarif] [paths…]   test expectations changed since REV (default HEAD); exit 1 without a reason
+  runs <control_logs> --flow <id> | --search <regexp> [--run <id>] [--max-per-file N]
+                                                    a debug flow (${DEBUG_FLOWS.map((f) => f.id).join(', ')})
+                                                    or any regexp over every log of each run
   env [module root] [--docker-host H] [--min-free-gb N] [--format text|json]   Docker environment checks
   docs [--write README.md] [--pages docs/rules]     print (or write) the generated rule docs and per-rule pages
 
@@ -87,6 +91,13 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'runs': {
       const format = oneOf(flags, 'format', ['text', 'json'], 'text');
       if (positional.length !== 1) throw new UsageError('runs needs one control_logs directory');
+      if (flags.has('flow') || flags.has('search')) {
+        const maxPerFile = Number(flags.get('max-per-file') ?? 200);
+        if (!Number.isInteger(maxPerFile) || maxPerFile < 1) throw new UsageError('--max-per-file takes a whole number above 0');
+        const found = await flowReport(positional[0], { flow: flags.get('flow'), search: flags.get('search'), run: flags.get('run'), maxPerFile });
+        process.stdout.write(format === 'json' ? JSON.stringify(found, null, 2) + '\n' : formatFlowText(found));
+        return 0;
+      }
       const maxErrors = Number(flags.get('max-errors') ?? 200);
       if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError('--max-errors takes a whole number');
       const runs = await runsReport(positional[0], maxErrors);

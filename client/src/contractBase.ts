@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CONTRACT_BASE_SCHEME, ContractBaseRequest, type ContractBaseParams, type ContractBaseResult } from '../../shared/src/protocol';
+import { CONTRACT_BASE_SCHEME, ContractBaseRequest } from '../../shared/src/protocol';
 
 /**
  * Read-only documents of a test file at the contract base (opened from hs-test-contract's related
@@ -9,7 +9,7 @@ import { CONTRACT_BASE_SCHEME, ContractBaseRequest, type ContractBaseParams, typ
 export function registerContractBase(lc: LanguageClient): vscode.Disposable {
   return vscode.workspace.registerTextDocumentContentProvider(CONTRACT_BASE_SCHEME, {
     async provideTextDocumentContent(uri) {
-      const result = await lc.sendRequest<ContractBaseResult>(ContractBaseRequest, { uri: uri.toString() } satisfies ContractBaseParams);
+      const result = await lc.sendRequest(ContractBaseRequest, { uri: uri.toString() });
       return result.text ?? '// hi workbench: this base version is not available (Restricted Mode, or git no longer has it).\n';
     },
   });

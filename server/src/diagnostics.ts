@@ -67,7 +67,7 @@ export function logDiagnostic(error: ErrorLine): Diagnostic {
     severity: error.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
     code: error.marker,
     source: `${DIAGNOSTIC_SOURCE} logs`,
-    message: error.text.trim() || error.marker,
+    message: (error.text.trim() || error.marker) + (error.note ? ` (${error.note})` : ''),
   };
 }
 

@@ -19,7 +19,7 @@ import { toDiagnostic } from '../../server/src/diagnostics';
 import { DocumentStore } from '../../server/src/documentStore';
 import { pullDiagnostics, startServer } from '../support/lspClient';
 import { loadParser, repoRoot } from '../support/parser';
-import { listing500, scan1GB } from './artifactsBench';
+import { artifactsBenches } from './artifactsBench';
 import { dockerBench } from './dockerBench';
 import { contractDiff } from './contractBench';
 import { generateFile } from './generate';
@@ -167,8 +167,7 @@ async function main(): Promise<void> {
   await contractDiff(report);
   cliColdRun();
   await serverRss();
-  listing500(path.join(benchDir, 'runs500'), report);
-  await scan1GB(path.join(benchDir, 'control_logs_1gb'), report);
+  await artifactsBenches(benchDir, report);
   await dockerBench(report);
 }
 

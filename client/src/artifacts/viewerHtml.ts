@@ -96,8 +96,15 @@ export function openFileLink(path: string, text: string): string {
 function mapResponses(view: MapResponsesView): string {
   if (!view.nodes.length) return '<p>No map responses were captured.</p>';
   return view.nodes
-    .map((n) => `<h2>Node ${escapeHtml(n.node)} · ${n.entries.length} responses</h2>${table(['time', 'type', 'peers', ''], n.entries.map((e) => [escapeHtml(e.time), escapeHtml(e.type), e.peers === null ? '<span class="muted">?</span>' : escapeHtml(e.peers), openFileLink(e.path, 'open JSON')]), [false, false, true, false])}`)
+    .map((n) => `<h2>Node ${escapeHtml(n.node)} · ${n.entries.length} responses</h2>${table(['time', 'type', 'peers', 'changes since the previous response', ''], n.entries.map((e) => [escapeHtml(e.time), escapeHtml(e.type), e.peers === null ? '<span class="muted">?</span>' : escapeHtml(e.peers), changes(e), openFileLink(e.path, 'open JSON')]), [false, false, true, false, false])}`)
     .join('\n');
+}
+
+function changes(e: MapResponsesView['nodes'][number]['entries'][number]): string {
+  if (e.error) return `<span class="muted">${escapeHtml(e.error)}</span>`;
+  const list = e.changes ?? [];
+  if (!list.length || (list.length === 1 && list[0] === 'no change')) return '<span class="muted">no change</span>';
+  return list.map((c) => escapeHtml(c)).join('<br>');
 }
 
 function database(view: DatabaseView): string {

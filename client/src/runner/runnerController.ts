@@ -185,7 +185,7 @@ export class RunnerController implements vscode.Disposable {
     write(`\n\x1b[1m${status === 'passed' ? '✓ passed' : status === 'cancelled' ? '⊘ cancelled' : '✗ failed'}\x1b[0m in ${formatRunDuration(durationSeconds)}${code !== null ? ` (exit ${code})` : signal ? ` (${signal})` : ''}\n`);
     this.log.info(`run ${run.title} ${status} in ${durationSeconds.toFixed(1)}s, exit ${code}${recordFile ? `, record ${recordFile}` : ''}`);
     run.observer?.finished?.(run, parser, record, status);
-    this.notifyServer(RunsChangedNotification);
+    this.notifyServer(RunsChangedNotification.method);
     this.runChanged.fire();
     this.runFinished.fire({ runId: parser.runId, status, args });
     void this.announce(run, status, durationSeconds, parser, terminal, spawnError);

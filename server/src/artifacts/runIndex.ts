@@ -3,10 +3,12 @@ import * as path from 'path';
 import type { RunFile, RunView } from '../../../shared/src/artifacts';
 import { RUN_ID_PATTERN } from '../../../shared/src/protocol';
 import { readRunRecord } from './runRecord';
-import { RIPGREP_MIN_BYTES, scanFiles, type ErrorLine, type ScanResult } from './errorScan';
+import { RIPGREP_MIN_BYTES, scanFiles, type ScanResult } from './errorScan';
 import { KIND_ORDER, kindOf, LOG_KINDS, type FileKind } from './fileKinds';
 import type { Marker } from './markers';
-import { triage } from './triage';
+import { initStall } from './stall';
+import { properTestName } from './testNames';
+import { triage, type TriageInput, type TriageResult } from './triage';
 
 /** Runs in control_logs, newest first by the run id's timestamp: names only, no file contents. */
 export interface RunSummary {
@@ -46,8 +48,6 @@ export function runById(controlLogs: string, id: string): RunSummary | null {
 }
 
 const BULKY = new Set<FileKind>(['database', 'metrics', 'status', 'mapresponse', 'pprof']);
-/** Triage looks at this many error lines per file, whatever the display cap is. */
-const TRIAGE_LINES = 200;
 const MAX_FILES = 20_000;
 
 interface WalkedFile {
@@ -142,20 +142,26 @@ function byReadingOrder(a: RunFile, b: RunFile): number {
  */
 export function summarizeRun(run: RunSummary): RunView {
   const { files: walked, truncated } = walkFiles(run.path);
-  const files: RunFile[] = walked.map((f) => ({ path: f.abs, relative: f.relative, kind: kindOf(f.relative), sizeBytes: f.size, errorCount: 0, warningCount: 0, errors: [] }));
+  const files: RunFile[] = walked.map((f) => ({ path: f.abs, relative: f.relative, kind: kindOf(f.relative), sizeBytes: f.size, errorCount: 0, warningCount: 0, errors: [], warnings: [] }));
   files.sort(byReadingOrder);
   return assemble(run, files, false, [], lastWrite(walked), truncated);
+}
+
+/** A run's logs in the guide's reading order (headscale first), for searches and the timeline. */
+export function runLogs(run: RunSummary): { path: string; relative: string; kind: FileKind }[] {
+  return walkFiles(run.path)
+    .files.map((f) => ({ path: f.abs, relative: f.relative, kind: kindOf(f.relative) }))
+    .filter((f) => LOG_KINDS.has(f.kind))
+    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.relative.localeCompare(b.relative));
 }
 
 /** Everything the sidebar and `cli runs` show for one run: files in reading order, errors, triage. */
 export async function describeRun(run: RunSummary, markers: readonly Marker[], maxErrors = 200, rg: string | null = null): Promise<RunView> {
   const { files: walked, truncated } = await walkFilesYielding(run.path);
   const logs = walked.filter((f) => LOG_KINDS.has(kindOf(f.relative)));
-  const scans = await scanInSlices(logs, markers, Math.max(maxErrors, TRIAGE_LINES), rg);
-  const evidence: { file: string; error: ErrorLine }[] = [];
+  const scans = await scanInSlices(logs, markers, rg);
   const files: RunFile[] = walked.map((f) => {
     const scan = scans.get(f.abs);
-    for (const error of scan?.errors ?? []) evidence.push({ file: f.relative, error });
     return {
       path: f.abs,
       relative: f.relative,
@@ -164,11 +170,16 @@ export async function describeRun(run: RunSummary, markers: readonly Marker[], m
       errorCount: scan?.errorCount ?? 0,
       warningCount: scan?.warningCount ?? 0,
       errors: scan?.errors.slice(0, maxErrors) ?? [],
+      warnings: scan?.warnings.slice(0, maxErrors) ?? [],
       ...(scan?.problem ? { problem: scan.problem } : {}),
     };
   });
   files.sort(byReadingOrder);
-  return assemble(run, files, true, evidence, lastWrite(walked), truncated);
+  const tallies: TriageInput[] = files.flatMap((f) => {
+    const scan = scans.get(f.path);
+    return scan ? [{ file: f.relative, markers: scan.markers }] : [];
+  });
+  return assemble(run, files, true, tallies, lastWrite(walked), truncated, markers);
 }
 
 /** Bytes of logs the in-process scan reads before the server answers other requests again. */
@@ -180,11 +191,11 @@ const SLICE_BYTES = 2 << 20;
  * one call kept a hover waiting for seconds. Big logs go to ripgrep in one call (it runs outside
  * the process), or, without ripgrep, one per slice.
  */
-async function scanInSlices(files: readonly WalkedFile[], markers: readonly Marker[], maxErrors: number, rg: string | null): Promise<Map<string, ScanResult>> {
+async function scanInSlices(files: readonly WalkedFile[], markers: readonly Marker[], rg: string | null): Promise<Map<string, ScanResult>> {
   const out = new Map<string, ScanResult>();
   const scan = async (slice: readonly WalkedFile[]) => {
     if (!slice.length) return;
-    for (const [file, result] of await scanFiles(slice.map((f) => f.abs), markers, maxErrors, rg)) out.set(file, result);
+    for (const [file, result] of await scanFiles(slice.map((f) => f.abs), markers, undefined, rg)) out.set(file, result);
     await new Promise<void>((resolve) => setImmediate(resolve));
   };
   const viaRipgrep = rg ? files.filter((f) => f.size >= RIPGREP_MIN_BYTES) : [];
@@ -216,32 +227,38 @@ function lastWrite(files: readonly WalkedFile[]): number | null {
 /** Hours: a span longer than this between the run id's time and the last write is not a duration. */
 const MAX_ESTIMATED_HOURS = 12;
 
-function assemble(run: RunSummary, files: RunFile[], described: boolean, evidence: { file: string; error: ErrorLine }[], lastWriteMs: number | null, truncated: string | null): RunView {
+function assemble(run: RunSummary, files: RunFile[], described: boolean, tallies: TriageInput[], lastWriteMs: number | null, truncated: string | null, markers: readonly Marker[] = []): RunView {
   const record = readRunRecord(run.path);
   const hsName = files.find((f) => f.kind === 'hs-stderr')?.relative.match(/^hs-(.+)-[0-9a-f]{6}\.stderr\.log$/)?.[1] ?? null;
   // go test's own lines name the test exactly (`--- FAIL: TestX (12.3s)`).
-  const fromLogs = evidence.map((e) => /--- FAIL: (Test\w+)/.exec(e.error.text)?.[1]).find(Boolean) ?? null;
+  const fromLogs = tallies.map((t) => /--- FAIL: (Test\w+)/.exec(t.markers['go-test-fail']?.first.text ?? '')?.[1]).find(Boolean) ?? null;
   // Without a record: the run id's (local) start to the last file hi wrote, a close estimate since
   // hi writes the logs as the run ends.
   const estimated = lastWriteMs !== null ? (lastWriteMs - new Date(run.startedAt).getTime()) / 1000 : null;
-  const failedInLogs = evidence.some((e) => e.error.marker === 'go-test-fail');
+  const failedInLogs = tallies.some((t) => t.markers['go-test-fail']);
   // hi deletes the bulky artifacts of passed runs: their presence means the run failed.
   const bulky = files.some((f) => BULKY.has(f.kind));
   const hasLogs = files.some((f) => LOG_KINDS.has(f.kind));
   const inferred: RunView['status'] = failedInLogs || bulky ? 'failed' : described && hasLogs ? 'passed' : 'unknown';
   const status = record?.status ?? inferred;
-  const t = status === 'failed' && described ? triage(evidence) : null;
+  let t: TriageResult | null = null;
+  if (status === 'failed' && described) {
+    const endMs = record?.finishedAt ? Date.parse(record.finishedAt) : lastWriteMs;
+    const stalls = files.filter((f) => f.kind === 'hs-stderr').flatMap((f) => initStall(f.path, f.relative, Number.isFinite(endMs) ? endMs : null) ?? []);
+    t = triage(tallies, markers, stalls);
+  }
   return {
     ...run,
     // Without a record, go test's FAIL line has the exact name; hs-<test>-<hex> names carry it
-    // lowercased and without "Test".
-    test: record?.test ?? fromLogs ?? hsName,
+    // lowercased and without "Test" (testNames.ts restores the spelling from the workspace).
+    test: record?.test ?? fromLogs ?? (hsName ? properTestName(hsName, path.dirname(run.path)) : null),
     status,
     triage: t?.triage ?? null,
     evidence: t?.evidence ?? [],
     sizeBytes: files.reduce((n, f) => n + f.sizeBytes, 0),
     durationSeconds: record?.durationSeconds ?? (estimated !== null && estimated > 0 && estimated < MAX_ESTIMATED_HOURS * 3600 ? Math.round(estimated) : null),
     errorCount: files.reduce((n, f) => n + f.errorCount, 0),
+    warningCount: files.reduce((n, f) => n + f.warningCount, 0),
     described,
     files,
     ...(truncated ? { truncated } : {}),

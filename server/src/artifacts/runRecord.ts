@@ -1,15 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RUN_RECORD_FILE } from '../../../shared/src/protocol';
+import { parseRunRecord, RUN_RECORD_FILE, type RunRecord } from '../../../shared/src/runRecord';
 import { READ_LIMITS, tryReadRegularText } from '../safeRead';
 
-/** The fields of a run record that the server reads (client/src/runner/runRecord.ts writes it). */
-export interface RecordFields {
-  test?: string;
-  status?: 'passed' | 'failed' | 'cancelled';
-  durationSeconds?: number;
-  finishedAt?: string;
-}
+/** The fields of a run record the server could read (shared/src/runRecord.ts defines the format). */
+export type RecordFields = Partial<RunRecord>;
 
 const records = new Map<string, { mtimeMs: number; record: RecordFields | null }>();
 
@@ -29,11 +24,11 @@ export function readRunRecord(runDir: string): RecordFields | null {
   if (hit && hit.mtimeMs === st.mtimeMs) return hit.record;
   let record: RecordFields | null = null;
   try {
+    // Regular files only, size-capped; half-written or hand-edited: what is well-typed.
     const text = tryReadRegularText(file, READ_LIMITS.runRecord);
-    const parsed: unknown = text === null ? null : JSON.parse(text);
-    record = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as RecordFields) : null;
+    record = text === null ? null : parseRunRecord(text);
   } catch {
-    record = null; // half-written or hand-edited: ignore
+    record = null; // vanished or unreadable
   }
   records.set(file, { mtimeMs: st.mtimeMs, record });
   return record;

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { MapResponsesView } from '../../../../shared/src/artifacts';
 import { READ_LIMITS, readRegularText } from '../../safeRead';
+import { diffMapResponses } from './mapResponseDiff';
 
 const MAX_ENTRIES_PER_NODE = 5000;
 /**
@@ -34,6 +35,8 @@ export function mapResponseTimeline(dir: string): Omit<MapResponsesView, 'title'
           path: file,
         };
       });
+    // Each response against that node's previous one (mapResponseDiff.ts).
+    diffMapResponses(entries.map((e) => e.path)).forEach((d, i) => Object.assign(entries[i], d));
     if (entries.length) nodes.push({ node, entries });
   }
   return { kind: 'mapresponses', nodes };
