@@ -88,7 +88,7 @@ export class DocumentStore {
     if (!entry || !isIntegrationTestFile(entry.path)) return undefined;
     const key = `${entry.doc.version}:${settings.generation}:${historyGeneration}`;
     if (entry.tests?.key === key) return entry.tests.result;
-    const result = testInfos(entry.path, uri, entry.doc.text, entry.doc.currentTree(), settings.run);
+    const result = testInfos(entry.path, uri, entry.doc.text, entry.doc.currentTree(), settings.run, historyGeneration);
     this.releaseUnlessEdited(uri, entry.doc);
     entry.tests = { key, result };
     return result;

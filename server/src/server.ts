@@ -12,6 +12,9 @@ import {
   DiscoverTestsRequest,
   GO_LANGUAGE_ID,
   RunsChangedNotification,
+  TestHistoryRequest,
+  type TestHistoryParams,
+  type TestHistoryResult,
   TrustChangedNotification,
   type DiscoverTestsParams,
   type DiscoverTestsResult,
@@ -24,6 +27,7 @@ import { DocumentStore, type AnalyzedDocument } from './documentStore';
 import { hoverAt, testHoverAt } from './hover';
 import { lensesFor } from './lenses';
 import { isIntegrationTestFile, testInfos } from './tests/testInfo';
+import { testHistory } from './tests/historyView';
 import { SettingsStore } from './settingsStore';
 import { registerArtifacts } from './artifactsService';
 import { registerDocker } from './dockerService';
@@ -159,19 +163,24 @@ connection.onRequest(DiscoverTestsRequest, async ({ uri }: DiscoverTestsParams):
   const open = store?.tests(uri, s, historyGeneration);
   if (open) return open;
   const file = uriToPath(uri);
-  if (!parser || !isIntegrationTestFile(file)) return { tests: [], fileRun: null };
+  if (!parser || !isIntegrationTestFile(file)) return { tests: [], fileRun: null, fileRunPostgres: null };
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    return { tests: [], fileRun: null };
+    return { tests: [], fileRun: null, fileRunPostgres: null };
   }
   const tree = parser.parse(text);
   try {
-    return testInfos(file, uri, text, tree, s.run);
+    return testInfos(file, uri, text, tree, s.run, historyGeneration);
   } finally {
     tree.delete();
   }
+});
+
+connection.onRequest(TestHistoryRequest, async ({ uri, test }: TestHistoryParams): Promise<TestHistoryResult> => {
+  const s = await settings.forResource(uri);
+  return testHistory(uriToPath(uri), test, s.run.controlLogs, historyGeneration);
 });
 
 connection.onNotification(TrustChangedNotification, (params: { trusted: boolean }) => {

@@ -7,7 +7,13 @@ export interface RecordFields {
   test?: string;
   status?: 'passed' | 'failed' | 'cancelled';
   durationSeconds?: number;
+  startedAt?: string;
   finishedAt?: string;
+  postgres?: boolean;
+  /** `git rev-parse HEAD` and whether tracked files differed, at run time (null outside a repo). */
+  gitCommit?: string | null;
+  gitDirty?: boolean | null;
+  tests?: { name: string; status: string; durationSeconds?: number }[];
 }
 
 const records = new Map<string, { mtimeMs: number; record: RecordFields | null }>();
