@@ -22,6 +22,9 @@ export interface RunRecord {
   exitCode: number | null;
   signal: string | null;
   status: 'passed' | 'failed' | 'cancelled';
+  /** At run start: `git rev-parse HEAD` and whether tracked files differed (null outside a repo). */
+  gitCommit: string | null;
+  gitDirty: boolean | null;
   error: string | null;
   tests: { name: string; status: string; durationSeconds?: number; failures: { file: string; line: number; message: string }[] }[];
 }
