@@ -17,6 +17,7 @@ import { failedChecks } from './docker/envReport';
 import { DOCTOR_SCHEME, DoctorReports } from './doctor';
 import { createLanguageClient } from './languageClient';
 import { RunnerController } from './runner/runnerController';
+import { TestHistoryPanels } from './runner/historyPanel';
 import { dockerSettings, runSettings, terminalPerRun } from './settings';
 import { TestFileLinks } from './terminalLinks';
 import { TestExplorer } from './testExplorer';
@@ -43,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, (runId) => containersView.containersOfRun(runId), log);
   const logEditor = new LogEditor(artifacts);
   const viewers = new ArtifactViewers(artifacts);
+  const histories = new TestHistoryPanels(lc);
   runner.beforeRun = (args) => checkEnvironmentBeforeRun(args, docker, doctor);
   const cwdByTerminal = (t: vscode.Terminal) => (runner.current && runner.isRunTerminal(t) ? runner.current.args.cwd : moduleRoot());
 
@@ -56,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     'hi.revealControlLogs': () => revealControlLogs(),
     'hi.runTest': (args: RunTestArgs) => explorer.runArgs(args),
     'hi.runPattern': () => runPattern(explorer),
+    'hi.showTestHistory': (uri?: string, test?: string) => (uri && test ? histories.open(uri, test) : undefined),
     'hi.runSuite': () => runPattern(explorer, 'Test'),
     'hi.cancelRun': () => runner.cancel(),
     'hi.runMenu': () => runMenu(runner),
@@ -130,6 +133,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (runId) void containersView.revealRun(runId);
     }),
     runner.onDidFinishRun((finished) => void offerLeftoverRemoval(finished, containersView)),
+    runner.onDidFinishRun(() => histories.refresh()),
+    histories,
     ...logEditor.register(),
     runner.onDidChangeRun(() => void runsView.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {

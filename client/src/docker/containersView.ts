@@ -83,10 +83,11 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
 
   getTreeItem(n: Node): vscode.TreeItem {
     if (n.type === 'group') {
-      const item = new vscode.TreeItem(n.group.label, n.group.active || n.group.runId === null ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(n.group.label, n.group.active || n.group.leftBehind || n.group.runId === null ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `group:${n.group.runId ?? 'unlabelled'}`;
       item.description = groupDescription(n.group);
-      item.iconPath = new vscode.ThemeIcon(n.group.runId ? (n.group.active ? 'run-all' : 'history') : 'question');
+      item.iconPath = n.group.leftBehind ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(n.group.runId ? (n.group.active ? 'run-all' : 'history') : 'question');
+      if (n.group.leftBehind) item.tooltip = `hi has exited (its runner container is not running), but ${n.group.containers.filter((c) => c.state === 'running').length} container(s) still run: left behind. "Clean leftovers" includes them.`;
       item.contextValue = n.group.runId ? 'hi.containerRun' : 'hi.containerUnlabelled';
       return item;
     }
