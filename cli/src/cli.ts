@@ -1,10 +1,13 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { GoParser } from '../../server/src/analysis/parser';
 import { renderRuleDocs, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
 import { allRules } from '../../server/src/analysis/rules';
 import { check, formatSarif, formatText } from './check';
 import { UsageError } from './files';
-import { formatTestsText, listTests } from './tests';
+import { discoverAll, formatTestsText, listTests } from './tests';
+import { formatHistoryText, historyReport } from './history';
+import { matrixEntries } from './matrix';
 import { formatRunsText, runsReport } from './runs';
 import { envReport, formatEnvText } from './env';
 
@@ -12,7 +15,9 @@ const USAGE = `usage: hi-workbench <command> [options]
 
 commands:
   check <files|dirs…> [--format text|json|sarif]   EventuallyWithT and route-safety findings
-  tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
+  tests <files|dirs…> [--format text|json|matrix]   discovered tests: category, timeout, exact hi argv;
+                                                    matrix: GitHub Actions entries (per-test timeout, postgres, splits)
+  history <dirs…> [--format text|json]              per test: pass rate, duration median and p90, flaky ones
   runs <control_logs> [--format text|json] [--max-errors N]   runs, status, triage, error lines
   env [module root] [--docker-host H] [--min-free-gb N] [--format text|json]   Docker environment checks
   docs [--write README.md]                          print (or write) the generated rule docs
@@ -63,11 +68,27 @@ async function main(argv: readonly string[]): Promise<number> {
       return rows.length > 0 ? 1 : 0;
     }
     case 'tests': {
-      const format = oneOf(flags, 'format', ['text', 'json'], 'text');
+      const format = oneOf(flags, 'format', ['text', 'json', 'matrix'], 'text');
       if (positional.length === 0) throw new UsageError('tests needs at least one file or directory');
       const parser = await GoParser.load({ wasmDir: __dirname });
+      if (format === 'matrix') {
+        // Like CI's generator (rg --max-depth 1): the tests of the given folders, not of sub-packages.
+        const roots = new Set(positional.map((p) => path.resolve(p)));
+        const include = discoverAll(parser, positional)
+          .filter((f) => roots.has(path.resolve(f.file)) || roots.has(path.dirname(path.resolve(f.file))))
+          .flatMap((f) => matrixEntries(f.tests));
+        process.stdout.write(JSON.stringify({ include }, null, 2) + '\n');
+        return 0;
+      }
       const rows = listTests(parser, positional);
       process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : formatTestsText(rows));
+      return 0;
+    }
+    case 'history': {
+      const format = oneOf(flags, 'format', ['text', 'json'], 'text');
+      if (positional.length === 0) throw new UsageError('history needs at least one control_logs (or artifacts) directory');
+      const report = historyReport(positional);
+      process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatHistoryText(report));
       return 0;
     }
     case 'runs': {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RUN_ID_PATTERN, type PastRunInfo } from '../../../shared/src/protocol';
 import { readRunRecord, type RecordFields } from '../artifacts/runRecord';
-import { listRuns, walkFiles, type RunSummary } from '../artifacts/runIndex';
+import { listRuns, runById, walkFiles, type RunSummary } from '../artifacts/runIndex';
 
 /**
  * History per test, from run folders: the run record hi workbench writes (exact names, per-test and
@@ -31,9 +31,9 @@ const HS_STDERR = /^hs-(.+)-[0-9a-f]{6}\.stderr\.log$/;
 const MAX_GUESSED_HOURS = 12;
 
 /** The entries one run folder gives: one per test and subtest in its record. */
-export function entriesOfRun(run: RunSummary, backendHint: Backend = 'sqlite'): TestRunEntry[] {
+export function entriesOfRun(run: RunSummary, backendHint: Backend = 'sqlite', testHint: string | null = null): TestRunEntry[] {
   const rec = readRunRecord(run.path);
-  return rec ? fromRecord(run, rec) : fromFolder(run, backendHint);
+  return rec ? fromRecord(run, rec) : fromFolder(run, backendHint, testHint);
 }
 
 function fromRecord(run: RunSummary, rec: RecordFields): TestRunEntry[] {
@@ -57,10 +57,10 @@ function fromRecord(run: RunSummary, rec: RecordFields): TestRunEntry[] {
   return out;
 }
 
-function fromFolder(run: RunSummary, backend: Backend): TestRunEntry[] {
+function fromFolder(run: RunSummary, backend: Backend, testHint: string | null): TestRunEntry[] {
   const files = walkFiles(run.path);
-  const hs = files.map((f) => HS_STDERR.exec(f.relative)?.[1]).find(Boolean);
-  if (!hs) return [];
+  const hs = testHint ?? files.map((f) => HS_STDERR.exec(f.relative)?.[1]).find(Boolean);
+  if (!hs || !files.length) return [];
   const lastWrite = Math.max(...files.map((f) => f.mtimeMs));
   const guessed = (lastWrite - new Date(run.startedAt).getTime()) / 1000;
   return [{
@@ -87,20 +87,30 @@ export function folderKey(test: string): string {
   return test.replace(/^Test/, '').toLowerCase();
 }
 
+/** CI's artifact names: `<sqlite|postgres>-<test>-artifacts` / `-logs` (headscale-facts §1.6). */
+const CI_ARTIFACT = /^(sqlite|postgres)-(Test[\w/.*-]*?)-(artifacts|logs)$/;
+
+export interface FoundRun {
+  run: RunSummary;
+  backend: Backend;
+  /** The test named by a CI artifact folder around the run, if any. */
+  test: string | null;
+}
+
 /**
  * Run folders under the given paths: a run folder itself, a control_logs folder, or any folder
- * holding those a few levels down (artifacts downloaded from many CI jobs). A `postgres` path
- * component (CI's `postgres-<test>-artifacts`) marks the backend of record-less runs.
+ * holding those a few levels down (artifacts downloaded from many CI jobs). A CI artifact folder
+ * (`postgres-TestX-artifacts`) names the test and backend of the record-less runs inside it.
  */
-export function findRuns(roots: readonly string[], maxDepth = 4): { run: RunSummary; backend: Backend }[] {
-  const out: { run: RunSummary; backend: Backend }[] = [];
+export function findRuns(roots: readonly string[], maxDepth = 4): FoundRun[] {
+  const out: FoundRun[] = [];
   const seen = new Set<string>();
-  const visit = (dir: string, depth: number, backend: Backend) => {
+  const visit = (dir: string, depth: number, backend: Backend, test: string | null) => {
     const real = path.resolve(dir);
     if (seen.has(real)) return;
     seen.add(real);
     const runs = listRuns(real);
-    for (const run of runs) out.push({ run, backend });
+    for (const run of runs) out.push({ run, backend, test });
     if (depth >= maxDepth) return;
     let entries: fs.Dirent[];
     try {
@@ -110,16 +120,18 @@ export function findRuns(roots: readonly string[], maxDepth = 4): { run: RunSumm
     }
     for (const e of entries) {
       if (!e.isDirectory() || RUN_ID_PATTERN.test(e.name)) continue; // symlinks are not followed
-      visit(path.join(real, e.name), depth + 1, /postgres/i.test(e.name) ? 'postgres' : backend);
+      const ci = CI_ARTIFACT.exec(e.name);
+      visit(path.join(real, e.name), depth + 1, ci ? (ci[1] as Backend) : backend, ci ? ci[2] : test);
     }
   };
   for (const root of roots) {
-    const base = path.basename(path.resolve(root));
-    const backend: Backend = /postgres/i.test(root) ? 'postgres' : 'sqlite';
-    if (RUN_ID_PATTERN.test(base)) {
-      const id = base;
-      out.push({ run: { id, path: path.resolve(root), startedAt: `${id.slice(0, 4)}-${id.slice(4, 6)}-${id.slice(6, 8)}T${id.slice(9, 11)}:${id.slice(11, 13)}:${id.slice(13, 15)}` }, backend });
-    } else visit(root, 0, backend);
+    const abs = path.resolve(root);
+    const base = path.basename(abs);
+    const ci = CI_ARTIFACT.exec(base);
+    const backend: Backend = ci ? (ci[1] as Backend) : 'sqlite';
+    const one = runById(path.dirname(abs), base);
+    if (one) out.push({ run: one, backend, test: ci ? ci[2] : null });
+    else visit(abs, 0, backend, ci ? ci[2] : null);
   }
   return out;
 }
