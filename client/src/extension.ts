@@ -18,6 +18,7 @@ import { DOCTOR_SCHEME, DoctorReports } from './doctor';
 import { createLanguageClient } from './languageClient';
 import { RunnerController } from './runner/runnerController';
 import { TestHistoryPanels } from './runner/historyPanel';
+import { PhaseRunner } from './runner/phaseRunner';
 import { dockerSettings, runSettings, terminalPerRun } from './settings';
 import { TestFileLinks } from './terminalLinks';
 import { TestExplorer } from './testExplorer';
@@ -46,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const viewers = new ArtifactViewers(artifacts);
   const histories = new TestHistoryPanels(lc);
   runner.beforeRun = (args) => checkEnvironmentBeforeRun(args, docker, doctor);
+  const phases = new PhaseRunner(explorer, runner, artifacts, docker, containersView, () => currentControlLogs());
   const cwdByTerminal = (t: vscode.Terminal) => (runner.current && runner.isRunTerminal(t) ? runner.current.args.cwd : moduleRoot());
 
   const commands: Record<string, (...args: never[]) => unknown> = {
@@ -58,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     'hi.revealControlLogs': () => revealControlLogs(),
     'hi.runTest': (args: RunTestArgs) => explorer.runArgs(args),
     'hi.runPattern': () => runPattern(explorer),
+    'hi.runPhase': () => phases.pick(),
     'hi.showTestHistory': (uri?: string, test?: string) => (uri && test ? histories.open(uri, test) : undefined),
     'hi.runSuite': () => runPattern(explorer, 'Test'),
     'hi.cancelRun': () => runner.cancel(),

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DiscoverTestsRequest, type DiscoverTestsResult, type RunTestArgs, type TestInfo } from '../../shared/src/protocol';
+import type { TestCategory } from '../../shared/src/settings';
 import type { HiOutputParser } from './runner/hiOutput';
 import type { RequestOptions, RunnerController } from './runner/runnerController';
 
@@ -14,6 +15,8 @@ export class TestExplorer implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController('hi', 'Headscale integration (hi)');
   private readonly args = new WeakMap<vscode.TestItem, { run: RunTestArgs; runPostgres: RunTestArgs }>();
   private readonly disposables: vscode.Disposable[] = [this.controller];
+  /** Top-level tests by item id, with their category (phases are built from it). */
+  private readonly topLevel = new Map<string, { name: string; category: TestCategory; uri: string }>();
 
   constructor(private readonly client: LanguageClient, private readonly runner: RunnerController) {
     this.controller.resolveHandler = async (item) => {
@@ -37,10 +40,12 @@ export class TestExplorer implements vscode.Disposable {
 
   private async discoverFile(uri: vscode.Uri): Promise<vscode.TestItem | undefined> {
     const result = await this.client.sendRequest<DiscoverTestsResult>(DiscoverTestsRequest, { uri: uri.toString() });
+    for (const id of [...this.topLevel.keys()]) if (id.startsWith(`${uri.toString()}#`)) this.topLevel.delete(id);
     if (!result.tests.length) {
       this.controller.items.delete(uri.toString());
       return undefined;
     }
+    for (const t of result.tests) this.topLevel.set(`${uri.toString()}#${t.name}`, { name: t.name, category: t.category as TestCategory, uri: uri.toString() });
     const file = this.controller.items.get(uri.toString()) ?? this.controller.createTestItem(uri.toString(), path.basename(uri.fsPath), uri);
     if (result.fileRun && result.fileRunPostgres) this.args.set(file, { run: result.fileRun, runPostgres: result.fileRunPostgres });
     // Items are updated in place (not replaced), so results and gutter marks of earlier runs stay.
@@ -63,11 +68,25 @@ export class TestExplorer implements vscode.Disposable {
     return file;
   }
 
+  /** Every top-level test of the workspace with its run arguments, by file path then position. */
+  async topLevelTests(): Promise<{ name: string; category: TestCategory; args: RunTestArgs }[]> {
+    await this.discoverWorkspace();
+    const out: { name: string; category: TestCategory; args: RunTestArgs; uri: string }[] = [];
+    this.controller.items.forEach((file) =>
+      file.children.forEach((item) => {
+        const info = this.topLevel.get(item.id);
+        const args = this.args.get(item);
+        if (info && args) out.push({ name: info.name, category: info.category, args: args.run, uri: info.uri });
+      }),
+    );
+    return out.sort((a, b) => a.uri.localeCompare(b.uri)); // stable: discovery order within a file
+  }
+
   /**
    * A run from outside this view (lens, palette, phase) as a TestRun over the items it covers:
    * the test, the tests of a file or phase, or the top-level tests a pattern matches.
    */
-  async runArgs(args: RunTestArgs, options: Omit<RequestOptions, 'observer'> = {}): Promise<boolean> {
+  async runArgs(args: RunTestArgs, options: Omit<RequestOptions, 'observer'> & { onSkipped?: () => void } = {}): Promise<boolean> {
     const items = await this.itemsFor(args);
     const request = new vscode.TestRunRequest(items.length ? items : undefined);
     const testRun = this.controller.createTestRun(request, args.title, true);
@@ -119,7 +138,7 @@ export class TestExplorer implements vscode.Disposable {
   }
 
   /** Requests the run and reports it into `testRun`; `done` is called once, however it ends. */
-  private async observe(testRun: vscode.TestRun, items: vscode.TestItem[], args: RunTestArgs, options: Omit<RequestOptions, 'observer'> & { onQueued?: (id: number) => void }, done: () => void): Promise<boolean> {
+  private async observe(testRun: vscode.TestRun, items: vscode.TestItem[], args: RunTestArgs, options: Omit<RequestOptions, 'observer'> & { onQueued?: (id: number) => void; onSkipped?: () => void }, done: () => void): Promise<boolean> {
     const all = (fn: (i: vscode.TestItem) => void) => items.forEach((item) => this.forEach(item, fn));
     items.forEach((i) => testRun.enqueued(i));
     let ended = false;
@@ -140,6 +159,7 @@ export class TestExplorer implements vscode.Disposable {
         },
         skipped: () => {
           all((i) => testRun.skipped(i));
+          options.onSkipped?.();
           end();
         },
       },

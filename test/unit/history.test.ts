@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { CodeLensRequest, DidOpenTextDocumentNotification, type CodeLens } from 'vscode-languageserver-protocol/node';
 import { RUN_RECORD_FILE, type RunTestArgs, type TestHistoryResult } from '../../shared/src/protocol';
 import { validatePattern } from '../../shared/src/hiCommand';
-import { renderHistory } from '../../client/src/runner/historyHtml';
+import { renderHistory } from '../../client/src/runner/runPages';
 import { repoRoot } from '../support/parser';
 import { startServer } from '../support/lspClient';
 

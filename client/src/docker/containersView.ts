@@ -123,11 +123,16 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
     await this.planAndRemove(options, 'Clean leftovers');
   }
 
+  /** A phase's clean-environment step: exited and left-behind hi containers, with the usual one confirmation. */
+  async cleanLeftoversNow(title: string): Promise<void> {
+    await this.planAndRemove({}, title, true);
+  }
+
   async removeContainers(containers: HiContainer[], title: string): Promise<void> {
     await this.planAndRemove({ containerIds: containers.map((c) => c.id) }, title);
   }
 
-  private async planAndRemove(options: CleanupOptions, title: string): Promise<void> {
+  private async planAndRemove(options: CleanupOptions, title: string, quietWhenEmpty = false): Promise<void> {
     let plan: CleanupPlan;
     try {
       plan = await this.docker.planCleanup(options);
@@ -136,12 +141,13 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
       await this.refresh();
       return;
     }
-    await this.confirmAndRemove(plan, title);
+    await this.confirmAndRemove(plan, title, quietWhenEmpty);
   }
 
-  private async confirmAndRemove(plan: CleanupPlan, title: string): Promise<void> {
+  private async confirmAndRemove(plan: CleanupPlan, title: string, quietWhenEmpty = false): Promise<void> {
     const count = plan.containers.length + plan.networks.length + plan.volumes.length + plan.images.length;
     if (!count) {
+      if (quietWhenEmpty) return;
       void vscode.window.showInformationMessage(`${title}: nothing of hi's to remove.`);
       return;
     }

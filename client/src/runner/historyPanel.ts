@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { TestHistoryRequest, type TestHistoryResult } from '../../../shared/src/protocol';
 import { escapeHtml } from '../artifacts/viewerHtml';
-import { page, renderHistory } from './historyHtml';
+import { page, renderHistory } from './runPages';
 
 const nonce = () => randomBytes(16).toString('base64');
 

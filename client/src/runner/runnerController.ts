@@ -144,7 +144,8 @@ export class RunnerController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`hi workbench: ${problem}`);
       return false;
     }
-    if (this.beforeRun && !(await this.beforeRun(args))) return false;
+    // A phase checks the environment in its own clean step, right before each test.
+    if (this.beforeRun && !options.prepare && !(await this.beforeRun(args))) return false;
     const run: HiRun = { id: nextId++, title: args.title, args, observer: options.observer, prepare: options.prepare, quiet: options.quiet };
     this.queue.maxConcurrent = Math.max(1, this.settings().maxConcurrentRuns);
     if (this.queue.busy && !options.queueWithoutAsking) {

@@ -77,3 +77,24 @@ export function renderHistory(h: TestHistoryResult, nonce: string): string {
     : '<p class="muted">No runs of this test in control_logs yet.</p>';
   return page(`Test history: ${h.test}`, body, nonce);
 }
+
+export interface PhaseSummaryRow {
+  test: string;
+  status: 'passed' | 'failed' | 'cancelled' | 'skipped';
+  durationSeconds: number | null;
+  /** From the run's artifacts: infrastructure or code (failures only). */
+  triage: string | null;
+  runId: string | null;
+  runDir: string | null;
+}
+
+/** The table at the end of a phase: test, result, duration, triage, link to its run. */
+export function renderPhaseSummary(phase: string, rows: readonly PhaseSummaryRow[], nonce: string): string {
+  const icon = { passed: '✓ passed', failed: '✗ failed', cancelled: '⊘ cancelled', skipped: '– skipped' } as const;
+  const passed = rows.filter((r) => r.status === 'passed').length;
+  const body = `<p>${escapeHtml(`${passed} of ${rows.length} passed · ${formatRunDuration(rows.reduce((n, r) => n + (r.durationSeconds ?? 0), 0))} in all`)}</p>
+<table><thead><tr><th>test</th><th>result</th><th>duration</th><th>triage</th><th>run</th></tr></thead><tbody>
+${rows.map((r) => `<tr><td>${escapeHtml(r.test)}</td><td class="${escapeHtml(r.status)}">${escapeHtml(icon[r.status])}</td><td class="num">${escapeHtml(r.durationSeconds === null ? '—' : formatRunDuration(r.durationSeconds))}</td><td>${escapeHtml(r.triage ?? '—')}</td><td>${r.runDir && r.runId ? revealRunLink(r.runDir, r.runId) : '—'}</td></tr>`).join('\n')}
+</tbody></table>`;
+  return page(`${phase}: summary`, body, nonce);
+}
