@@ -1,21 +1,13 @@
-import { entriesOfRun, findRuns, statsOf, type Backend, type TestRunEntry } from '../../server/src/tests/testHistory';
+import { entriesOfRun, findRuns, statsOf, type Backend, type TestRunEntry, type TestStats } from '../../server/src/tests/testHistory';
 
 /**
  * `cli history <dir…>`: per test and backend, over every run found under the folders (control_logs
  * of a machine, or artifacts downloaded from many CI jobs): pass rate, duration median and p90, and
  * the flaky ones. Only folder listings and the small run records are read, never logs.
  */
-export interface HistoryRow {
+export interface HistoryRow extends TestStats {
   test: string;
   backend: Backend;
-  runs: number;
-  passed: number;
-  failed: number;
-  passRate: number | null;
-  medianSeconds: number | null;
-  p90Seconds: number | null;
-  /** Commits on which it passed and failed with a clean tree. */
-  flakyCommits: string[];
   /** Passed and failed without a recorded commit (CI artifacts): a flake candidate. */
   mixed: boolean;
 }
@@ -40,7 +32,7 @@ export function historyReport(dirs: readonly string[]): HistoryReport {
   for (const [key, entries] of groups) {
     const [test, backend] = key.split('\0') as [string, Backend];
     const s = statsOf(entries);
-    tests.push({ test, backend, runs: entries.length, passed: s.passed, failed: s.failed, passRate: s.passRate, medianSeconds: s.medianSeconds, p90Seconds: s.p90Seconds, flakyCommits: s.flakyCommits, mixed: s.passed > 0 && s.failed > 0 && !s.flakyCommits.length });
+    tests.push({ test, backend, ...s, mixed: s.passed > 0 && s.failed > 0 && !s.flakyCommits.length });
   }
   // Worst first: the tests to look at come at the top.
   tests.sort((a, b) => (a.passRate ?? 2) - (b.passRate ?? 2) || a.test.localeCompare(b.test) || a.backend.localeCompare(b.backend));

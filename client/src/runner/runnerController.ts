@@ -57,7 +57,8 @@ export interface RunObserver {
 interface RunTerminal {
   terminal: vscode.Terminal;
   write: (text: string) => void;
-  rename: (name: string) => void;
+  /** Resolves once VS Code opened the pseudoterminal: writes before that are dropped. */
+  opened: Promise<void>;
   closed: boolean;
 }
 
@@ -188,24 +189,31 @@ export class RunnerController implements vscode.Disposable {
     for (const run of [...this.queue.queued]) if (filter(run)) this.removeQueued(run.id);
   }
 
+  moveQueued(id: number, delta: number): void {
+    this.queue.move(id, delta);
+  }
+
   /** The hi terminal for the next run: the shared one, cleared, or a new one per run. */
   private terminalFor(run: HiRun): RunTerminal {
     const perRun = this.settings().terminalPerRun;
     if (!perRun && this.shared && !this.shared.closed) {
       // Clear the screen and the scrollback: the terminal shows this run only.
       this.shared.write('\x1b[2J\x1b[3J\x1b[H');
-      this.shared.rename(`hi: ${run.title}`);
       return this.shared;
     }
     const writer = new vscode.EventEmitter<string>();
-    const names = new vscode.EventEmitter<string>();
-    const rt: RunTerminal = { terminal: undefined as unknown as vscode.Terminal, write: (text) => writer.fire(text.replace(/\r?\n/g, '\r\n')), rename: (n) => names.fire(n), closed: false };
+    let markOpen!: () => void;
+    // Never wait forever: a terminal VS Code does not open still gets the run (and its output in the log).
+    const opened = new Promise<void>((resolve) => {
+      markOpen = resolve;
+      setTimeout(resolve, 5000);
+    });
+    const rt: RunTerminal = { terminal: undefined as unknown as vscode.Terminal, write: (text) => writer.fire(text.replace(/\r?\n/g, '\r\n')), opened, closed: false };
     rt.terminal = vscode.window.createTerminal({
-      name: `hi: ${run.title}`,
+      name: perRun ? `hi: ${run.title}` : 'hi: runs',
       pty: {
         onDidWrite: writer.event,
-        onDidChangeName: names.event,
-        open: () => undefined,
+        open: () => markOpen(),
         close: () => {
           rt.closed = true;
           if (this.active?.terminal === rt) void this.cancel();
@@ -220,14 +228,11 @@ export class RunnerController implements vscode.Disposable {
     return rt;
   }
 
-  moveQueued(id: number, delta: number): void {
-    this.queue.move(id, delta);
-  }
-
   private async execute(run: HiRun): Promise<void> {
     const { args } = run;
     const terminal = this.terminalFor(run);
     terminal.terminal.show(true);
+    await terminal.opened;
     const write = terminal.write;
     // The first line is what ran and where, exactly as a shell would take it.
     write(`\x1b[2m$ cd ${shellWord(args.cwd)} && ${displayCommand(args.argv)}\x1b[0m\n`);
