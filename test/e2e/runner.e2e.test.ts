@@ -171,24 +171,21 @@ test('14. one run model: a lens run lands in the Test Explorer with a gutter mar
     await run.click();
     await page.locator('.notification-toast', { hasText: 'TestEnablingRoutes passed' }).waitFor({ timeout: 60_000 });
     // The lens run is a TestRun: a passed mark in the editor gutter and in the Testing view.
-    await page.locator('.part.editor .margin-view-overlays .codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
-    await runCommand(page, 'View: Show Testing');
-    await expandTestRow(page, 'route_test.go');
-    await page.locator('.test-explorer .monaco-list-row', { hasText: 'TestEnablingRoutes' }).locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
+    await page.locator('.part.editor .monaco-editor .margin .codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
     for (const outcome of ['failed', 'passed']) {
-      await page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear').first().click().catch(() => undefined);
-      await lens(page, 'Last run').first().waitFor({ timeout: 30_000 });
-      await lens(page, '▶ Run with hi (1200s)').first().click();
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await lens(page, 'Last run').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+      await lens(page, '▶ Run with hi (1200s)').filter({ visible: true }).first().click();
       await page.locator('.notification-toast', { hasText: `TestEnablingRoutes ${outcome}` }).waitFor({ timeout: 60_000 });
     }
-    const badge = lens(page, `⚠ flaky (passed and failed on ${head.slice(0, 7)})`).first();
+    const badge = lens(page, `⚠ flaky (passed and failed on ${head.slice(0, 7)})`).filter({ visible: true }).first();
     await badge.waitFor({ timeout: 30_000 });
-    await lens(page, 'Last run ✓').filter({ hasText: '2 of last 3 passed' }).first().waitFor();
+    await lens(page, 'Last run ✓').filter({ hasText: '2 of last 3 passed' }).filter({ visible: true }).first().waitFor();
     // The hover over the test name shows the last results as a strip, oldest first.
     const line = (fs.readFileSync(path.join(workspace, 'integration/route_test.go'), 'utf8').split('\n').findIndex((l) => l.startsWith('func TestEnablingRoutes')) + 1);
     await goToLine(page, line);
     await page.keyboard.press('End');
-    await page.locator(`${EDITOR_LINES} .view-line`, { hasText: 'func TestEnablingRoutes' }).first().locator('span', { hasText: 'TestEnablingRoutes' }).first().hover();
+    await page.locator(`${EDITOR_LINES} .view-line`, { hasText: 'func TestEnablingRoutes' }).first().locator('span span', { hasText: /^TestEnablingRoutes$/ }).first().hover();
     const hover = page.locator('.monaco-hover', { hasText: 'Last 3 runs (oldest → newest): ✓ ✗ ✓' });
     await hover.first().waitFor({ timeout: 30_000 });
     assert.match((await hover.first().textContent()) ?? '', /⚠ flaky/);
@@ -196,19 +193,23 @@ test('14. one run model: a lens run lands in the Test Explorer with a gutter mar
     // command of the last run and where it ran.
     assert.equal(await page.locator('.terminal-tabs-entry').count(), 1);
     await runCommand(page, 'Terminal: Focus Terminal');
-    await runCommand(page, 'Terminal: Scroll to Top');
+    // Scroll to Top (Ctrl+Home in a focused terminal; F1 goes to the shell there).
+    await page.keyboard.press('Control+Home');
     const top = page.locator('.xterm-rows > div').first();
     await page.waitForFunction((el) => (el?.textContent ?? '').startsWith('$ cd '), await top.elementHandle(), { timeout: 10_000 });
     const rows = (await page.locator('.xterm-rows > div').allTextContents()).join('');
     assert.ok(rows.replace(/\s+/g, ' ').startsWith(`$ cd ${workspace} && node cmd/hi/standin.js run "^TestEnablingRoutes$" --timeout=1200s`), rows.slice(0, 300));
     assert.equal(rows.split('$ cd ').length - 1, 1, 'earlier runs were cleared');
     // The flaky badge opens the test's history: a chart with a mark per run.
-    await page.keyboard.press('Escape');
     await badge.click();
     await webviewText(page, (t) => t.includes('Test history: TestEnablingRoutes') && t.includes('3 runs') && t.includes('⚠ flaky'));
     assert.equal(await countInFrames(page, 'svg .mark-passed', 2), 2);
     assert.equal(await countInFrames(page, 'svg .mark-failed', 1), 1);
     await countInFrames(page, 'a[href^="command:hi.revealRun"]', 3);
+    // The Testing view holds the same runs: the last result per test.
+    await runCommand(page, 'View: Show Testing');
+    await expandTestRow(page, 'route_test.go');
+    await page.locator('.test-explorer .monaco-list-row', { hasText: 'TestEnablingRoutes' }).locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
   });
 });
 

@@ -286,8 +286,10 @@ export class RunnerController implements vscode.Disposable {
     this.log.info(`run ${run.title} ${status} in ${durationSeconds.toFixed(1)}s, exit ${code}${recordFile ? `, record ${recordFile}` : ''}`);
     const runDir = parser.logsDir ? path.resolve(args.cwd, parser.logsDir) : null;
     const finished: FinishedRun = { runId: parser.runId, status, args, durationSeconds, runDir, parsed: parser };
-    run.observer?.finished?.(run, parser, record, status);
+    // The server hears of the run first, so whatever the observers ask next (the Test Explorer's
+    // arguments, the ETA) already includes it.
     this.notifyServer(RunsChangedNotification);
+    run.observer?.finished?.(run, parser, record, status);
     this.runChanged.fire();
     this.runFinished.fire(finished);
     if (status !== 'cancelled' && !run.quiet) this.unannounced.push({ run, finished, terminal, spawnError });
