@@ -176,21 +176,16 @@ async function serverRss(): Promise<void> {
 async function main(): Promise<void> {
   fs.mkdirSync(benchDir, { recursive: true });
   console.log(`hi workbench benchmarks — ${new Date().toISOString()} — node ${process.version}, ${execFileSync('nproc').toString().trim()} cores`);
-  // `HI_BENCH=lensHistory,history500 npm run bench` runs only those figures.
-  const only = process.env.HI_BENCH ? new Set(process.env.HI_BENCH.split(',')) : null;
-  const figures: [string, () => unknown][] = [
-    ['edit', editInProcess],
-    ['editStdio', editToDiagnostics],
-    ['lens', lensesAfterEdit],
-    ['lensHistory', lensesAfterEditWithHistory],
-    ['cli', cliColdRun],
-    ['history500', () => history500(path.join(benchDir, 'history500'), report)],
-    ['rss', serverRss],
-    ['runs500', () => listing500(path.join(benchDir, 'runs500'), report)],
-    ['scan1GB', () => scan1GB(path.join(benchDir, 'control_logs_1gb'), report)],
-    ['docker', () => dockerBench(report)],
-  ];
-  for (const [name, figure] of figures) if (!only || only.has(name)) await figure();
+  await editInProcess();
+  await editToDiagnostics();
+  await lensesAfterEdit();
+  await lensesAfterEditWithHistory();
+  cliColdRun();
+  history500(path.join(benchDir, 'history500'), report);
+  await serverRss();
+  listing500(path.join(benchDir, 'runs500'), report);
+  await scan1GB(path.join(benchDir, 'control_logs_1gb'), report);
+  await dockerBench(report);
 }
 
 main().catch((e) => {

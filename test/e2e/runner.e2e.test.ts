@@ -17,7 +17,8 @@ before(() => killLeftovers());
 after(() => closeBrowser());
 
 // The stand-in's test length inside these sessions (seconds).
-const env = { HI_STANDIN_SECONDS: '6' };
+// Long enough that a second click lands while the first run is still going, even on a loaded machine.
+const env = { HI_STANDIN_SECONDS: '15' };
 
 const lens = (page: import('playwright-core').Page, title: string) => page.locator('.codelens-decoration a', { hasText: title });
 
@@ -192,13 +193,13 @@ test('14. one run model: a lens run lands in the Test Explorer with a gutter mar
     // One hi terminal, reused for all three runs and cleared for each: its first line is the exact
     // command of the last run and where it ran.
     assert.equal(await page.locator('.terminal-tabs-entry').count(), 1);
-    await runCommand(page, 'Terminal: Focus Terminal');
-    // Scroll to Top (Ctrl+Home in a focused terminal; F1 goes to the shell there).
-    await page.keyboard.press('Control+Home');
+    // Scroll the terminal to its top with the mouse wheel, as a user would.
+    await page.locator('.terminal-wrapper.active .xterm-screen, .xterm-screen').first().hover();
+    for (let i = 0; i < 10; i++) await page.mouse.wheel(0, -2000);
     const top = page.locator('.xterm-rows > div').first();
     await page.waitForFunction((el) => (el?.textContent ?? '').startsWith('$ cd '), await top.elementHandle(), { timeout: 10_000 });
     const rows = (await page.locator('.xterm-rows > div').allTextContents()).join('');
-    assert.ok(rows.replace(/\s+/g, ' ').startsWith(`$ cd ${workspace} && node cmd/hi/standin.js run "^TestEnablingRoutes$" --timeout=1200s`), rows.slice(0, 300));
+    assert.ok(rows.replace(/\s+/g, ' ').startsWith(`$ cd ${workspace} && node cmd/hi/standin.js run "^TestEnablingRoutes\\$" --timeout=1200s`), rows.slice(0, 300));
     assert.equal(rows.split('$ cd ').length - 1, 1, 'earlier runs were cleared');
     // The flaky badge opens the test's history: a chart with a mark per run.
     await badge.click();
