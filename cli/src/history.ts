@@ -1,4 +1,4 @@
-import { entriesOfRun, findRuns, statsOf, type Backend, type TestRunEntry, type TestStats } from '../../server/src/tests/testHistory';
+import { entriesOfRun, findRuns, statsOf, type Backend, type TestRunEntry, type TestStats } from '../../server/src/discovery/testHistory';
 
 /**
  * `cli history <dir…>`: per test and backend, over every run found under the folders (control_logs

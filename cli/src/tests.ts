@@ -4,7 +4,7 @@ import { pathToFileURL } from 'url';
 import type { GoParser } from '../../server/src/analysis/parser';
 import type { TestInfo } from '../../shared/src/protocol';
 import { defaultRunSettings } from '../../shared/src/settings';
-import { isIntegrationTestFile, testInfos } from '../../server/src/tests/testInfo';
+import { isIntegrationTestFile, testInfos } from '../../server/src/discovery/testInfo';
 import { collectGoFiles } from './files';
 
 /** One row per discovered test: what CI matrix generators and scripts need. */

@@ -6,7 +6,7 @@ import type { GoParser } from './analysis/parser';
 import type { Finding } from './analysis/types';
 import type { DiscoverTestsResult } from '../../shared/src/protocol';
 import type { ResolvedSettings } from './settingsStore';
-import { isIntegrationTestFile, testInfos } from './tests/testInfo';
+import { isIntegrationTestFile, testInfos } from './discovery/testInfo';
 
 export interface AnalyzedDocument {
   uri: string;

@@ -5,7 +5,7 @@ import { rulesById } from './analysis/rules';
 import type { AnalyzedDocument } from './documentStore';
 import { ruleDocUri, toRange } from './diagnostics';
 import { RESULT_ICON } from './lenses';
-import { median } from './tests/testHistory';
+import { median } from './discovery/testHistory';
 
 /** Explains the findings under the cursor: the rule's why, with its incorrect/correct example. */
 export function hoverAt(doc: AnalyzedDocument, position: Position): Hover | null {

@@ -12,7 +12,7 @@ import { HiProcess } from '../../client/src/runner/hiProcess';
 import { RunQueue, type QueuedRun } from '../../client/src/runner/runQueue';
 import { buildRecord, writeRecord } from '../../client/src/runner/runRecord';
 import { gitState } from '../../client/src/runner/gitState';
-import { flakyCommits, historyIndex, historyOf, statsOf } from '../../server/src/tests/testHistory';
+import { flakyCommits, historyIndex, historyOf, statsOf } from '../../server/src/discovery/testHistory';
 import { spawnSync } from 'node:child_process';
 import { RUN_RECORD_FILE } from '../../shared/src/protocol';
 import { buildRunArgv, validatePattern } from '../../shared/src/hiCommand';

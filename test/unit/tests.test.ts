@@ -3,8 +3,8 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { anchoredPattern, buildRunArgv, displayCommand, validatePattern } from '../../shared/src/hiCommand';
 import { defaultRunSettings, type RunSettings } from '../../shared/src/settings';
-import { classify } from '../../server/src/tests/categories';
-import { discoverTests, parseDuration } from '../../server/src/tests/discovery';
+import { classify } from '../../server/src/discovery/categories';
+import { discoverTests, parseDuration } from '../../server/src/discovery/discovery';
 import { loadParser } from '../support/parser';
 
 const source = `package integration
