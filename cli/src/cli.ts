@@ -5,7 +5,9 @@ import { renderRuleDocs, renderRulePage, replaceRuleDocs } from '../../server/sr
 import { documentedRules } from '../../server/src/analysis/rules';
 import { check, checkExitCode, formatSarif, formatSummary, formatText, parseCheckArgs } from './check';
 import { UsageError, type SkippedPath } from './files';
-import { formatTestsText, listTests } from './tests';
+import { discoverAll, formatTestsText, listTests } from './tests';
+import { formatHistoryText, historyReport } from './history';
+import { matrixEntries } from './matrix';
 import { DEBUG_FLOWS } from '../../shared/src/debugFlows';
 import { flowReport, formatFlowText, formatRunsText, runsReport } from './runs';
 import { envReport, formatEnvText } from './env';
@@ -16,7 +18,9 @@ const USAGE = `usage: hi-workbench <command> [options]
 commands:
   check <files|dirs…> [--format text|json|sarif] [--fail-on error|warning|hint] [--rules a,b] [--disable a,b]
                                                     EventuallyWithT and route-safety findings, then a summary line
-  tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
+  tests <files|dirs…> [--format text|json|matrix]   discovered tests: category, timeout, exact hi argv;
+                                                    matrix: GitHub Actions entries (per-test timeout, postgres, splits)
+  history <dirs…> [--format text|json]              per test: pass rate, duration median and p90, flaky ones
   runs <control_logs> [--format text|json] [--max-errors N]   runs, status, triage, error lines
   contract [--base REV] [--format text|json|sarif] [paths…]   test expectations changed since REV (default HEAD); exit 1 without a reason
   runs <control_logs> --flow <id> | --search <regexp> [--run <id>] [--max-per-file N]
@@ -81,12 +85,29 @@ async function main(argv: readonly string[]): Promise<number> {
       return checkExitCode(rows, args.failOn);
     }
     case 'tests': {
-      const format = oneOf(flags, 'format', ['text', 'json'], 'text');
+      const format = oneOf(flags, 'format', ['text', 'json', 'matrix'], 'text');
       if (positional.length === 0) throw new UsageError('tests needs at least one file or directory');
       const parser = await GoParser.load({ wasmDir: __dirname });
+      if (format === 'matrix') {
+        // Like CI's generator (rg --max-depth 1): the tests of the given folders, not of sub-packages.
+        const roots = new Set(positional.map((p) => path.resolve(p)));
+        const { found, unchecked } = discoverAll(parser, positional);
+        const include = found
+          .filter((f) => roots.has(path.resolve(f.file)) || roots.has(path.dirname(path.resolve(f.file))))
+          .flatMap((f) => matrixEntries(f.tests));
+        process.stdout.write(JSON.stringify({ include }, null, 2) + '\n');
+        return reportUnchecked(unchecked) ? 2 : 0;
+      }
       const { rows, unchecked } = listTests(parser, positional);
       process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : formatTestsText(rows));
       return reportUnchecked(unchecked) ? 2 : 0;
+    }
+    case 'history': {
+      const format = oneOf(flags, 'format', ['text', 'json'], 'text');
+      if (positional.length === 0) throw new UsageError('history needs at least one control_logs (or artifacts) directory');
+      const report = historyReport(positional);
+      process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatHistoryText(report));
+      return 0;
     }
     case 'runs': {
       const format = oneOf(flags, 'format', ['text', 'json'], 'text');

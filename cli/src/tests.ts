@@ -3,7 +3,7 @@ import { pathToFileURL } from 'url';
 import type { GoParser } from '../../server/src/analysis/parser';
 import type { TestInfo } from '../../shared/src/protocol';
 import { defaultRunSettings } from '../../shared/src/settings';
-import { isIntegrationTestFile, testInfos } from '../../server/src/tests/testInfo';
+import { isIntegrationTestFile, testInfos } from '../../server/src/discovery/testInfo';
 import { READ_LIMITS, readRegularText } from '../../server/src/safeRead';
 import { collectGoFiles, type SkippedPath } from './files';
 
@@ -19,9 +19,10 @@ export interface TestRow {
   argv: string[];
 }
 
-/** Tests found, and the files that could not be read or parsed (the CLI exits 2 for those). */
-export function listTests(parser: GoParser, inputs: readonly string[]): { rows: TestRow[]; unchecked: SkippedPath[] } {
-  const rows: TestRow[] = [];
+/** Every top-level test of the files, as the lens computes it (no history: CI has none), and the
+ * files that could not be read or parsed (the CLI exits 2 for those). */
+export function discoverAll(parser: GoParser, inputs: readonly string[]): { found: { file: string; tests: TestInfo[] }[]; unchecked: SkippedPath[] } {
+  const found: { file: string; tests: TestInfo[] }[] = [];
   const collected = collectGoFiles(inputs);
   const unchecked = [...collected.skipped];
   for (const file of collected.files) {
@@ -36,17 +37,25 @@ export function listTests(parser: GoParser, inputs: readonly string[]): { rows: 
       continue;
     }
     try {
-      const { tests } = testInfos(path.resolve(file), pathToFileURL(path.resolve(file)).toString(), text, tree, defaultRunSettings);
-      const add = (t: TestInfo) => {
-        // The argv is the lens's default: --postgres for tests on the postgres list.
-        const run = t.postgresListed ? t.runPostgres : t.run;
-        rows.push({ name: t.name, file, line: t.line + 1, category: t.label, timeoutSeconds: run.timeoutSeconds, postgres: t.postgresListed, reason: t.reason, argv: run.argv });
-        t.children.forEach(add);
-      };
-      tests.forEach(add);
+      found.push({ file, tests: testInfos(path.resolve(file), pathToFileURL(path.resolve(file)).toString(), text, tree, defaultRunSettings).tests });
     } finally {
       tree.delete();
     }
+  }
+  return { found, unchecked };
+}
+
+export function listTests(parser: GoParser, inputs: readonly string[]): { rows: TestRow[]; unchecked: SkippedPath[] } {
+  const rows: TestRow[] = [];
+  const { found, unchecked } = discoverAll(parser, inputs);
+  for (const { file, tests } of found) {
+    const add = (t: TestInfo) => {
+      // The argv is the lens's default: --postgres for tests on the postgres list.
+      const run = t.postgresListed ? t.runPostgres : t.run;
+      rows.push({ name: t.name, file, line: t.line + 1, category: t.label, timeoutSeconds: run.timeoutSeconds, postgres: t.postgresListed, reason: t.reason, argv: run.argv });
+      t.children.forEach(add);
+    };
+    tests.forEach(add);
   }
   return { rows, unchecked };
 }

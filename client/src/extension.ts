@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { buildRunArgv, validatePattern } from '../../shared/src/hiCommand';
+import { runTestArgs, validatePattern } from '../../shared/src/hiCommand';
 import { findModuleRoots } from '../../shared/src/moduleRoot';
 import { InsertSnippetCommand, TrustChangedNotification, type RunTestArgs } from '../../shared/src/protocol';
 import type { RunView } from '../../shared/src/artifacts';
@@ -22,7 +22,9 @@ import { failedChecks } from './docker/envReport';
 import { DOCTOR_SCHEME, DoctorReports } from './doctor';
 import { createLanguageClient } from './languageClient';
 import { RunnerController } from './runner/runnerController';
-import { debugFlowSettings, dockerSettings, logViewSettings, runSettings } from './settings';
+import { TestHistoryPanels } from './runner/historyPanel';
+import { PhaseRunner } from './runner/phaseRunner';
+import { debugFlowSettings, dockerSettings, logViewSettings, runSettings, terminalPerRun } from './settings';
 import { TestFileLinks } from './terminalLinks';
 import { TestExplorer } from './testExplorer';
 import { offerWorkspaceTrust } from './trust';
@@ -39,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(log);
   client = createLanguageClient(context, log);
   const lc = client;
-  const runner = new RunnerController(log, (method) => void lc.sendNotification(method), () => runSettings());
+  const runner = new RunnerController(log, (method) => void lc.sendNotification(method), () => ({ ...runSettings(), terminalPerRun: terminalPerRun() }));
   const doctor = new DoctorReports();
   const explorer = new TestExplorer(lc, runner);
   const artifacts = new ArtifactsClient(lc);
@@ -53,8 +55,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const viewers = new ArtifactViewers(artifacts);
   const runDocs = new RunDocuments();
   const codeLinks = new CodeLinks(() => moduleRoot());
+  const histories = new TestHistoryPanels(lc);
   runner.beforeRun = (args) => checkEnvironmentBeforeRun(args, docker, doctor);
-  const cwdByTerminal = (t: vscode.Terminal) => (runner.current && t.name === `hi: ${runner.current.title}` ? runner.current.args.cwd : moduleRoot());
+  const phases = new PhaseRunner(explorer, runner, artifacts, docker, containersView, () => currentControlLogs());
+  const cwdByTerminal = (t: vscode.Terminal) => (runner.current && runner.isRunTerminal(t) ? runner.current.args.cwd : moduleRoot());
 
   const commands: Record<string, (...args: never[]) => unknown> = {
     'hi.showLog': () => log.show(),
@@ -64,9 +68,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     'hi.openSampleTest': () => openSampleTest(),
     'hi.revealControlLogs': () => revealControlLogs(),
-    'hi.runTest': (args: RunTestArgs) => runner.request(args),
-    'hi.runPattern': () => runPattern(runner),
-    'hi.runSuite': () => runPattern(runner, 'Test'),
+    'hi.runTest': (args: RunTestArgs) => explorer.runArgs(args),
+    'hi.runPattern': () => runPattern(explorer),
+    'hi.runPhase': () => phases.pick(),
+    'hi.showTestHistory': (uri?: string, test?: string) => (uri && test ? histories.open(uri, test) : undefined),
+    'hi.runSuite': () => runPattern(explorer, 'Test'),
     'hi.cancelRun': () => runner.cancel(),
     'hi.runMenu': () => runMenu(runner),
     'hi.revealRun': async (dir: string) => {
@@ -172,6 +178,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (runId) void containersView.revealRun(runId);
     }),
     runner.onDidFinishRun((finished) => void offerLeftoverRemoval(finished, containersView)),
+    runner.onDidFinishRun(() => histories.refresh()),
+    histories,
     ...logEditor.register(),
     ...runDocs.register(),
     codeLinks.register(),
@@ -261,7 +269,7 @@ function moduleRoot(): string | undefined {
  * A user-typed pattern (headscale.timeouts.pattern), or with `suite` = "Test" every test of the
  * package (headscale.timeouts.suite, the guide's 45 minutes).
  */
-async function runPattern(runner: RunnerController, suite?: string): Promise<void> {
+async function runPattern(explorer: TestExplorer, suite?: string): Promise<void> {
   const root = moduleRoot();
   if (!root) {
     void vscode.window.showErrorMessage('hi workbench: no folder with go.mod and cmd/hi in this workspace.');
@@ -277,19 +285,19 @@ async function runPattern(runner: RunnerController, suite?: string): Promise<voi
   if (!pattern) return;
   const s = runSettings();
   const timeout = suite ? s.timeouts.suite : s.timeouts.pattern;
-  const args: RunTestArgs = {
+  const args = runTestArgs(s.hiCommand, s.hiExtraArgs, {
     title: suite ? 'all integration tests' : pattern,
     testName: null,
     uri: '',
     pattern,
-    argv: buildRunArgv(s.hiCommand, s.hiExtraArgs, { pattern, anchored: false, timeoutSeconds: timeout, postgres: false }),
+    anchored: false,
     cwd: root,
     timeoutSeconds: timeout,
     postgres: false,
     category: suite ? 'suite' : 'pattern',
     previousDurations: [],
-  };
-  await runner.request(args);
+  });
+  await explorer.runArgs(args);
 }
 
 /** The status bar's menu: cancel, show the run, and the editable queue. */
@@ -298,7 +306,7 @@ async function runMenu(runner: RunnerController): Promise<void> {
   const items: Item[] = [];
   if (runner.current) {
     items.push({ label: `$(debug-stop) Cancel ${runner.current.title}`, detail: 'SIGINT first, so hi removes its containers', action: () => void runner.cancel() });
-    items.push({ label: `$(terminal) Show output of ${runner.current.title}`, action: () => vscode.window.terminals.find((t) => t.name === `hi: ${runner.current?.title}`)?.show() });
+    items.push({ label: `$(terminal) Show output of ${runner.current.title}`, action: () => runner.showOutput() });
   }
   runner.queued.forEach((q, i) => {
     items.push({ label: `$(close) Remove ${q.title} from the queue`, description: `#${i + 1} in queue`, action: () => runner.removeQueued(q.id) });

@@ -51,6 +51,17 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     ],
     synchronize: { configurationSection: 'headscale' },
     outputChannel: log,
+    middleware: {
+      // LSP lenses carry no tooltip: a run lens explains its timeout's arithmetic on hover.
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        for (const lens of lenses ?? []) {
+          const args = lens.command?.arguments?.[0] as { timeoutReason?: unknown; argv?: unknown } | undefined;
+          if (lens.command && typeof args?.timeoutReason === 'string') lens.command.tooltip = `--timeout: ${args.timeoutReason}`;
+        }
+        return lenses;
+      },
+    },
     errorHandler,
     initializationOptions,
   };

@@ -17,6 +17,11 @@ export function runSettings(scope?: vscode.Uri): RunSettings {
   });
 }
 
+/** `headscale.runner.terminalPerRun`: a new terminal per run instead of the one hi terminal. */
+export function terminalPerRun(): boolean {
+  return vscode.workspace.getConfiguration('headscale.runner').get<boolean>('terminalPerRun', false) === true;
+}
+
 /** `headscale.docker.*`, read the same way the server reads them. */
 export function dockerSettings(): DockerSettings {
   return normalizeDocker({ docker: vscode.workspace.getConfiguration('headscale').get('docker') });

@@ -7,7 +7,7 @@ import type { Finding } from './analysis/types';
 import { ContractModeler, hasConflictMarkers, type FileContract } from './analysis/contract';
 import type { DiscoverTestsResult } from '../../shared/src/protocol';
 import type { ResolvedSettings } from './settingsStore';
-import { isIntegrationTestFile, testInfos } from './tests/testInfo';
+import { isIntegrationTestFile, testInfos } from './discovery/testInfo';
 
 export interface AnalyzedDocument {
   uri: string;
@@ -192,7 +192,7 @@ export class DocumentStore {
     if (!entry || !isIntegrationTestFile(entry.path)) return undefined;
     const key = `${entry.doc.version}:${settings.generation}:${historyGeneration}`;
     if (entry.tests?.key === key) return entry.tests.result;
-    const result = testInfos(entry.path, uri, entry.doc.text, entry.doc.currentTree(), settings.run);
+    const result = testInfos(entry.path, uri, entry.doc.text, entry.doc.currentTree(), settings.run, historyGeneration);
     this.releaseUnlessEdited(uri, entry.doc);
     entry.tests = { key, result };
     return result;

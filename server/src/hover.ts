@@ -4,6 +4,8 @@ import type { DiscoverTestsResult, TestInfo } from '../../shared/src/protocol';
 import { rulesById } from './analysis/rules';
 import type { AnalyzedDocument } from './documentStore';
 import { ruleDocUri, toRange } from './diagnostics';
+import { RESULT_ICON } from './lenses';
+import { median } from './discovery/testHistory';
 
 /** Explains the findings under the cursor: the rule's why, with its incorrect/correct example. */
 export function hoverAt(doc: AnalyzedDocument, position: Position): Hover | null {
@@ -22,6 +24,25 @@ export function hoverAt(doc: AnalyzedDocument, position: Position): Hover | null
   return { contents: { kind: MarkupKind.Markdown, value: sections.join('\n\n---\n\n') }, range: toRange(doc.lines, first.start, first.end) };
 }
 
+/**
+ * The last runs as a strip, oldest left: `✓ ✓ ✗ ✓ ✗` with each run's duration, backend and commit,
+ * the ETA per backend and the flaky badge.
+ */
+function historyLines(t: TestInfo): string[] {
+  const runs = t.lastRuns;
+  if (!runs.length) return ['No earlier runs in control_logs.'];
+  const strip = [...runs].reverse().map((r) => RESULT_ICON[r.status]).join(' ');
+  const detail = runs.map((r) => `${RESULT_ICON[r.status]} ${r.durationSeconds === null ? '?' : formatRunDuration(r.durationSeconds)} ${r.backend}${r.commit ? ` @${r.commit.slice(0, 7)}${r.dirty ? '+dirty' : ''}` : ''} (${r.runId})`);
+  const eta = (label: string, d: number[]) => (d.length ? [`${label} ${formatRunDuration(median(d) ?? 0)} (median of ${d.length})`] : []);
+  const etas = [...eta('ETA sqlite', t.run.previousDurations), ...eta('ETA postgres', t.runPostgres.previousDurations)];
+  return [
+    `Last ${runs.length} runs (oldest → newest): ${strip}${t.history.flakyCommits.length ? ` — **⚠ flaky**: passed and failed on ${t.history.flakyCommits.map((c) => c.slice(0, 7)).join(', ')}` : ''}`,
+    '',
+    ...(etas.length ? [etas.join(' · '), ''] : []),
+    detail.join('  \n'),
+  ];
+}
+
 /** Hovering a test name: its category, why, the exact command and the last runs. */
 export function testHoverAt(tests: DiscoverTestsResult, position: Position): Hover | null {
   const find = (list: TestInfo[]): TestInfo | null => {
@@ -34,7 +55,6 @@ export function testHoverAt(tests: DiscoverTestsResult, position: Position): Hov
   };
   const t = find(tests.tests);
   if (!t) return null;
-  const runs = t.lastRuns;
   const lines = [
     `**${t.name}** — ${t.label}, \`--timeout=${t.run.timeoutSeconds}s\``,
     '',
@@ -45,9 +65,7 @@ export function testHoverAt(tests: DiscoverTestsResult, position: Position): Hov
     displayCommand(t.run.argv),
     ...(t.postgresListed ? [displayCommand(t.runPostgres.argv)] : []),
     '```',
-    runs.length
-      ? `Last runs: ${runs.map((r) => `${r.status === 'passed' ? '✓' : r.status === 'failed' ? '✗' : '⊘'} ${formatRunDuration(r.durationSeconds)}`).join(', ')}`
-      : 'No earlier runs in control_logs.',
+    ...historyLines(t),
   ];
   return {
     contents: { kind: MarkupKind.Markdown, value: lines.join('\n') },

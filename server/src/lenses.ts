@@ -21,16 +21,30 @@ export function lensesFor(result: DiscoverTestsResult, packageLine: number | nul
       }
       const last = depth === 0 ? t.lastRuns[0] : undefined;
       if (last) {
-        const icon = last.status === 'passed' ? '✓' : last.status === 'failed' ? '✗' : '⊘';
-        lens(t.line, t.character, `Last run: ${icon} ${formatRunDuration(last.durationSeconds)}`, 'hi.revealRun', [last.dir]);
+        lens(t.line, t.character, lastRunTitle(t), 'hi.revealRun', [last.dir]);
+        const flaky = t.history.flakyCommits;
+        lens(t.line, t.character, flaky.length ? `⚠ flaky (passed and failed on ${flaky[0].slice(0, 7)})` : 'History', 'hi.showTestHistory', [t.run.uri, t.name]);
       }
     }
     t.children.forEach((c) => visit(c, depth + 1));
   };
   if (packageLine !== null && result.fileRun) {
-    if (trusted) lens(packageLine, 0, `▶ Run file's tests with hi (${result.fileRun.timeoutSeconds}s)`, 'hi.runTest', [result.fileRun]);
+    if (trusted) {
+      lens(packageLine, 0, `▶ Run file's tests with hi (${result.fileRun.timeoutSeconds}s)`, 'hi.runTest', [result.fileRun]);
+      if (result.fileRunPostgres && settings.showPostgresLens) lens(packageLine, 0, `▶ Run file's tests with hi --postgres (${result.fileRunPostgres.timeoutSeconds}s)`, 'hi.runTest', [result.fileRunPostgres]);
+    }
     else lens(packageLine, 0, '▶ Run with hi — disabled in Restricted Mode', 'hi.explainRestricted', []);
   }
   result.tests.forEach((t) => visit(t, 0));
   return lenses;
+}
+
+export const RESULT_ICON = { passed: '✓', failed: '✗', cancelled: '⊘' } as const;
+
+/** `Last run ✗ 14m02s · 3 of last 5 passed` (the count once there are two finished runs). */
+export function lastRunTitle(t: TestInfo): string {
+  const last = t.lastRuns[0];
+  const duration = last.durationSeconds === null ? '' : ` ${formatRunDuration(last.durationSeconds)}`;
+  const count = t.history.of >= 2 ? ` · ${t.history.passed} of last ${t.history.of} passed` : '';
+  return `Last run ${RESULT_ICON[last.status]}${duration}${count}`;
 }

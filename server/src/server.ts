@@ -12,6 +12,9 @@ import {
   DiscoverTestsRequest,
   GO_LANGUAGE_ID,
   RunsChangedNotification,
+  TestHistoryRequest,
+  type TestHistoryParams,
+  type TestHistoryResult,
   TrustChangedNotification,
   type ContractBaseParams,
   type ContractBaseResult,
@@ -28,7 +31,8 @@ import { contractHoverSection } from './contractHover';
 import { DocumentStore, type AnalyzedDocument } from './documentStore';
 import { hoverAt, testHoverAt } from './hover';
 import { lensesFor } from './lenses';
-import { isIntegrationTestFile, testInfos } from './tests/testInfo';
+import { isIntegrationTestFile, testInfos } from './discovery/testInfo';
+import { testHistory } from './discovery/historyView';
 import { SettingsStore } from './settingsStore';
 import { registerArtifacts } from './artifactsService';
 import { registerDocker } from './dockerService';
@@ -212,24 +216,28 @@ connection.onRequest(DiscoverTestsRequest, async ({ uri }: DiscoverTestsParams):
   const open = store?.tests(uri, s, historyGeneration);
   if (open) return open;
   const file = uriToPath(uri);
-  if (!parser || !isIntegrationTestFile(file)) return { tests: [], fileRun: null };
+  if (!parser || !isIntegrationTestFile(file)) return { tests: [], fileRun: null, fileRunPostgres: null };
   let text: string;
   try {
     // The Test Explorer's watcher sends every *_test.go it sees: a link to /dev/zero or a FIFO
     // must not be read (or waited on).
     text = readRegularText(file, READ_LIMITS.goSource);
   } catch {
-    return { tests: [], fileRun: null };
+    return { tests: [], fileRun: null, fileRunPostgres: null };
   }
   const tree = parser.parse(text);
   try {
-    return testInfos(file, uri, text, tree, s.run);
+    return testInfos(file, uri, text, tree, s.run, historyGeneration);
   } finally {
     tree.delete();
   }
 });
 
 connection.onRequest(ContractBaseRequest, async ({ uri }: ContractBaseParams): Promise<ContractBaseResult> => ({ text: (await contract?.baseText(uri)) ?? null }));
+connection.onRequest(TestHistoryRequest, async ({ uri, test }: TestHistoryParams): Promise<TestHistoryResult> => {
+  const s = await settings.forResource(uri);
+  return testHistory(uriToPath(uri), test, s.run.controlLogs, historyGeneration);
+});
 
 connection.onNotification(TrustChangedNotification, (params: { trusted: boolean }) => {
   trusted = params.trusted === true;

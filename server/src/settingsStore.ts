@@ -1,7 +1,7 @@
 import type { Connection } from 'vscode-languageserver';
 import { normalize, normalizeContract, normalizeDocker, normalizeMarkers, normalizeRun, type AnalysisSettings, type ContractSettings, type DockerSettings, type MarkerSetting, type RunSettings } from '../../shared/src/settings';
 import { combined, defaultMarkers, withUserMarkers, type Marker } from './artifacts/markers';
-import { isRegexpPattern } from './tests/categories';
+import { isRegexpPattern } from './discovery/categories';
 import { defaultVocabulary, extendVocabulary, type Vocabulary } from './analysis/vocabulary';
 
 export interface ResolvedSettings {

@@ -24,8 +24,10 @@ export interface ContainerGroup {
   /** The run id, or null for "Unlabelled hi containers". */
   runId: string | null;
   label: string;
-  /** A run is active while its runner container (or any of its containers) runs. */
+  /** A run is active while its runner container runs (go test lives there). */
   active: boolean;
+  /** hi is done (no running runner container) but some of the run's containers still run. */
+  leftBehind: boolean;
   containers: HiContainer[];
 }
 

@@ -3,6 +3,7 @@
  * puts the argv into lens arguments, and the client re-validates before it spawns (argv only,
  * never a shell string).
  */
+import type { RunTestArgs } from './protocol';
 
 /**
  * What may reach hi's command line as a test pattern: Go identifier characters plus the regexp
@@ -38,9 +39,55 @@ export interface RunRequest {
   postgres: boolean;
 }
 
+/** Guide: database-heavy tests run with PostgreSQL *and* a longer timeout. */
+export const POSTGRES_MIN_TIMEOUT = 1800;
+
 export function buildRunArgv(hiCommand: readonly string[], extraArgs: readonly string[], req: RunRequest): string[] {
   const pattern = req.anchored ? anchoredPattern(req.pattern) : req.pattern;
   return [...hiCommand, 'run', pattern, `--timeout=${req.timeoutSeconds}s`, ...(req.postgres ? ['--postgres'] : []), ...extraArgs];
+}
+
+/** What a run is, before its argv exists: every run (lens, Test Explorer, palette, phase) is built by `runTestArgs`. */
+export interface RunSpec {
+  title: string;
+  testName: string | null;
+  /** For a run of several tests: their names (the Test Explorer marks each). */
+  testNames?: string[];
+  uri: string;
+  /** A test name when `anchored`, else a pattern passed as typed. */
+  pattern: string;
+  anchored: boolean;
+  cwd: string;
+  timeoutSeconds: number;
+  postgres: boolean;
+  category: string;
+  previousDurations: number[];
+  timeoutReason?: string;
+}
+
+/**
+ * The one place a run's arguments are made: the argv from `buildRunArgv`, and with --postgres at
+ * least the guide's 1800 s, whoever asks (a test, a file, a pattern, a phase).
+ */
+export function runTestArgs(hiCommand: readonly string[], extraArgs: readonly string[], spec: RunSpec): RunTestArgs {
+  const raised = spec.postgres && spec.timeoutSeconds < POSTGRES_MIN_TIMEOUT;
+  const timeoutSeconds = raised ? POSTGRES_MIN_TIMEOUT : spec.timeoutSeconds;
+  const pattern = spec.anchored ? anchoredPattern(spec.pattern) : spec.pattern;
+  const timeoutReason = raised ? `${spec.timeoutReason ? `${spec.timeoutReason}; ` : ''}raised to ${POSTGRES_MIN_TIMEOUT}s, the guide's minimum with --postgres` : spec.timeoutReason;
+  return {
+    title: spec.title,
+    testName: spec.testName,
+    ...(spec.testNames ? { testNames: spec.testNames } : {}),
+    uri: spec.uri,
+    pattern,
+    argv: buildRunArgv(hiCommand, extraArgs, { pattern: spec.pattern, anchored: spec.anchored, timeoutSeconds, postgres: spec.postgres }),
+    cwd: spec.cwd,
+    timeoutSeconds,
+    postgres: spec.postgres,
+    category: spec.category,
+    previousDurations: spec.previousDurations,
+    ...(timeoutReason ? { timeoutReason } : {}),
+  };
 }
 
 /** For display: the argv as a user would type it in a POSIX shell. */

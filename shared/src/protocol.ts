@@ -56,15 +56,35 @@ export interface RunTestArgs {
   timeoutSeconds: number;
   postgres: boolean;
   category: string;
-  /** Durations (seconds) of earlier runs of the same test, newest first, for an ETA. */
+  /** Durations (seconds) of earlier runs of the same test on the same backend, newest first, for an ETA. */
   previousDurations: number[];
+  /** The tests a file or phase run covers (the Test Explorer marks each); absent for one test. */
+  testNames?: string[];
+  /** How the timeout was reached, e.g. a file lens's sum of expected durations (the lens tooltip). */
+  timeoutReason?: string;
 }
 
 export interface PastRunInfo {
   status: 'passed' | 'failed' | 'cancelled';
-  durationSeconds: number;
+  /** Null when a record-less run's end is unknown. */
+  durationSeconds: number | null;
   /** The run folder. */
   dir: string;
+  runId: string;
+  startedAt: string;
+  backend: 'sqlite' | 'postgres';
+  /** The git commit at run time and whether tracked files differed (null when unknown). */
+  commit: string | null;
+  dirty: boolean | null;
+}
+
+/** A test's record over its runs, for the lens, the hover strip and the flaky badge. */
+export interface TestHistorySummary {
+  /** Passed among the last `of` finished runs (the lens's "3 of last 5 passed"). */
+  passed: number;
+  of: number;
+  /** Commits on which it both passed and failed with a clean tree. */
+  flakyCommits: string[];
 }
 
 export interface TestInfo {
@@ -85,6 +105,7 @@ export interface TestInfo {
   postgresListed: boolean;
   /** Earlier runs of this test from its run records, newest first (for "Last run" and the hover). */
   lastRuns: PastRunInfo[];
+  history: TestHistorySummary;
   children: TestInfo[];
 }
 
@@ -94,13 +115,29 @@ export interface DiscoverTestsParams {
 }
 export interface DiscoverTestsResult {
   tests: TestInfo[];
-  /** The whole-file pattern run (null without tests). */
+  /** The whole-file pattern run (null without tests), and the same with --postgres. */
   fileRun: RunTestArgs | null;
+  fileRunPostgres: RunTestArgs | null;
 }
 export const DiscoverTestsRequest = new RequestType<DiscoverTestsParams, DiscoverTestsResult, void>('hi/discoverTests');
 
 /** client → server: Workspace Trust changed; lenses switch between runnable and disabled. */
 export const TrustChangedNotification = new NotificationType<{ trusted: boolean }>('hi/trustChanged');
+
+export interface TestHistoryParams {
+  uri: string;
+  test: string;
+}
+export interface TestHistoryResult {
+  test: string;
+  runs: PastRunInfo[];
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  passRate: number | null;
+  flakyCommits: string[];
+}
+/** client → server: a test's runs for the "Test history" view (newest first). */
+export const TestHistoryRequest = new RequestType<TestHistoryParams, TestHistoryResult, void>('hi/testHistory');
 
 /** client → server: a run finished; "Last run" lenses and hovers need a refresh. */
 export const RunsChangedNotification = new NotificationType0('hi/runsChanged');

@@ -35,6 +35,9 @@ export interface RunRecord {
   exitCode: number | null;
   signal: string | null;
   status: 'passed' | 'failed' | 'cancelled';
+  /** At run start: `git rev-parse HEAD` and whether tracked files differed (null outside a repo). */
+  gitCommit: string | null;
+  gitDirty: boolean | null;
   error: string | null;
   tests: RecordedTest[];
 }
@@ -61,6 +64,8 @@ export function parseRunRecord(text: string): Partial<RunRecord> | null {
   if (typeof r.exitCode === 'number' || r.exitCode === null) out.exitCode = r.exitCode as number | null;
   if (typeof r.signal === 'string' || r.signal === null) out.signal = r.signal as string | null;
   if (typeof r.error === 'string' || r.error === null) out.error = r.error as string | null;
+  if (typeof r.gitCommit === 'string' || r.gitCommit === null) out.gitCommit = r.gitCommit as string | null;
+  if (typeof r.gitDirty === 'boolean' || r.gitDirty === null) out.gitDirty = r.gitDirty as boolean | null;
   if (Array.isArray(r.tests)) {
     out.tests = r.tests.flatMap((t): RecordedTest[] => {
       if (!t || typeof t !== 'object') return [];

@@ -22,6 +22,7 @@ import { loadParser, repoRoot } from '../support/parser';
 import { artifactsBenches } from './artifactsBench';
 import { dockerBench } from './dockerBench';
 import { contractDiff } from './contractBench';
+import { history500, makeRuns } from './historyBench';
 import { generateFile } from './generate';
 import { setupCheck } from './setupBench';
 
@@ -48,10 +49,11 @@ function nthEdit(current: string, i: number) {
  * 110 one-character edits spread over the file, each followed by `measure` (what the editor asks for
  * after an edit); returns the median of the last 100 and the final text.
  */
-async function timeEdits(seed: number, fileName: string, measure: (store: DocumentStore, uri: string) => void): Promise<{ median: number; text: string }> {
+async function timeEdits(seed: number, fileName: string, measure: (store: DocumentStore, uri: string) => void, dir = benchDir, prepare?: (text: string) => void): Promise<{ median: number; text: string }> {
   const text = generateFile(seed, 4500, 14);
+  prepare?.(text);
   const store = new DocumentStore(await loadParser(), () => undefined);
-  const file = path.join(benchDir, fileName);
+  const file = path.join(dir, fileName);
   fs.writeFileSync(file, text);
   const uri = pathToFileURL(file).toString();
   store.open(uri, file, text, 1);
@@ -88,6 +90,22 @@ async function lensesAfterEdit(): Promise<void> {
     lensCount = lensesFor(store.tests(uri, benchSettings, 0)!, 0, defaultRunSettings, true).length;
   });
   report(`lenses after a one-character edit (${text.split('\n').length} lines, 14 tests, ${lensCount} lenses), median of 100`, `${m.toFixed(1)} ms`, '≤ 10 ms', m <= 10);
+}
+
+/** Issue 14: the same, with 500 runs of this file's tests in control_logs (lens history, flaky badges, ETA). */
+async function lensesAfterEditWithHistory(): Promise<void> {
+  const module = path.join(benchDir, 'history-module');
+  fs.mkdirSync(path.join(module, 'integration'), { recursive: true });
+  fs.mkdirSync(path.join(module, 'cmd', 'hi'), { recursive: true });
+  fs.writeFileSync(path.join(module, 'go.mod'), 'module github.com/juanfont/headscale\n\ngo 1.26.5\n');
+  let lensCount = 0;
+  let historyLenses = 0;
+  const { median: m } = await timeEdits(11, 'lens_test.go', (store, uri) => {
+    const lenses = lensesFor(store.tests(uri, benchSettings, 1)!, 0, defaultRunSettings, true);
+    lensCount = lenses.length;
+    historyLenses = lenses.filter((l) => l.command!.title.startsWith('Last run')).length;
+  }, path.join(module, 'integration'), (text) => makeRuns(path.join(module, 'control_logs'), [...text.matchAll(/^func (Test\w+)\(/gm)].map((x) => x[1]), 500));
+  report(`lenses after a one-character edit with 500 runs of its tests in control_logs (${lensCount} lenses, ${historyLenses} "Last run"), median of 100`, `${m.toFixed(1)} ms`, '≤ 10 ms', m <= 10 && historyLenses > 0);
 }
 
 async function editToDiagnostics(): Promise<void> {
@@ -165,7 +183,9 @@ async function main(): Promise<void> {
   await editToDiagnostics();
   await lensesAfterEdit();
   await contractDiff(report);
+  await lensesAfterEditWithHistory();
   cliColdRun();
+  history500(path.join(benchDir, 'history500'), report);
   await serverRss();
   await artifactsBenches(benchDir, report);
   await dockerBench(report);

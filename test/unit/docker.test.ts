@@ -309,3 +309,28 @@ test('pure helpers: host resolution (setting > DOCKER_HOST > context > default),
   assert.equal(n, 2, 'the burst collapses into one trailing call');
   c.dispose();
 });
+
+test('left behind: after hi exited (runner stopped), running scenario containers are leftovers removed with one confirmation', async () => {
+  const tag = seed.tag;
+  const runId = `20261125-1200${tag.slice(0, 2)}-${tag.slice(0, 6)}`;
+  const label = (role: string) => ({ 'hi.run-id': runId, 'hi.test-type': role, 'hi-workbench.seed': tag });
+  const runner = await docker.createContainer({ name: `headscale-test-suite-${runId}`, Image: TEST_IMAGE, Cmd: ['sh', '-c', 'exit 1'], Labels: label('test-runner') });
+  await runner.start();
+  await runner.wait();
+  const ts = await docker.createContainer({ name: `ts-${runId.slice(-6)}-head-${tag.slice(0, 6)}`, Image: TEST_IMAGE, Cmd: ['sleep', '3600'], Labels: label('tailscale') });
+  await ts.start();
+  const group = groupContainers(await api.listContainers()).find((g) => g.runId === runId)!;
+  assert.equal(group.active, false, 'the runner has exited: hi is done');
+  assert.equal(group.leftBehind, true);
+  // Clean leftovers takes them, and none counts as part of a live run (no second confirmation).
+  const leftovers = planCleanup(await snapshot(api, {}), {});
+  assert.ok(leftovers.containers.some((c) => c.id === ts.id), 'the running left-behind container is a leftover');
+  assert.ok(!leftovers.running.some((c) => c.runId === runId));
+  // Removing the run's containers from its group: one plan, executed without allowRunning.
+  const ids = group.containers.map((c) => c.id);
+  const plan = planCleanup(await snapshot(api, { containerIds: ids }), { containerIds: ids });
+  assert.deepEqual(plan.running, []);
+  const result = await executeCleanup(api, plan, false);
+  assert.deepEqual(new Set(result.removedContainers), new Set(group.containers.map((c) => c.name)));
+  // A live run (runner running, seed's runB) still needs the specific confirmation: see "refusal" above.
+});

@@ -11,6 +11,9 @@ import { HiOutputParser } from '../../client/src/runner/hiOutput';
 import { HiProcess } from '../../client/src/runner/hiProcess';
 import { RunQueue, type QueuedRun } from '../../client/src/runner/runQueue';
 import { buildRecord, writeRecord } from '../../client/src/runner/runRecord';
+import { gitState } from '../../client/src/runner/gitState';
+import { flakyCommits, historyIndex, historyOf, statsOf } from '../../server/src/discovery/testHistory';
+import { spawnSync } from 'node:child_process';
 import { RUN_RECORD_FILE } from '../../shared/src/protocol';
 import { buildRunArgv, validatePattern } from '../../shared/src/hiCommand';
 import { repoRoot } from '../support/parser';
@@ -56,7 +59,7 @@ test('the exact argv reaches hi, output is parsed, and a run record lands next t
   assert.ok(failures.some((f) => f.file === 'route_test.go' && f.line === 110 && /should have 1 item/.test(f.message)), JSON.stringify(failures));
   assert.ok(failures.some((f) => /Condition never satisfied/.test(f.message)));
   assert.equal(parser.error, 'test failed: exit code 1');
-  const record = buildRecord({ test: 'TestSubnetRouteACL', pattern: argv[3], argv, cwd, postgres: true, timeoutSeconds: 1200, startedAt: 'a', finishedAt: 'b', durationSeconds: 1, exitCode: 1, signal: null, status: 'failed' }, parser)!;
+  const record = buildRecord({ test: 'TestSubnetRouteACL', pattern: argv[3], argv, cwd, postgres: true, timeoutSeconds: 1200, startedAt: 'a', finishedAt: 'b', durationSeconds: 1, exitCode: 1, signal: null, status: 'failed', gitCommit: null, gitDirty: null }, parser)!;
   const file = writeRecord(record, parser.logsDir)!;
   assert.equal(path.basename(file), RUN_RECORD_FILE);
   assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).runId, parser.runId);
@@ -157,4 +160,50 @@ test('20 rapid clicks: exactly one run at a time, the rest queued in order', asy
   assert.equal(peak, 1);
   assert.deepEqual(order.slice(0, 6), [0, 1, 2, 3, 6, 4]);
   assert.equal(order.length, 19);
+});
+
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+test('git state at run time in a real repository, and a flaky test from stand-in runs on one commit', async () => {
+  const cwd = workdir();
+  assert.deepEqual(await gitState(cwd), { commit: null, dirty: null }, 'outside a repository');
+  git(cwd, 'init', '-q');
+  fs.writeFileSync(path.join(cwd, 'go.mod'), 'module example.com/x\n');
+  git(cwd, 'add', 'go.mod');
+  git(cwd, 'commit', '-qm', 'first');
+  const head = git(cwd, 'rev-parse', 'HEAD');
+  const argv = buildRunArgv(hiCommand, [], { pattern: 'TestPingAllByIP', anchored: true, timeoutSeconds: 900, postgres: false });
+  const runOnce = async (mode: string) => {
+    const state = await gitState(cwd);
+    const { parser, result } = await runToEnd(argv, cwd, { HI_STANDIN_SECONDS: '0.1', HI_STANDIN_MODE: mode });
+    const status = result.code === 0 ? 'passed' : 'failed';
+    const rec = buildRecord({ test: 'TestPingAllByIP', pattern: argv[3], argv, cwd, postgres: false, timeoutSeconds: 900, startedAt: new Date().toISOString(), finishedAt: new Date().toISOString(), durationSeconds: 1, exitCode: result.code, signal: null, status, gitCommit: state.commit, gitDirty: state.dirty }, parser)!;
+    writeRecord(rec, parser.logsDir);
+    return state;
+  };
+  // Untracked files (the run folders themselves) do not make the tree dirty.
+  assert.deepEqual(await runOnce('pass'), { commit: head, dirty: false });
+  assert.deepEqual(await runOnce('fail'), { commit: head, dirty: false });
+  let entries = historyOf(historyIndex(path.join(cwd, 'control_logs'), 1), 'TestPingAllByIP');
+  assert.deepEqual(entries.map((e) => e.status).sort(), ['failed', 'passed']);
+  assert.deepEqual(flakyCommits(entries), [head]);
+  // A failure after an edit to a tracked file is not flakiness: the code changed.
+  fs.writeFileSync(path.join(cwd, 'go.mod'), 'module example.com/y\n');
+  const other = workdir();
+  fs.cpSync(cwd, other, { recursive: true });
+  fs.rmSync(path.join(other, 'control_logs'), { recursive: true, force: true });
+  assert.deepEqual(await gitState(other), { commit: head, dirty: true });
+  const state = await gitState(other);
+  const { parser } = await runToEnd(argv, other, { HI_STANDIN_SECONDS: '0.1', HI_STANDIN_MODE: 'pass' });
+  writeRecord(buildRecord({ test: 'TestPingAllByIP', pattern: argv[3], argv, cwd: other, postgres: false, timeoutSeconds: 900, startedAt: 'x', finishedAt: 'x', durationSeconds: 1, exitCode: 0, signal: null, status: 'passed', gitCommit: state.commit, gitDirty: state.dirty }, parser)!, parser.logsDir);
+  const { parser: p2 } = await runToEnd(argv, other, { HI_STANDIN_SECONDS: '0.1', HI_STANDIN_MODE: 'fail' });
+  writeRecord(buildRecord({ test: 'TestPingAllByIP', pattern: argv[3], argv, cwd: other, postgres: false, timeoutSeconds: 900, startedAt: 'y', finishedAt: 'y', durationSeconds: 1, exitCode: 1, signal: null, status: 'failed', gitCommit: state.commit, gitDirty: state.dirty }, p2)!, p2.logsDir);
+  entries = historyOf(historyIndex(path.join(other, 'control_logs'), 1), 'TestPingAllByIP');
+  assert.equal(entries.length, 2);
+  assert.deepEqual(flakyCommits(entries), [], 'dirty runs are left out');
+  assert.equal(statsOf(entries).passRate, 0.5);
 });

@@ -3,8 +3,8 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { anchoredPattern, buildRunArgv, displayCommand, validatePattern } from '../../shared/src/hiCommand';
 import { defaultRunSettings, type RunSettings } from '../../shared/src/settings';
-import { classify } from '../../server/src/tests/categories';
-import { discoverTests, parseDuration } from '../../server/src/tests/discovery';
+import { classify } from '../../server/src/discovery/categories';
+import { discoverTests, parseDuration } from '../../server/src/discovery/discovery';
 import { loadParser } from '../support/parser';
 
 const source = `package integration
@@ -107,4 +107,41 @@ test('argv is exactly the expert command; hostile names are refused', () => {
   assert.equal(parseDuration('1h30m'), 5400);
   assert.equal(parseDuration('2100s'), 2100);
   assert.equal(parseDuration('abc'), null);
+});
+
+test('only waits make a test long-running: a far-future time in an assertion does not', async () => {
+  const tests = await discover(`package integration
+
+import (
+	"testing"
+	"time"
+)
+
+func TestExpiryInFuture(t *testing.T) {
+	expiry := time.Now().Add(time.Minute * 70)
+	assert.True(t, node.Expiry.Before(time.Now().Add(time.Minute*70)), "expiry within 70 minutes")
+	assert.WithinDuration(t, time.Now().Add(90*time.Minute), expiry, time.Minute)
+}
+
+func TestEventuallyLong(t *testing.T) {
+	assert.EventuallyWithT(t, func(c *assert.CollectT) {}, 15*time.Minute, 30*time.Second, "slow")
+}
+
+func TestLoopDuration(t *testing.T) {
+	testDuration := 12 * time.Minute
+	_ = testDuration
+}
+
+func TestTimers(t *testing.T) {
+	<-time.After(2 * (3 * time.Minute))
+	ctx, cancel := context.WithTimeout(context.Background(), 1*time.Hour)
+	defer cancel()
+	_ = ctx
+	err := client.WaitForRunning(7 * time.Minute)
+}
+`);
+  const minutes = Object.fromEntries(tests.map((t) => [t.name, t.longestMinutes]));
+  assert.deepEqual(minutes, { TestExpiryInFuture: 0, TestEventuallyLong: 15, TestLoopDuration: 12, TestTimers: 60 });
+  const expiry = classify(tests[0], 'general_test.go', defaultRunSettings);
+  assert.equal(expiry.category, 'basic', expiry.reason);
 });

@@ -35,6 +35,13 @@ export async function deleteRun(client: ArtifactsClient, controlLogs: string, id
   return confirmAndDelete(client, controlLogs, await client.planDeletion({ controlLogs, ids: [id] }), activeRunId);
 }
 
+/** Keep the newest `keep` runs (a phase's clean-environment step); the usual confirmation, silent when nothing matches. */
+export async function deleteRunsKeepingLast(client: ArtifactsClient, controlLogs: string, keep: number, activeRunId: string | null): Promise<boolean> {
+  const plan = await client.planDeletion({ controlLogs, keepLast: keep });
+  if (!plan.runs.some((r) => r.id !== activeRunId)) return false;
+  return confirmAndDelete(client, controlLogs, plan, activeRunId);
+}
+
 async function confirmAndDelete(client: ArtifactsClient, controlLogs: string, plan: DeletionPlan, activeRunId: string | null): Promise<boolean> {
   if (plan.refused) {
     void vscode.window.showWarningMessage(`hi workbench: ${plan.refused}.`);

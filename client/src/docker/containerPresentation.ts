@@ -6,7 +6,7 @@ export { containerAge, containerDescription } from '../wording';
 /** How containers and their runs read in the Containers view. Pure. */
 export function groupDescription(g: ContainerGroup): string {
   const running = g.containers.filter((c) => c.state === 'running').length;
-  return [plural(g.containers.length, 'container'), running ? `${running} running` : '', g.active ? 'active' : ''].filter(Boolean).join(' · ');
+  return [plural(g.containers.length, 'container'), running ? `${running} running` : '', g.active ? 'active' : g.leftBehind ? 'left behind (hi has exited)' : ''].filter(Boolean).join(' · ');
 }
 
 /** The confirmation's list: every container, network, volume and image by name. */

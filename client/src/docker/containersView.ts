@@ -83,10 +83,11 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
 
   getTreeItem(n: Node): vscode.TreeItem {
     if (n.type === 'group') {
-      const item = new vscode.TreeItem(n.group.label, n.group.active || n.group.runId === null ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(n.group.label, n.group.active || n.group.leftBehind || n.group.runId === null ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `group:${n.group.runId ?? 'unlabelled'}`;
       item.description = groupDescription(n.group);
-      item.iconPath = new vscode.ThemeIcon(n.group.runId ? (n.group.active ? 'run-all' : 'history') : 'question');
+      item.iconPath = n.group.leftBehind ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(n.group.runId ? (n.group.active ? 'run-all' : 'history') : 'question');
+      if (n.group.leftBehind) item.tooltip = `hi has exited (its runner container is not running), but ${n.group.containers.filter((c) => c.state === 'running').length} container(s) still run: left behind. "Clean leftovers" includes them.`;
       item.contextValue = n.group.runId ? 'hi.containerRun' : 'hi.containerUnlabelled';
       return item;
     }
@@ -122,11 +123,16 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
     await this.planAndRemove(options, 'Clean leftovers');
   }
 
+  /** A phase's clean-environment step: exited and left-behind hi containers, with the usual one confirmation. */
+  async cleanLeftoversNow(title: string): Promise<void> {
+    await this.planAndRemove({}, title, true);
+  }
+
   async removeContainers(containers: HiContainer[], title: string): Promise<void> {
     await this.planAndRemove({ containerIds: containers.map((c) => c.id) }, title);
   }
 
-  private async planAndRemove(options: CleanupOptions, title: string): Promise<void> {
+  private async planAndRemove(options: CleanupOptions, title: string, quietWhenEmpty = false): Promise<void> {
     let plan: CleanupPlan;
     try {
       plan = await this.docker.planCleanup(options);
@@ -135,12 +141,13 @@ export class ContainersView implements vscode.TreeDataProvider<Node>, vscode.Dis
       await this.refresh();
       return;
     }
-    await this.confirmAndRemove(plan, title);
+    await this.confirmAndRemove(plan, title, quietWhenEmpty);
   }
 
-  private async confirmAndRemove(plan: CleanupPlan, title: string): Promise<void> {
+  private async confirmAndRemove(plan: CleanupPlan, title: string, quietWhenEmpty = false): Promise<void> {
     const count = plan.containers.length + plan.networks.length + plan.volumes.length + plan.images.length;
     if (!count) {
+      if (quietWhenEmpty) return;
       void vscode.window.showInformationMessage(`${title}: nothing of hi's to remove.`);
       return;
     }

@@ -9,17 +9,58 @@ import { offerWorkspaceTrust } from '../trust';
 import { preflight } from './preflight';
 import { RunQueue, type QueuedRun } from './runQueue';
 import { buildRecord, writeRecord, type RunRecord } from './runRecord';
+import { gitState } from './gitState';
 
-/** A run as the queue holds it; observers (the Test Explorer) get the parsed output. */
+/** A path as one shell word (the terminal's first line is pasteable). */
+function shellWord(p: string): string {
+  return /^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A run as the queue holds it; observers (the Test Explorer's TestRun) get the parsed output. */
 export interface HiRun extends QueuedRun {
   args: RunTestArgs;
   observer?: RunObserver;
+  /** Runs right before the spawn (a phase's clean-environment step); false skips this run. */
+  prepare?: (write: (text: string) => void) => Promise<boolean>;
+  /** A phase reports its own summary: no end-of-run notification. */
+  quiet?: boolean;
+}
+
+export interface RequestOptions {
+  observer?: RunObserver;
+  prepare?: HiRun['prepare'];
+  quiet?: boolean;
+  /** Queue behind a running test without asking (a batch from the Test Explorer or a phase). */
+  queueWithoutAsking?: boolean;
+}
+
+/** One finished run, as notifications and phase summaries report it. */
+export interface FinishedRun {
+  runId: string | null;
+  status: RunRecord['status'];
+  args: RunTestArgs;
+  durationSeconds: number;
+  /** The run folder (absolute), once hi created it. */
+  runDir: string | null;
+  parsed: HiOutputParser;
 }
 
 export interface RunObserver {
+  queued?(run: HiRun): void;
   started?(run: HiRun): void;
   output?(chunk: string): void;
   finished?(run: HiRun, parsed: HiOutputParser, record: RunRecord | null, status: RunRecord['status']): void;
+  /** The run never started: refused, removed from the queue, or its preparation said no. */
+  skipped?(run: HiRun): void;
+}
+
+/** The hi terminal: one pseudoterminal reused (and cleared) per run unless a terminal per run is asked for. */
+interface RunTerminal {
+  terminal: vscode.Terminal;
+  write: (text: string) => void;
+  /** Resolves once VS Code opened the pseudoterminal: writes before that are dropped. */
+  opened: Promise<void>;
+  closed: boolean;
 }
 
 interface Active {
@@ -27,7 +68,7 @@ interface Active {
   process: HiProcess;
   startedAt: number;
   cancelling: boolean;
-  terminal: vscode.Terminal;
+  terminal: RunTerminal;
   parser: HiOutputParser;
 }
 
@@ -46,13 +87,16 @@ export class RunnerController implements vscode.Disposable {
   private readonly runChanged = new vscode.EventEmitter<void>();
   /** Fires when the active run gets its run id (hi printed "Run ID:") and when it ends. */
   readonly onDidChangeRun = this.runChanged.event;
-  private readonly runFinished = new vscode.EventEmitter<{ runId: string | null; status: RunRecord['status']; args: RunTestArgs }>();
+  private readonly runFinished = new vscode.EventEmitter<FinishedRun>();
+  private shared: RunTerminal | undefined;
+  /** Results not announced yet: while more runs wait, one notification at the end says it all. */
+  private unannounced: { run: HiRun; finished: FinishedRun; terminal: RunTerminal; spawnError?: Error }[] = [];
   /** Fires after each run with hi's run id (for the leftover-containers offer). */
   readonly onDidFinishRun = this.runFinished.event;
   /** Checks before a run is queued (the Docker environment); false keeps it from starting. */
   beforeRun: ((args: RunTestArgs) => Promise<boolean>) | undefined;
 
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly notifyServer: (method: string) => void, private readonly settings: () => { maxConcurrentRuns: number; cancelGraceSeconds: number }) {
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly notifyServer: (method: string) => void, private readonly settings: () => { maxConcurrentRuns: number; cancelGraceSeconds: number; terminalPerRun: boolean }) {
     this.queue = new RunQueue<HiRun>((run) => this.execute(run), settings().maxConcurrentRuns);
     this.status = vscode.window.createStatusBarItem('hi.run', vscode.StatusBarAlignment.Left, 50);
     this.status.name = 'hi run';
@@ -78,8 +122,20 @@ export class RunnerController implements vscode.Disposable {
     return this.active?.parser.runId ?? null;
   }
 
-  /** Entry point for lenses, the Test Explorer and commands. Returns false when refused. */
-  async request(args: RunTestArgs, observer?: RunObserver): Promise<boolean> {
+  /** Whether a terminal is one of hi workbench's run terminals (for its file links). */
+  isRunTerminal(t: vscode.Terminal): boolean {
+    return this.shared?.terminal === t || this.active?.terminal.terminal === t;
+  }
+
+  showOutput(): void {
+    (this.active?.terminal ?? this.shared)?.terminal.show();
+  }
+
+  /**
+   * The one way a run starts; the Test Explorer wraps every run (lens, palette, phase) in a TestRun
+   * through `observer`. Returns false when refused.
+   */
+  async request(args: RunTestArgs, options: RequestOptions = {}): Promise<boolean> {
     if (!vscode.workspace.isTrusted) {
       void offerWorkspaceTrust('hi workbench does not run anything in Restricted Mode. Trust this workspace to run hi.');
       return false;
@@ -91,15 +147,17 @@ export class RunnerController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`hi workbench: ${problem}`);
       return false;
     }
-    if (this.beforeRun && !(await this.beforeRun(args))) return false;
-    const run: HiRun = { id: nextId++, title: args.title, args, observer };
+    // A phase checks the environment in its own clean step, right before each test.
+    if (this.beforeRun && !options.prepare && !(await this.beforeRun(args))) return false;
+    const run: HiRun = { id: nextId++, title: args.title, args, observer: options.observer, prepare: options.prepare, quiet: options.quiet };
     this.queue.maxConcurrent = Math.max(1, this.settings().maxConcurrentRuns);
-    if (this.queue.busy) {
+    if (this.queue.busy && !options.queueWithoutAsking) {
       const current = this.queue.running[0]?.title ?? 'a test';
       const choice = await vscode.window.showInformationMessage(`hi is running ${current}. Queue ${args.title}, or cancel the current run?`, 'Queue', 'Cancel current');
       if (!choice) return false;
       if (choice === 'Cancel current') void this.cancel();
     }
+    run.observer?.queued?.(run);
     this.queue.enqueue(run);
     return true;
   }
@@ -124,25 +182,68 @@ export class RunnerController implements vscode.Disposable {
   }
 
   removeQueued(id: number): void {
-    this.queue.remove(id);
+    const run = this.queue.queued.find((r) => r.id === id);
+    if (this.queue.remove(id)) run?.observer?.skipped?.(run);
+  }
+
+  /** Drops everything waiting (a cancelled Test Explorer batch or phase). */
+  clearQueue(filter: (run: HiRun) => boolean = () => true): void {
+    for (const run of [...this.queue.queued]) if (filter(run)) this.removeQueued(run.id);
   }
 
   moveQueued(id: number, delta: number): void {
     this.queue.move(id, delta);
   }
 
-  private async execute(run: HiRun): Promise<void> {
-    const { args } = run;
+  /** The hi terminal for the next run: the shared one, cleared, or a new one per run. */
+  private terminalFor(run: HiRun): RunTerminal {
+    const perRun = this.settings().terminalPerRun;
+    if (!perRun && this.shared && !this.shared.closed) {
+      // Clear the screen and the scrollback: the terminal shows this run only.
+      this.shared.write('\x1b[2J\x1b[3J\x1b[H');
+      return this.shared;
+    }
     const writer = new vscode.EventEmitter<string>();
-    const closed = new vscode.EventEmitter<number | void>();
-    const terminal = vscode.window.createTerminal({
-      name: `hi: ${run.title}`,
-      pty: { onDidWrite: writer.event, onDidClose: closed.event, open: () => undefined, close: () => void this.cancel(), handleInput: (data: string) => { if (data === '\x03') void this.cancel(); } },
+    let markOpen!: () => void;
+    // Never wait forever: a terminal VS Code does not open still gets the run (and its output in the log).
+    const opened = new Promise<void>((resolve) => {
+      markOpen = resolve;
+      setTimeout(resolve, 5000);
+    });
+    const rt: RunTerminal = { terminal: undefined as unknown as vscode.Terminal, write: (text) => writer.fire(text.replace(/\r?\n/g, '\r\n')), opened, closed: false };
+    rt.terminal = vscode.window.createTerminal({
+      name: perRun ? `hi: ${run.title}` : 'hi: runs',
+      pty: {
+        onDidWrite: writer.event,
+        open: () => markOpen(),
+        close: () => {
+          rt.closed = true;
+          if (this.active?.terminal === rt) void this.cancel();
+        },
+        handleInput: (data: string) => {
+          if (data === '\x03' && this.active?.terminal === rt) void this.cancel();
+        },
+      },
       iconPath: new vscode.ThemeIcon('beaker'),
     });
-    terminal.show(true);
-    const write = (text: string) => writer.fire(text.replace(/\r?\n/g, '\r\n'));
-    write(`\x1b[2m$ cd ${args.cwd}\n$ ${displayCommand(args.argv)}\x1b[0m\n`);
+    if (!perRun) this.shared = rt;
+    return rt;
+  }
+
+  private async execute(run: HiRun): Promise<void> {
+    const { args } = run;
+    const terminal = this.terminalFor(run);
+    terminal.terminal.show(true);
+    await terminal.opened;
+    const write = terminal.write;
+    // The first line is what ran and where, exactly as a shell would take it.
+    write(`\x1b[2m$ cd ${shellWord(args.cwd)} && ${displayCommand(args.argv)}\x1b[0m\n`);
+    if (run.prepare && !(await run.prepare(write))) {
+      write('\nskipped: the clean-environment step did not pass\n');
+      run.observer?.skipped?.(run);
+      return;
+    }
+    const git = await gitState(args.cwd);
     const parser = new HiOutputParser();
     const startedAt = Date.now();
     let proc: HiProcess;
@@ -150,10 +251,11 @@ export class RunnerController implements vscode.Disposable {
       proc = new HiProcess(args.argv, args.cwd);
     } catch (error) {
       write(`\nfailed to start: ${String(error)}\n`);
+      run.observer?.skipped?.(run);
       return;
     }
     this.active = { run, process: proc, startedAt, cancelling: false, terminal, parser };
-    this.log.info(`run ${run.title}: ${displayCommand(args.argv)} (cwd ${args.cwd}, pid ${proc.pid})`);
+    this.log.info(`run ${run.title}: ${displayCommand(args.argv)} (cwd ${args.cwd}, pid ${proc.pid}, commit ${git.commit ?? 'none'}${git.dirty ? ' dirty' : ''})`);
     run.observer?.started?.(run);
     proc.on('data', (chunk) => {
       write(chunk);
@@ -178,30 +280,49 @@ export class RunnerController implements vscode.Disposable {
     const durationSeconds = (Date.now() - startedAt) / 1000;
     const status: RunRecord['status'] = cancelled ? 'cancelled' : code === 0 ? 'passed' : 'failed';
     const record = buildRecord(
-      { test: args.testName ?? args.title, pattern: args.pattern, argv: args.argv, cwd: args.cwd, postgres: args.postgres, timeoutSeconds: args.timeoutSeconds, startedAt: new Date(startedAt).toISOString(), finishedAt: new Date().toISOString(), durationSeconds, exitCode: code, signal, status },
+      { test: args.testName ?? args.title, pattern: args.pattern, argv: args.argv, cwd: args.cwd, postgres: args.postgres, timeoutSeconds: args.timeoutSeconds, startedAt: new Date(startedAt).toISOString(), finishedAt: new Date().toISOString(), durationSeconds, exitCode: code, signal, status, gitCommit: git.commit, gitDirty: git.dirty },
       parser,
     );
     const recordFile = record ? writeRecord(record, parser.logsDir) : null;
     write(`\n\x1b[1m${status === 'passed' ? '✓ passed' : status === 'cancelled' ? '⊘ cancelled' : '✗ failed'}\x1b[0m in ${formatRunDuration(durationSeconds)}${code !== null ? ` (exit ${code})` : signal ? ` (${signal})` : ''}\n`);
     this.log.info(`run ${run.title} ${status} in ${durationSeconds.toFixed(1)}s, exit ${code}${recordFile ? `, record ${recordFile}` : ''}`);
-    run.observer?.finished?.(run, parser, record, status);
+    const runDir = parser.logsDir ? path.resolve(args.cwd, parser.logsDir) : null;
+    const finished: FinishedRun = { runId: parser.runId, status, args, durationSeconds, runDir, parsed: parser };
+    // The server hears of the run first, so whatever the observers ask next (the Test Explorer's
+    // arguments, the ETA) already includes it.
     this.notifyServer(RunsChangedNotification.method);
+    run.observer?.finished?.(run, parser, record, status);
     this.runChanged.fire();
-    this.runFinished.fire({ runId: parser.runId, status, args });
-    void this.announce(run, status, durationSeconds, parser, terminal, spawnError);
+    this.runFinished.fire(finished);
+    if (status !== 'cancelled' && !run.quiet) this.unannounced.push({ run, finished, terminal, spawnError });
+    // One notification when the queue is done, instead of one per run stacking up.
+    if (!this.queue.queued.length && this.unannounced.length) {
+      const batch = this.unannounced;
+      this.unannounced = [];
+      void this.announce(batch);
+    }
   }
 
-  private async announce(run: HiRun, status: RunRecord['status'], seconds: number, parser: HiOutputParser, terminal: vscode.Terminal, spawnError?: Error): Promise<void> {
-    if (status === 'cancelled') return; // the cancel flow already said what happened
-    const runDir = parser.logsDir ? path.resolve(run.args.cwd, parser.logsDir) : null;
+  private async announce(batch: RunnerController['unannounced']): Promise<void> {
+    const last = batch[batch.length - 1];
     let message: string;
-    if (spawnError) message = `hi could not start: ${spawnError.message}`;
-    else if (parser.doctorFailed.length && !parser.runId) message = `hi's pre-flight checks failed: ${parser.doctorFailed.map((c) => `${c.name}: ${c.message}`).join('; ')}`;
-    else message = `${run.title} ${status === 'passed' ? 'passed' : 'failed'} in ${formatRunDuration(seconds)}.`;
+    let failed = batch.some((b) => b.finished.status === 'failed');
+    if (batch.length > 1) {
+      const bad = batch.filter((b) => b.finished.status === 'failed').map((b) => b.run.title);
+      message = `${batch.length} hi runs finished: ${batch.length - bad.length} passed${bad.length ? `, ${bad.length} failed (${bad.join(', ')})` : ''}.`;
+    } else {
+      const { run, finished, spawnError } = last;
+      const parser = finished.parsed;
+      if (spawnError) message = `hi could not start: ${spawnError.message}`;
+      else if (parser.doctorFailed.length && !parser.runId) message = `hi's pre-flight checks failed: ${parser.doctorFailed.map((c) => `${c.name}: ${c.message}`).join('; ')}`;
+      else message = `${run.title} ${finished.status === 'passed' ? 'passed' : 'failed'} in ${formatRunDuration(finished.durationSeconds)}.`;
+      failed = finished.status !== 'passed';
+    }
+    const runDir = last.finished.runDir;
     const actions = ['Show output', ...(runDir ? ['Open artifacts'] : [])];
-    const show = status === 'passed' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+    const show = failed ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
     const choice = await show(message, ...actions);
-    if (choice === 'Show output') terminal.show();
+    if (choice === 'Show output') last.terminal.terminal.show();
     if (choice === 'Open artifacts' && runDir) await vscode.commands.executeCommand('hi.revealRun', runDir);
   }
 

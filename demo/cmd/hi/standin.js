@@ -4,7 +4,8 @@
 // writes control_logs/<YYYYMMDD-HHMMSS-6hex>/ and exits like hi: 0 success, 1 error, 2 usage.
 //
 // Outcome per test: HI_STANDIN_MODE (pass | fail | hang | doctor-fail | infra), else
-// cmd/hi/standin-outcomes.json next to this file ({"TestX": "fail", "*": "pass"}).
+// cmd/hi/standin-outcomes.json next to this file ({"TestX": "fail", "*": "pass"}; a list such as
+// {"TestX": ["pass", "fail"]} is used in turn, one entry per run of that test).
 // HI_STANDIN_SECONDS sets the test's length (default 4). On SIGINT it cleans up "containers" for
 // HI_STANDIN_CLEANUP_MS (default 300) and exits 1; HI_STANDIN_IGNORE=SIGINT,SIGTERM makes it
 // ignore those signals, to exercise a caller's escalation. HI_STANDIN_CHILD=1 starts a child
@@ -46,15 +47,34 @@ function parseFlags(args) {
   return { flags, positional };
 }
 
-function outcomeFor(test) {
+function outcomeFor(test, logsRoot) {
   if (process.env.HI_STANDIN_MODE) return process.env.HI_STANDIN_MODE;
   try {
     const table = JSON.parse(fs.readFileSync(path.join(__dirname, 'standin-outcomes.json'), 'utf8'));
     const name = test.replace(/[\^$]/g, '').split('/')[0];
-    return table[name] || table['*'] || 'pass';
+    const entry = table[name] || table['*'] || 'pass';
+    return Array.isArray(entry) ? nthOutcome(entry, name, logsRoot) : entry;
   } catch {
     return 'pass';
   }
+}
+
+/**
+ * A list of outcomes (`["pass", "fail", "pass"]`) is used in turn, one per run of that test, counted
+ * in <logs-dir>/.standin-runs.json: a flaky test on demand.
+ */
+function nthOutcome(list, name, logsRoot) {
+  if (!logsRoot) return list[0] || 'pass';
+  const file = path.join(logsRoot, '.standin-runs.json');
+  let counts = {};
+  try {
+    counts = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {}
+  const n = Number(counts[name]) || 0;
+  counts[name] = n + 1;
+  fs.mkdirSync(logsRoot, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(counts));
+  return list[n % list.length] || 'pass';
 }
 
 function doctor(fail) {
@@ -114,7 +134,7 @@ function testsOf(pattern) {
 
 async function run(pattern, flags) {
   const names = testsOf(pattern);
-  const modes = names.map((n) => outcomeFor(n));
+  const modes = names.map((n) => outcomeFor(n, flags['logs-dir'] || 'control_logs'));
   const mode = modes.find((m) => m !== 'pass') || 'pass';
   if (!doctor(mode === 'doctor-fail')) {
     log('Error: pre-flight checks failed: system checks failed - see details above');
@@ -212,6 +232,9 @@ async function run(pattern, flags) {
   if (!(failed && flags['keep-on-failure'])) {
     removeContainers(containers);
     out(`Removed 4 containers for run ID ${id}`);
+  } else if (containers.length) {
+    // go test has ended, so the runner container has exited; the scenario's containers keep running.
+    require('child_process').spawnSync('docker', ['kill', containers[0]], { stdio: 'ignore' });
   }
   if (failed) {
     log('Error: test failed: exit code 1');

@@ -1,5 +1,6 @@
 import type { CleanupOptions, CleanupPlan, CleanupResult, HiContainer } from '../../../shared/src/docker';
 import type { DockerApi, RawImage, RawNetwork, RawVolume } from './dockerApi';
+import { activeRuns, isLeftBehind } from './runActivity';
 import { CACHE_VOLUMES, containerName, isHiImage, isHiNetwork, isHiTag, isUnattachedHiNetwork, toHiContainer, type RawContainer } from './hiContainers';
 
 /**
@@ -20,7 +21,9 @@ const RUNNING_STATES = new Set(['running', 'restarting', 'paused']);
 
 export function planCleanup(snapshot: DockerSnapshot, options: CleanupOptions): CleanupPlan {
   const hi = snapshot.containers.map((c) => ({ raw: c, hi: toHiContainer(c) })).filter((c): c is { raw: RawContainer; hi: HiContainer } => c.hi !== null);
-  const chosen = options.containerIds ? hi.filter((c) => options.containerIds!.includes(c.hi.id)) : hi.filter((c) => LEFTOVER_STATES.has(c.hi.state));
+  const active = activeRuns(hi.map((c) => c.hi));
+  // Leftovers: stopped hi containers, and running ones whose run is over (left behind).
+  const chosen = options.containerIds ? hi.filter((c) => options.containerIds!.includes(c.hi.id)) : hi.filter((c) => LEFTOVER_STATES.has(c.hi.state) || isLeftBehind(c.hi, active));
   const chosenIds = new Set(chosen.map((c) => c.hi.id));
   const remaining = snapshot.containers.filter((c) => !chosenIds.has(c.Id));
   const usedNetworks = new Set(remaining.flatMap((c) => Object.keys(c.NetworkSettings?.Networks ?? {})));
@@ -47,7 +50,8 @@ export function planCleanup(snapshot: DockerSnapshot, options: CleanupOptions): 
   const containers = chosen.map((c) => c.hi);
   return {
     containers,
-    running: containers.filter((c) => RUNNING_STATES.has(c.state)),
+    // Only a live run's containers need the second confirmation; left-behind ones are leftovers.
+    running: containers.filter((c) => RUNNING_STATES.has(c.state) && !isLeftBehind(c, active)),
     networks,
     volumes,
     images,
@@ -93,7 +97,9 @@ export function validPlan(plan: unknown): CleanupPlan {
  */
 export async function executeCleanup(api: DockerApi, plan: CleanupPlan, allowRunning: boolean): Promise<CleanupResult> {
   const result: CleanupResult = { removedContainers: [], removedNetworks: [], removedVolumes: [], removedImages: [], refused: [], failed: [], reclaimedBytes: 0 };
-  const now = new Map((await api.listContainers()).map((c) => [c.Id, c]));
+  const listing = await api.listContainers();
+  const now = new Map(listing.map((c) => [c.Id, c]));
+  const active = activeRuns(listing.map(toHiContainer).filter((c): c is HiContainer => c !== null));
   /** Networks of containers that stay: removing those would fail (or cut a kept container off). */
   const kept = new Set<string>();
   for (const planned of plan.containers) {
@@ -103,7 +109,7 @@ export async function executeCleanup(api: DockerApi, plan: CleanupPlan, allowRun
       result.refused.push({ name: planned.name, reason: current ? 'not a hi container' : 'already gone' });
       continue;
     }
-    if (RUNNING_STATES.has(hi.state) && !allowRunning) {
+    if (RUNNING_STATES.has(hi.state) && !allowRunning && !isLeftBehind(hi, active)) {
       result.refused.push({ name: hi.name, reason: 'running (part of an active run); confirm removing running containers' });
       hi.networks.forEach((n) => kept.add(n));
       continue;

@@ -1,4 +1,5 @@
 import type { ContainerGroup, HiContainer } from '../../../shared/src/docker';
+import { isRunning, runIsActive } from './runActivity';
 
 /**
  * Which containers are hi's (headscale-facts §1.7) and how they group. A container is hi's when it
@@ -102,7 +103,8 @@ export function groupContainers(raw: readonly RawContainer[]): ContainerGroup[] 
   const groups: ContainerGroup[] = [];
   for (const [runId, containers] of byRun) {
     containers.sort((a, b) => rank(a.role) - rank(b.role) || a.name.localeCompare(b.name));
-    groups.push({ runId, label: runId ? `run ${runId}` : 'Unlabelled hi containers', active: containers.some((c) => c.state === 'running'), containers });
+    const active = runId !== null && runIsActive(containers);
+    groups.push({ runId, label: runId ? `run ${runId}` : 'Unlabelled hi containers', active, leftBehind: runId !== null && !active && containers.some(isRunning), containers });
   }
   return groups.sort((a, b) => (a.runId === null ? 1 : b.runId === null ? -1 : b.runId.localeCompare(a.runId)));
 }

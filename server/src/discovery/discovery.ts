@@ -15,7 +15,7 @@ export interface DiscoveredTest {
   end: number;
   /** The `//hi:` directives in the comment block above a top-level test. */
   directives: Directives;
-  /** Longest `time.Sleep(N * time.Minute)` / `N * time.Minute` literal in the body, in minutes. */
+  /** Longest wait in the body (`time.Sleep(N * time.Minute)`, a wait/timeout argument), in minutes. */
   longestMinutes: number;
   children: DiscoveredTest[];
 }
@@ -149,10 +149,48 @@ export function parseDuration(s: string): number | null {
   return consumed === s.length && consumed > 0 ? Math.round(total) : null;
 }
 
-/** The largest `N * time.Minute` (or `time.Minute * N`) literal in a body: the content signal. */
+const minuteQueries = new WeakMap<Language, Query>();
+
+/** Calls whose duration argument is a wait: sleeps, timers, and wait/timeout/eventually helpers. */
+const WAIT_CALL = /^(Sleep|After|AfterFunc|NewTimer|Tick|WithTimeout|WithDeadline)$|wait|timeout|eventually|until|poll/i;
+/** Variables that hold a wait: `testDuration := 12 * time.Minute` bounds a loop. */
+const WAIT_NAME = /timeout|wait|deadline|duration|sleep/i;
+
+/**
+ * The largest `N * time.Minute` (or `time.Minute * N`, or hours) that the body waits for: the content
+ * signal. Only waits count: an argument of a sleep, timer or wait/timeout call, or a value stored in a
+ * variable named for a wait. `time.Now().Add(70 * time.Minute)` in an assertion waits for nothing.
+ */
 function longestMinutes(body: Node): number {
+  if (!/time\.(Minute|Hour)\b/.test(body.text)) return 0;
+  let q = minuteQueries.get(body.tree.language);
+  if (!q) minuteQueries.set(body.tree.language, (q = new Query(body.tree.language, '(binary_expression) @b')));
   let best = 0;
-  const re = /(\d+)\s*\*\s*time\.Minute\b|time\.Minute\s*\*\s*(\d+)/g;
-  for (const m of body.text.matchAll(re)) best = Math.max(best, Number(m[1] ?? m[2]));
+  for (const { node } of q.captures(body)) {
+    const m = /^(\d+)\s*\*\s*time\.(Minute|Hour)$|^time\.(Minute|Hour)\s*\*\s*(\d+)$/.exec(node.text);
+    if (!m) continue;
+    const minutes = Number(m[1] ?? m[4]) * ((m[2] ?? m[3]) === 'Hour' ? 60 : 1);
+    if (minutes > best && isWait(node)) best = minutes;
+  }
   return best;
+}
+
+function isWait(expr: Node): boolean {
+  let n: Node = expr;
+  // Up through arithmetic and parentheses (`2 * (5 * time.Minute)`) to what uses the value.
+  while (n.parent && (n.parent.type === 'binary_expression' || n.parent.type === 'parenthesized_expression')) n = n.parent;
+  const p = n.parent;
+  if (!p) return false;
+  if (p.type === 'argument_list' && p.parent?.type === 'call_expression') {
+    const name = callee(p.parent)?.name ?? '';
+    return WAIT_CALL.test(name);
+  }
+  if (p.type === 'expression_list') {
+    const stmt = p.parent;
+    if (stmt && (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement' || stmt.type === 'var_spec' || stmt.type === 'const_spec')) {
+      const left = stmt.childForFieldName('left') ?? stmt.childForFieldName('name');
+      return !!left && WAIT_NAME.test(left.text);
+    }
+  }
+  return false;
 }
