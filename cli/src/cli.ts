@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs, type ParseArgsConfig } from 'util';
 import { GoParser } from '../../server/src/analysis/parser';
 import { renderRuleDocs, renderRulePage, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
 import { documentedRules } from '../../server/src/analysis/rules';
@@ -39,20 +40,30 @@ interface Parsed {
   flags: Map<string, string>;
 }
 
-function parseArgs(argv: readonly string[]): Parsed {
-  const [command, ...rest] = argv;
-  const positional: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-      else if (i + 1 < rest.length && !rest[i + 1].startsWith('--')) flags.set(a.slice(2), rest[++i]);
-      else flags.set(a.slice(2), 'true');
-    } else positional.push(a);
+/**
+ * Each command's flags, parsed by node:util's parseArgs in strict mode: an unknown or misspelt flag
+ * is a usage error (exit 2), never silently ignored. `check` and `contract` parse their own.
+ */
+const COMMAND_OPTIONS: Record<string, NonNullable<ParseArgsConfig['options']>> = {
+  tests: { format: { type: 'string' } },
+  history: { format: { type: 'string' } },
+  runs: { format: { type: 'string' }, 'max-errors': { type: 'string' }, flow: { type: 'string' }, search: { type: 'string' }, run: { type: 'string' }, 'max-per-file': { type: 'string' } },
+  env: { format: { type: 'string' }, 'docker-host': { type: 'string' }, 'min-free-gb': { type: 'string' } },
+  docs: { write: { type: 'string' }, pages: { type: 'string' } },
+};
+
+function parseCommandArgs(command: string, rest: readonly string[]): Parsed {
+  const options = COMMAND_OPTIONS[command];
+  if (!options) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  let parsed: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...rest], options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(`${command}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { command, positional, flags };
+  const flags = new Map<string, string>();
+  for (const [name, value] of Object.entries(parsed.values)) if (value !== undefined && value !== false) flags.set(name, String(value));
+  return { command, positional: parsed.positionals, flags };
 }
 
 function oneOf(flags: Map<string, string>, name: string, allowed: readonly string[], fallback: string): string {
@@ -67,23 +78,24 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(output);
     return code;
   }
-  const { command, positional, flags } = parseArgs(argv);
-  if (!command || command === 'help' || command === '--help' || flags.has('help')) {
+  const command = argv[0];
+  if (!command || command === 'help' || command === '--help' || argv.includes('--help')) {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
   }
+  if (command === 'check') {
+    const args = parseCheckArgs(argv.slice(1));
+    const parser = await GoParser.load({ wasmDir: __dirname });
+    const { rows, unchecked } = check(parser, args.inputs, (w) => process.stderr.write(w + '\n'), { rules: args.rules });
+    const format = args.format;
+    process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : format === 'sarif' ? formatSarif(rows) + '\n' : formatText(rows));
+    // JSON and SARIF keep stdout machine-readable: the summary goes to stderr there.
+    if (format !== 'text' && rows.length) process.stderr.write(formatSummary(rows) + '\n');
+    if (reportUnchecked(unchecked)) return 2;
+    return checkExitCode(rows, args.failOn);
+  }
+  const { positional, flags } = parseCommandArgs(command, argv.slice(1));
   switch (command) {
-    case 'check': {
-      const args = parseCheckArgs(argv.slice(1));
-      const parser = await GoParser.load({ wasmDir: __dirname });
-      const { rows, unchecked } = check(parser, args.inputs, (w) => process.stderr.write(w + '\n'), { rules: args.rules });
-      const format = args.format;
-      process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : format === 'sarif' ? formatSarif(rows) + '\n' : formatText(rows));
-      // JSON and SARIF keep stdout machine-readable: the summary goes to stderr there.
-      if (format !== 'text' && rows.length) process.stderr.write(formatSummary(rows) + '\n');
-      if (reportUnchecked(unchecked)) return 2;
-      return checkExitCode(rows, args.failOn);
-    }
     case 'tests': {
       const format = oneOf(flags, 'format', ['text', 'json', 'matrix'], 'text');
       if (positional.length === 0) throw new UsageError('tests needs at least one file or directory');

@@ -244,7 +244,10 @@ function assemble(run: RunSummary, files: RunFile[], described: boolean, tallies
   let t: TriageResult | null = null;
   if (status === 'failed' && described) {
     const endMs = record?.finishedAt ? Date.parse(record.finishedAt) : lastWriteMs;
-    const stalls = files.filter((f) => f.kind === 'hs-stderr').flatMap((f) => initStall(f.path, f.relative, Number.isFinite(endMs) ? endMs : null) ?? []);
+    // hi starts one headscale per run: its log (the first in reading order) is the one that
+    // initialises. A folder holding dozens of hs-*.stderr.log files gets no more reads than that.
+    const headscale = files.find((f) => f.kind === 'hs-stderr');
+    const stalls = headscale ? [initStall(headscale.path, headscale.relative, Number.isFinite(endMs) ? endMs : null)].flatMap((e) => e ?? []) : [];
     t = triage(tallies, markers, stalls);
   }
   return {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import type { RunSearchResult, SearchFile } from '../../../shared/src/artifacts';
 import { ripgrepLines } from './ripgrep';
+import { openRegular } from '../safeRead';
 
 /**
  * A regexp over all of a run's logs (a debug flow or "Search this run…"), grouped by file in the
@@ -51,9 +52,9 @@ export async function searchRun(files: readonly SearchTarget[], pattern: string,
 function scanJs(f: SearchFile, re: RegExp, max: number): void {
   let fd: number;
   try {
-    fd = fs.openSync(f.path, 'r');
+    fd = openRegular(f.path, Number.MAX_SAFE_INTEGER).fd; // never a FIFO or device
   } catch (e) {
-    f.problem = (e as NodeJS.ErrnoException).code ?? String(e);
+    f.problem = (e as Error).message;
     return;
   }
   const buf = Buffer.allocUnsafe(1 << 16);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import type { Evidence } from '../../../shared/src/artifacts';
 import { formatRunDuration } from '../../../shared/src/hiCommand';
 import { lineTime } from './timestamps';
+import { openRegular } from '../safeRead';
 
 /**
  * The guide's "Container Creation Timeouts" without a message to match: "Tests hang indefinitely
@@ -44,7 +45,8 @@ export function initStall(file: string, relative: string, endMs: number | null):
 }
 
 function detect(file: string, relative: string, size: number, endMs: number | null): Evidence | null {
-  const fd = fs.openSync(file, 'r');
+  // Regular files only, without blocking: a FIFO named like a log must not stall the server.
+  const { fd } = openRegular(file, Number.MAX_SAFE_INTEGER);
   try {
     const head = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
     const n = fs.readSync(fd, head, 0, head.length, 0);

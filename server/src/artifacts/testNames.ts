@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { READ_LIMITS, readRegularText } from '../safeRead';
 
 /**
  * A run's headscale container is `hs-<fragment>-<hex>`, where the fragment is whatever the test
@@ -49,7 +50,8 @@ function load(dir: string): Names | null {
   for (const f of files) {
     let text: string;
     try {
-      text = fs.readFileSync(path.join(dir, f), 'utf8'); // Go sources: small, unlike logs
+      // A cloned checkout may hold a FIFO or a link to /dev/zero named *_test.go.
+      text = readRegularText(path.join(dir, f), READ_LIMITS.goSource);
     } catch {
       continue;
     }

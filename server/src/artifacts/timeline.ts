@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { SummaryLink, TimelineResult } from '../../../shared/src/artifacts';
 import { codeRefs } from '../../../shared/src/codeRefs';
 import { lineTime } from './timestamps';
+import { openRegular } from '../safeRead';
 
 /**
  * One timeline for a run: the lines of all of its logs (headscale and every client) within ±N
@@ -99,7 +100,7 @@ interface Known {
 function anchorTime(file: string, line: number): { ms: number; known: Known } | null {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = openRegular(file, Number.MAX_SAFE_INTEGER).fd; // never a FIFO or device
   } catch {
     return null;
   }
@@ -177,7 +178,7 @@ function probe(fd: number, size: number, offset: number, buf: Buffer): { ms: num
 function window(file: string, from: number, to: number, known?: Known): { lines: { ms: number; line: number; text: string }[]; cut: boolean } | 'no-timestamps' | 'unreadable' {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = openRegular(file, Number.MAX_SAFE_INTEGER).fd;
   } catch {
     return 'unreadable';
   }

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { READ_LIMITS, readRegularText } from '../../safeRead';
 
 /**
  * A node's map responses as changes, each against the state the previous ones built: peers added
@@ -52,7 +53,7 @@ export function diffMapResponses(files: readonly string[]): ResponseChanges[] {
     let r: MapResponse;
     try {
       if (fs.statSync(file).size > MAX_PARSE_BYTES) return { changes: [], error: 'too big to compare (over 8 MB)' };
-      r = JSON.parse(fs.readFileSync(file, 'utf8')) as MapResponse;
+      r = JSON.parse(readRegularText(file, READ_LIMITS.mapResponse)) as MapResponse;
       if (!r || typeof r !== 'object') throw new Error('not an object');
     } catch (e) {
       return { changes: [], error: `unparseable JSON: ${(e as Error).message}` };
