@@ -2,12 +2,14 @@ import { fileURLToPath } from 'url';
 import {
   CodeActionKind,
   createConnection,
+  DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   ProposedFeatures,
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import * as fs from 'fs';
+import * as path from 'path';
 import {
   DiscoverTestsRequest,
   GO_LANGUAGE_ID,
@@ -44,6 +46,12 @@ let historyGeneration = 0;
 /** ripgrep for large logs: VS Code's bundled binary (sent by the extension) or `rg` on PATH. */
 let ripgrep: string | null = null;
 const reportedRuleErrors = new Set<string>();
+/** The client can watch files for us (workspace/didChangeWatchedFiles with dynamic registration). */
+let canWatchFiles = false;
+/** Directories whose open documents may need new package facts, checked once edits pause. */
+const pendingFactChecks = new Map<string, NodeJS.Timeout>();
+/** Typing in a helper file recomputes its facts once it pauses, not on every keystroke. */
+const FACT_CHECK_DELAY_MS = 150;
 
 function uriToPath(uri: string): string {
   try {
@@ -57,6 +65,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   const caps = params.capabilities;
   settings.supportsConfiguration = !!caps.workspace?.configuration;
   pullDiagnostics = !!caps.textDocument?.diagnostic;
+  canWatchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   const options = params.initializationOptions as InitializationOptions | undefined;
   trusted = options?.trusted ?? true;
   ripgrep = findRipgrep(options?.ripgrepPath);
@@ -85,7 +94,36 @@ connection.onInitialized(() => {
   // After a restart the editor may have pulled while the documents were still being re-sent, and
   // keystrokes typed meanwhile trigger no new pull: ask once for fresh diagnostics of all open files.
   if (pullDiagnostics) connection.languages.diagnostics.refresh();
+  // Package facts of files that are not open come from the disk; the client tells us when they
+  // change. Without a watcher the server re-stats the directory on each analysis instead.
+  if (canWatchFiles) {
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.go' }] })
+      .then(() => {
+        if (store) store.packageFacts.watching = true;
+      })
+      .catch(() => undefined);
+  }
 });
+
+/**
+ * A file's package facts may have changed (a helper edited, opened, closed or changed on disk):
+ * documents of its directory whose analysis used other facts get fresh diagnostics.
+ */
+function checkPackageFacts(dir: string | undefined, delayMs: number): void {
+  if (!dir) return;
+  clearTimeout(pendingFactChecks.get(dir));
+  pendingFactChecks.set(
+    dir,
+    setTimeout(() => {
+      pendingFactChecks.delete(dir);
+      const stale = store?.staleDependants(dir) ?? [];
+      if (stale.length === 0) return;
+      if (pullDiagnostics) connection.languages.diagnostics.refresh();
+      else for (const uri of stale) void push(uri);
+    }, delayMs),
+  );
+}
 
 async function analyzed(uri: string): Promise<AnalyzedDocument | undefined> {
   if (!store?.has(uri)) return undefined;
@@ -101,16 +139,31 @@ connection.onDidOpenTextDocument(({ textDocument }) => {
   if (textDocument.languageId !== GO_LANGUAGE_ID && !textDocument.uri.endsWith('.go')) return;
   store?.open(textDocument.uri, uriToPath(textDocument.uri), textDocument.text, textDocument.version);
   if (!pullDiagnostics) void push(textDocument.uri);
+  if (store?.hasSiblingsOpen(textDocument.uri)) checkPackageFacts(store.directoryOf(textDocument.uri), FACT_CHECK_DELAY_MS);
 });
 
 connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
   store?.change(textDocument.uri, contentChanges, textDocument.version);
   if (!pullDiagnostics) void push(textDocument.uri);
+  if (store?.hasSiblingsOpen(textDocument.uri)) checkPackageFacts(store.directoryOf(textDocument.uri), FACT_CHECK_DELAY_MS);
 });
 
 connection.onDidCloseTextDocument(({ textDocument }) => {
+  const dir = store?.directoryOf(textDocument.uri);
   store?.close(textDocument.uri);
   if (!pullDiagnostics) connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+  checkPackageFacts(dir, FACT_CHECK_DELAY_MS);
+});
+
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  const dirs = new Set<string>();
+  for (const { uri } of changes) {
+    if (!uri.endsWith('.go')) continue;
+    const file = uriToPath(uri);
+    store?.packageFacts.changedOnDisk(file);
+    dirs.add(path.dirname(file));
+  }
+  for (const dir of dirs) checkPackageFacts(dir, 0);
 });
 
 connection.languages.diagnostics.on(async ({ textDocument }) => {
@@ -159,6 +212,9 @@ connection.onRequest(DiscoverTestsRequest, async ({ uri }: DiscoverTestsParams):
   const open = store?.tests(uri, s, historyGeneration);
   if (open) return open;
   const file = uriToPath(uri);
+  // The Test Explorer asks again when a test file changed on disk: its package facts may have too.
+  store?.packageFacts.changedOnDisk(file);
+  checkPackageFacts(path.dirname(file), 0);
   if (!parser || !isIntegrationTestFile(file)) return { tests: [], fileRun: null };
   let text: string;
   try {
@@ -189,6 +245,8 @@ registerArtifacts(connection, async (uri) => (await settings.forResource(uri)).m
 const docker = registerDocker(connection, async () => (await settings.forResource('')).docker);
 
 connection.onShutdown(() => {
+  for (const timer of pendingFactChecks.values()) clearTimeout(timer);
+  pendingFactChecks.clear();
   store?.dispose();
   docker.dispose();
 });
