@@ -52,7 +52,8 @@ export class DocumentStore {
   /** Package facts of the other files in each document's directory (packageFacts.ts). */
   readonly packageFacts: PackageFactsProvider;
 
-  constructor(private readonly parser: GoParser, private readonly onRuleError: (ruleId: string, error: unknown) => void) {
+  /** `onFactsFilled(dir)`: sibling files left for the background were read (see packageFacts.ts). */
+  constructor(private readonly parser: GoParser, private readonly onRuleError: (ruleId: string, error: unknown) => void, onFactsFilled?: (dir: string) => void) {
     this.packageFacts = new PackageFactsProvider(parser, {
       byPath: (file) => {
         const found = [...this.docs].find(([, e]) => e.path === file);
@@ -69,7 +70,7 @@ export class DocumentStore {
           },
         };
       },
-    });
+    }, onFactsFilled);
   }
 
   open(uri: string, path: string, text: string, version: number): void {
@@ -181,6 +182,7 @@ export class DocumentStore {
   }
 
   dispose(): void {
+    this.packageFacts.dispose();
     for (const uri of this.uris()) this.close(uri);
   }
 }

@@ -10,6 +10,12 @@ import type { Tree } from 'web-tree-sitter';
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** At most this many sibling files per directory are read. */
 const MAX_FILES_PER_DIRECTORY = 500;
+/**
+ * How much sibling source one analysis reads before it answers: the rest is read in the
+ * background, one file per turn of the event loop, and dependants are refreshed after. Opening the
+ * first file of a 30k-line directory then costs about one helper file, not the whole package.
+ */
+const SYNC_READ_BYTES = 128 * 1024;
 
 /** One file's contribution to its package: facts and package clause, for one version of it. */
 interface FileFacts {
@@ -49,24 +55,40 @@ export class PackageFactsProvider {
   private readonly unverified = new Set<string>();
   /** The last merge per document, so an unchanged set of siblings is not merged again. */
   private readonly merged = new Map<string, SiblingFacts>();
+  /** Disk files left for the background (over the synchronous budget). */
+  private readonly pending = new Set<string>();
+  private filling = false;
+  private disposed = false;
   /** Set when the client sends workspace/didChangeWatchedFiles for Go files. */
   watching = false;
 
-  constructor(private readonly parser: GoParser, private readonly docs: OpenDocuments) {}
+  /** `onFilled(dir)`: the background finished reading files of `dir`; dependants may be stale. */
+  constructor(private readonly parser: GoParser, private readonly docs: OpenDocuments, private readonly onFilled: (dir: string) => void = () => undefined) {}
+
+  dispose(): void {
+    this.disposed = true;
+    this.pending.clear();
+  }
 
   /** Facts of the files beside `file` that share its package clause `pkg`. */
   siblingsOf(file: string, pkg: string | null): SiblingFacts {
     const dir = path.dirname(file);
     const parts: string[] = [];
     const list: PackageFacts[] = [];
+    const budget = { bytes: SYNC_READ_BYTES };
     for (const name of this.listing(dir)) {
       const sibling = path.join(dir, name);
       if (sibling === file) continue;
-      const f = this.factsOf(sibling);
+      const f = this.factsOf(sibling, budget);
+      if (f === 'pending') {
+        parts.push(`${name}@pending`);
+        continue;
+      }
       if (!f || f.pkg !== pkg) continue;
       parts.push(`${name}@${f.key}`);
       list.push(f.facts);
     }
+    if (this.pending.size) this.scheduleFill();
     const key = `${pkg}/${parts.join('|')}`;
     const last = this.merged.get(file);
     if (last?.key === key) return last;
@@ -93,10 +115,12 @@ export class PackageFactsProvider {
     if (cached) return cached;
     let names: string[] = [];
     try {
+      // Helper files first: that is where package helpers (MustFindNode, …WithCollect) live.
+      const isTest = (n: string) => (n.endsWith('_test.go') ? 1 : 0);
       names = fs
         .readdirSync(dir)
         .filter((n) => n.endsWith('.go'))
-        .sort()
+        .sort((a, b) => isTest(a) - isTest(b) || (a < b ? -1 : a > b ? 1 : 0))
         .slice(0, MAX_FILES_PER_DIRECTORY);
     } catch {
       // An unreadable or vanished directory has no siblings.
@@ -105,7 +129,7 @@ export class PackageFactsProvider {
     return names;
   }
 
-  private factsOf(file: string): FileFacts | null {
+  private factsOf(file: string, budget?: { bytes: number }): FileFacts | null | 'pending' {
     const doc = this.docs.byPath(file);
     if (doc) {
       const key = `v${doc.version}`;
@@ -118,12 +142,33 @@ export class PackageFactsProvider {
     }
     const cached = this.disk.get(file);
     if (cached && this.watching && !this.unverified.has(file)) return cached;
+    if (this.pending.has(file)) return 'pending';
     this.unverified.delete(file);
-    return this.readDisk(file, cached);
+    return this.readDisk(file, cached, budget);
+  }
+
+  /** Reads the files left over, one per turn, then tells the directories' dependants. */
+  private scheduleFill(): void {
+    if (this.filling || this.disposed) return;
+    this.filling = true;
+    const dirs = new Set<string>();
+    const step = () => {
+      const next = this.pending.values().next();
+      if (this.disposed || next.done) {
+        this.filling = false;
+        if (!this.disposed) for (const dir of dirs) this.onFilled(dir);
+        return;
+      }
+      this.pending.delete(next.value);
+      dirs.add(path.dirname(next.value));
+      this.readDisk(next.value, this.disk.get(next.value));
+      setImmediate(step);
+    };
+    setImmediate(step);
   }
 
   /** Reads a regular file of bounded size (never blocks on a FIFO, never follows into a device). */
-  private readDisk(file: string, cached: FileFacts | undefined): FileFacts | null {
+  private readDisk(file: string, cached: FileFacts | undefined, budget?: { bytes: number }): FileFacts | null | 'pending' {
     let fd: number | undefined;
     try {
       fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -134,6 +179,13 @@ export class PackageFactsProvider {
       }
       const key = `${stat.mtimeMs}:${stat.size}`;
       if (cached?.key === key) return cached;
+      if (budget) {
+        if (stat.size > budget.bytes) {
+          this.pending.add(file);
+          return 'pending';
+        }
+        budget.bytes -= stat.size;
+      }
       const buffer = Buffer.alloc(stat.size);
       const read = fs.readSync(fd, buffer, 0, stat.size, 0);
       const text = buffer.subarray(0, read).toString('utf8');

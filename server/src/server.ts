@@ -76,7 +76,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     if (reportedRuleErrors.has(ruleId)) return;
     reportedRuleErrors.add(ruleId);
     connection.console.error(`rule ${ruleId} failed and was skipped: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-  });
+  }, (dir) => checkPackageFacts(dir, 0));
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -179,3 +179,22 @@ test('editing the dependant itself reuses the siblings\' facts (no refresh, same
   assert.equal(refreshes, before, 'typing in a dependant with no open sibling changes no facts');
   assert.doesNotMatch(session.stderr(), /uncaught/);
 });
+
+test('a sibling over the synchronous read budget is read after the first diagnostics, then they refresh', async () => {
+  const big = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-package-facts-big-'));
+  try {
+    // 200 KB of helpers: more than one analysis reads before answering.
+    const filler = Array.from({ length: 2500 }, (_, i) => `func helper${i}(nodes []string) int { return len(nodes) + ${i} }`).join('\n\n');
+    fs.writeFileSync(path.join(big, 'helpers.go'), `${HELPERS}\n${filler}\n`);
+    const routes = path.join(big, 'route_test.go');
+    fs.writeFileSync(routes, ROUTES);
+    const refreshed = nextRefresh();
+    await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uriOf(routes), languageId: 'go', version: 1, text: ROUTES } });
+    assert.equal(must(await pullDiagnostics(session, uriOf(routes))).length, 0, 'answered before the big sibling was read');
+    await refreshed;
+    assert.equal(must(await pullDiagnostics(session, uriOf(routes))).length, 1, 'after the background read, MustFindNode is known');
+    await session.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: uriOf(routes) } });
+  } finally {
+    fs.rmSync(big, { recursive: true, force: true });
+  }
+});
