@@ -23,6 +23,7 @@ import { listing500, scan1GB } from './artifactsBench';
 import { dockerBench } from './dockerBench';
 import { generateFile } from './generate';
 import { setupCheck } from './setupBench';
+import { longTestsBench } from './longTestsBench';
 
 const benchDir = path.join(repoRoot, '.bench');
 
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
   await lensesAfterEdit();
   cliColdRun();
   await serverRss();
+  await longTestsBench(benchDir, report);
   listing500(path.join(benchDir, 'runs500'), report);
   await scan1GB(path.join(benchDir, 'control_logs_1gb'), report);
   await dockerBench(report);
