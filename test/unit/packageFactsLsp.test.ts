@@ -16,6 +16,7 @@ import {
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   FileChangeType,
+  PublishDiagnosticsNotification,
   type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
 import { analyzePackage } from '../../server/src/analysis/analyze';
@@ -196,5 +197,42 @@ test('a sibling over the synchronous read budget is read after the first diagnos
     await session.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: uriOf(routes) } });
   } finally {
     fs.rmSync(big, { recursive: true, force: true });
+  }
+});
+
+test('push-mode clients (no pull diagnostics) get the dependant pushed again when a sibling changes', async () => {
+  const pushDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-package-facts-push-'));
+  const push = await startServer({ capabilities: { workspace: { configuration: true } } });
+  try {
+    const helpers = path.join(pushDir, 'helpers.go');
+    const routes = path.join(pushDir, 'route_test.go');
+    fs.writeFileSync(helpers, HELPERS);
+    fs.writeFileSync(routes, ROUTES);
+    const published: Diagnostic[][] = [];
+    let onPublish: (() => void) | undefined;
+    push.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      if (p.uri !== uriOf(routes)) return;
+      published.push(p.diagnostics);
+      onPublish?.();
+    });
+    const nextPublish = () => new Promise<void>((resolve) => (onPublish = resolve));
+    let pushed = nextPublish();
+    await push.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uriOf(routes), languageId: 'go', version: 1, text: ROUTES } });
+    await pushed;
+    assert.equal(must(published.at(-1)!).length, 1);
+    // The sibling opened and edited so that it no longer panics.
+    const helpersUri = uriOf(helpers);
+    await push.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: helpersUri, languageId: 'go', version: 1, text: HELPERS } });
+    const at = new LineIndex(HELPERS).positionAt(HELPERS.indexOf('panic("node not found")'));
+    pushed = nextPublish();
+    await push.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: helpersUri, version: 2 },
+      contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 'panic("node not found")'.length } }, text: 'return nil' }],
+    });
+    await pushed;
+    assert.equal(must(published.at(-1)!).length, 0, 'pushed again without the finding');
+  } finally {
+    await push.close();
+    fs.rmSync(pushDir, { recursive: true, force: true });
   }
 });
