@@ -25,6 +25,8 @@ await Promise.all([
   // dockerode's SSH transport (ssh2) loads optional native speed-ups inside try/catch; the bundle
   // leaves them out and ssh2 falls back to pure JS.
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: ['cpu-features', '*.node'] }),
+  // Artifact viewers run in a worker thread (a time and heap budget; the server stays responsive).
+  esbuild.build({ ...common, entryPoints: ['server/src/artifacts/viewers/viewerWorker.ts'], outfile: 'dist/viewerWorker.js' }),
   esbuild.build({ ...common, entryPoints: ['cli/src/cli.ts'], outfile: 'dist/cli.js', external: ['cpu-features', '*.node'], banner: { js: '#!/usr/bin/env node\n' + common.banner.js } }),
 ]);
 copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm');

@@ -9,5 +9,5 @@ bash scripts/ensure-code-server.sh >/dev/null
 bash scripts/ensure-docker.sh >/dev/null
 npm run build
 npm run compile-tests
-node --test --test-concurrency=1 out/test/unit/
+node --test --test-concurrency=1 out/test/unit/ out/test/robustness/
 if [ -f scripts/test-e2e.sh ]; then bash scripts/test-e2e.sh; fi

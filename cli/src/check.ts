@@ -1,12 +1,13 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { analyzePackage } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import type { GoParser } from '../../server/src/analysis/parser';
-import { ruleTitle, type Rule } from '../../server/src/analysis/rule';
+import { type Rule } from '../../server/src/analysis/rule';
 import { allRules, rulesById } from '../../server/src/analysis/rules';
-import { collectGoFiles, UsageError } from './files';
+import { READ_LIMITS, readRegularText } from '../../server/src/safeRead';
+import { collectGoFiles, UsageError, type SkippedPath } from './files';
+import { sarifLevel, sarifLocation, sarifLog } from './sarif';
 
 export interface CheckLocation {
   /** Relative to the working directory (absolute when it lies on another root). */
@@ -32,19 +33,45 @@ export interface CheckOptions {
   cwd?: string;
 }
 
-/** Analyses files and directories; positions in rows are 1-based (UTF-16 columns, as LSP). */
-export function check(parser: GoParser, inputs: readonly string[], onWarning: (msg: string) => void, options: CheckOptions = {}): CheckRow[] {
+export interface CheckResult {
+  rows: CheckRow[];
+  /** Files that were not (fully) checked, with why: the CLI then exits 2, never 0. */
+  unchecked: SkippedPath[];
+}
+
+/**
+ * Analyses files and directories; positions in rows are 1-based (UTF-16 columns, as LSP). Nothing
+ * fails open: a file that is not a regular file, is over the size limit, cannot be read, or that
+ * the parser or a rule failed on is listed in `unchecked`, and the other files are still checked.
+ */
+export function check(parser: GoParser, inputs: readonly string[], onWarning: (msg: string) => void, options: CheckOptions = {}): CheckResult {
   const rows: CheckRow[] = [];
   const cwd = options.cwd ?? process.cwd();
-  for (const group of byDirectory(collectGoFiles(inputs))) {
-    // Invalid UTF-8 decodes to U+FFFD: the analysis still runs on the rest of the file.
-    const sources = group.map((file) => ({ path: file, text: fs.readFileSync(file).toString('utf8') }));
+  const { files, skipped } = collectGoFiles(inputs);
+  const unchecked: SkippedPath[] = [...skipped];
+  for (const group of byDirectory(files)) {
+    const sources: { path: string; text: string }[] = [];
+    for (const file of group) {
+      try {
+        // Invalid UTF-8 decodes to U+FFFD: the analysis still runs on the rest of the file.
+        sources.push({ path: file, text: readRegularText(file, READ_LIMITS.goSource) });
+      } catch (e) {
+        unchecked.push({ path: file, reason: (e as Error).message });
+      }
+    }
+    const failures = new Map<string, string[]>();
     // The files of one directory are one package: facts (MustFindNode defined in helpers.go)
     // reach the files that call them.
     const results = analyzePackage(parser, sources, {
       rules: options.rules,
-      onRuleError: (rule, e) => onWarning(`${path.dirname(group[0])}: rule ${rule.id} failed: ${String(e)}`),
+      onRuleError: (rule, e, file) => {
+        const where = file ?? path.dirname(group[0]!);
+        const why = rule.id === 'parser' ? `the parser failed: ${String(e)}` : `rule ${rule.id} failed: ${String(e)}`;
+        failures.set(where, [...(failures.get(where) ?? []), why]);
+        onWarning(`${where}: ${why}`);
+      },
     });
+    for (const [where, why] of failures) unchecked.push({ path: where, reason: why.join('; ') });
     for (const { path: file, text } of sources) {
       const lines = new LineIndex(text);
       const shown = displayPath(file, cwd);
@@ -58,7 +85,7 @@ export function check(parser: GoParser, inputs: readonly string[], onWarning: (m
       }
     }
   }
-  return rows;
+  return { rows, unchecked };
 }
 
 function displayPath(file: string, cwd: string): string {
@@ -101,38 +128,16 @@ export function formatText(rows: readonly CheckRow[]): string {
   return out.map((l) => l + '\n').join('');
 }
 
-const SARIF_LEVEL: Record<string, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
-
-function sarifLocation(l: CheckLocation) {
-  return { physicalLocation: { artifactLocation: { uri: l.file.split('\\').join('/') }, region: { startLine: l.line, startColumn: l.column, endLine: l.endLine, endColumn: l.endColumn } } };
-}
-
 export function formatSarif(rows: readonly CheckRow[]): string {
-  return JSON.stringify(
-    {
-      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-      version: '2.1.0',
-      runs: [
-        {
-          tool: {
-            driver: {
-              name: 'hi-workbench',
-              informationUri: 'https://github.com/juanfont/headscale/tree/main/integration',
-              rules: allRules.map((r) => ({ id: r.id, shortDescription: { text: ruleTitle(r) }, fullDescription: { text: r.doc.replace(/\s+/g, ' ') }, defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] } })),
-            },
-          },
-          results: rows.map((r) => ({
-            ruleId: r.rule,
-            level: SARIF_LEVEL[r.severity] ?? 'warning',
-            message: { text: r.message },
-            locations: [sarifLocation(r)],
-            ...(r.related.length ? { relatedLocations: r.related.map((rel, id) => ({ id, ...sarifLocation(rel), message: { text: rel.message } })) } : {}),
-          })),
-        },
-      ],
-    },
-    null,
-    2,
+  return sarifLog(
+    allRules,
+    rows.map((r) => ({
+      ruleId: r.rule,
+      level: sarifLevel(r.severity),
+      message: { text: r.message },
+      locations: [sarifLocation(r.file, r)],
+      ...(r.related.length ? { relatedLocations: r.related.map((rel, id) => ({ id, ...sarifLocation(rel.file, rel), message: { text: rel.message } })) } : {}),
+    })),
   );
 }
 

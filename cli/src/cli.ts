@@ -2,12 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GoParser } from '../../server/src/analysis/parser';
 import { renderRuleDocs, renderRulePage, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
-import { allRules } from '../../server/src/analysis/rules';
+import { documentedRules } from '../../server/src/analysis/rules';
 import { check, checkExitCode, formatSarif, formatSummary, formatText, parseCheckArgs } from './check';
-import { UsageError } from './files';
+import { UsageError, type SkippedPath } from './files';
 import { formatTestsText, listTests } from './tests';
-import { formatRunsText, runsReport } from './runs';
+import { DEBUG_FLOWS } from '../../shared/src/debugFlows';
+import { flowReport, formatFlowText, formatRunsText, runsReport } from './runs';
 import { envReport, formatEnvText } from './env';
+import { contractCommand } from './contract';
 
 const USAGE = `usage: hi-workbench <command> [options]
 
@@ -16,11 +18,16 @@ commands:
                                                     EventuallyWithT and route-safety findings, then a summary line
   tests <files|dirs…> [--format text|json]          discovered tests: category, timeout, exact hi argv
   runs <control_logs> [--format text|json] [--max-errors N]   runs, status, triage, error lines
+  contract [--base REV] [--format text|json|sarif] [paths…]   test expectations changed since REV (default HEAD); exit 1 without a reason
+  runs <control_logs> --flow <id> | --search <regexp> [--run <id>] [--max-per-file N]
+                                                    a debug flow (${DEBUG_FLOWS.map((f) => f.id).join(', ')})
+                                                    or any regexp over every log of each run
   env [module root] [--docker-host H] [--min-free-gb N] [--format text|json]   Docker environment checks
   docs [--write README.md] [--pages docs/rules]     print (or write) the generated rule docs and per-rule pages
 
 exit status: 0 success (check: nothing at or above --fail-on, default warning: hints alone pass; env: no failed
-check), 1 findings or a failed check, 2 usage or I/O error`;
+check), 1 findings or a failed check, 2 usage or I/O error, or a file that could not be checked (not a
+regular file, too large, unreadable)`;
 
 interface Parsed {
   command: string | undefined;
@@ -51,6 +58,11 @@ function oneOf(flags: Map<string, string>, name: string, allowed: readonly strin
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'contract' && !argv.includes('--help')) {
+    const { output, code } = await contractCommand(await GoParser.load({ wasmDir: __dirname }), argv.slice(1), process.cwd());
+    process.stdout.write(output);
+    return code;
+  }
   const { command, positional, flags } = parseArgs(argv);
   if (!command || command === 'help' || command === '--help' || flags.has('help')) {
     process.stdout.write(USAGE + '\n');
@@ -60,24 +72,32 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'check': {
       const args = parseCheckArgs(argv.slice(1));
       const parser = await GoParser.load({ wasmDir: __dirname });
-      const rows = check(parser, args.inputs, (w) => process.stderr.write(w + '\n'), { rules: args.rules });
+      const { rows, unchecked } = check(parser, args.inputs, (w) => process.stderr.write(w + '\n'), { rules: args.rules });
       const format = args.format;
       process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : format === 'sarif' ? formatSarif(rows) + '\n' : formatText(rows));
       // JSON and SARIF keep stdout machine-readable: the summary goes to stderr there.
       if (format !== 'text' && rows.length) process.stderr.write(formatSummary(rows) + '\n');
+      if (reportUnchecked(unchecked)) return 2;
       return checkExitCode(rows, args.failOn);
     }
     case 'tests': {
       const format = oneOf(flags, 'format', ['text', 'json'], 'text');
       if (positional.length === 0) throw new UsageError('tests needs at least one file or directory');
       const parser = await GoParser.load({ wasmDir: __dirname });
-      const rows = listTests(parser, positional);
+      const { rows, unchecked } = listTests(parser, positional);
       process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : formatTestsText(rows));
-      return 0;
+      return reportUnchecked(unchecked) ? 2 : 0;
     }
     case 'runs': {
       const format = oneOf(flags, 'format', ['text', 'json'], 'text');
       if (positional.length !== 1) throw new UsageError('runs needs one control_logs directory');
+      if (flags.has('flow') || flags.has('search')) {
+        const maxPerFile = Number(flags.get('max-per-file') ?? 200);
+        if (!Number.isInteger(maxPerFile) || maxPerFile < 1) throw new UsageError('--max-per-file takes a whole number above 0');
+        const found = await flowReport(positional[0], { flow: flags.get('flow'), search: flags.get('search'), run: flags.get('run'), maxPerFile });
+        process.stdout.write(format === 'json' ? JSON.stringify(found, null, 2) + '\n' : formatFlowText(found));
+        return 0;
+      }
       const maxErrors = Number(flags.get('max-errors') ?? 200);
       if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError('--max-errors takes a whole number');
       const runs = await runsReport(positional[0], maxErrors);
@@ -94,7 +114,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return checks.some((c) => c.status === 'fail') ? 1 : 0;
     }
     case 'docs': {
-      const rendered = renderRuleDocs(allRules);
+      const rendered = renderRuleDocs(documentedRules);
       const target = flags.get('write');
       const pages = flags.get('pages');
       if (!target && !pages) {
@@ -109,9 +129,9 @@ async function main(argv: readonly string[]): Promise<number> {
       if (pages) {
         // One page per rule; pages of rules that no longer exist are removed.
         fs.mkdirSync(pages, { recursive: true });
-        const wanted = new Set(allRules.map((r) => `${r.id}.md`));
+        const wanted = new Set(documentedRules.map((r) => `${r.id}.md`));
         for (const f of fs.readdirSync(pages)) if (f.endsWith('.md') && !wanted.has(f)) fs.rmSync(path.join(pages, f));
-        for (const r of allRules) fs.writeFileSync(path.join(pages, `${r.id}.md`), renderRulePage(r));
+        for (const r of documentedRules) fs.writeFileSync(path.join(pages, `${r.id}.md`), renderRulePage(r));
       }
       return 0;
     }
@@ -120,11 +140,25 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    const message = error instanceof UsageError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`;
-    process.stderr.write(`hi-workbench: ${message.split('\n')[0]}\n`);
-    process.exit(2);
-  },
-);
+/** Each file that could not be checked, on stderr; true when there was one (the exit status is then 2). */
+function reportUnchecked(unchecked: readonly SkippedPath[]): boolean {
+  for (const u of unchecked) process.stderr.write(`hi-workbench: not checked: ${u.path}: ${u.reason}\n`);
+  if (unchecked.length) process.stderr.write(`hi-workbench: ${unchecked.length} file(s) could not be checked\n`);
+  return unchecked.length > 0;
+}
+
+/**
+ * Sets the exit status and leaves only once stdout and stderr are flushed. process.exit() right
+ * after a write cuts piped output at the pipe's 64 KiB buffer (invalid SARIF in CI); the exit
+ * after the flush callbacks still ends the process when a library left a socket open.
+ */
+function finish(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(finish, (error: unknown) => {
+  const message = error instanceof UsageError ? error.message : `error: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`hi-workbench: ${message.split('\n')[0]}\n`);
+  finish(2);
+});

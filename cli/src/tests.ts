@@ -1,11 +1,11 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { GoParser } from '../../server/src/analysis/parser';
 import type { TestInfo } from '../../shared/src/protocol';
 import { defaultRunSettings } from '../../shared/src/settings';
 import { isIntegrationTestFile, testInfos } from '../../server/src/tests/testInfo';
-import { collectGoFiles } from './files';
+import { READ_LIMITS, readRegularText } from '../../server/src/safeRead';
+import { collectGoFiles, type SkippedPath } from './files';
 
 /** One row per discovered test: what CI matrix generators and scripts need. */
 export interface TestRow {
@@ -19,12 +19,22 @@ export interface TestRow {
   argv: string[];
 }
 
-export function listTests(parser: GoParser, inputs: readonly string[]): TestRow[] {
+/** Tests found, and the files that could not be read or parsed (the CLI exits 2 for those). */
+export function listTests(parser: GoParser, inputs: readonly string[]): { rows: TestRow[]; unchecked: SkippedPath[] } {
   const rows: TestRow[] = [];
-  for (const file of collectGoFiles(inputs)) {
+  const collected = collectGoFiles(inputs);
+  const unchecked = [...collected.skipped];
+  for (const file of collected.files) {
     if (!isIntegrationTestFile(file)) continue;
-    const text = fs.readFileSync(file).toString('utf8');
-    const tree = parser.parse(text);
+    let text: string;
+    let tree: ReturnType<GoParser['parse']>;
+    try {
+      text = readRegularText(file, READ_LIMITS.goSource);
+      tree = parser.parse(text);
+    } catch (e) {
+      unchecked.push({ path: file, reason: (e as Error).message });
+      continue;
+    }
     try {
       const { tests } = testInfos(path.resolve(file), pathToFileURL(path.resolve(file)).toString(), text, tree, defaultRunSettings);
       const add = (t: TestInfo) => {
@@ -38,7 +48,7 @@ export function listTests(parser: GoParser, inputs: readonly string[]): TestRow[
       tree.delete();
     }
   }
-  return rows;
+  return { rows, unchecked };
 }
 
 export function formatTestsText(rows: readonly TestRow[]): string {

@@ -1,12 +1,17 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { buildRunArgv, validatePattern } from '../../shared/src/hiCommand';
 import { findModuleRoots } from '../../shared/src/moduleRoot';
-import { TrustChangedNotification, type RunTestArgs } from '../../shared/src/protocol';
+import { InsertSnippetCommand, TrustChangedNotification, type RunTestArgs } from '../../shared/src/protocol';
+import type { RunView } from '../../shared/src/artifacts';
 import { controlLogsDir } from '../../shared/src/controlLogs';
 import { ArtifactsClient } from './artifacts/artifactsClient';
 import { LOG_LANGUAGE_ID, LogEditor } from './artifacts/logEditor';
 import { deleteRun, deleteRunsByRule } from './artifacts/retention';
+import { LogProblems, isRunLog } from './artifacts/logProblems';
+import { CodeLinks } from './artifacts/codeLinks';
+import { RunDocuments } from './artifacts/runDocuments';
 import { RunsView } from './artifacts/runsView';
 import { ArtifactViewers } from './artifacts/viewerPanel';
 import { ContainerLogChangedNotification, ContainersChangedNotification, type HiContainer } from '../../shared/src/docker';
@@ -17,10 +22,11 @@ import { failedChecks } from './docker/envReport';
 import { DOCTOR_SCHEME, DoctorReports } from './doctor';
 import { createLanguageClient } from './languageClient';
 import { RunnerController } from './runner/runnerController';
-import { dockerSettings, runSettings } from './settings';
+import { debugFlowSettings, dockerSettings, logViewSettings, runSettings } from './settings';
 import { TestFileLinks } from './terminalLinks';
 import { TestExplorer } from './testExplorer';
 import { offerWorkspaceTrust } from './trust';
+import { insertSnippetAt, registerContractBase } from './contractBase';
 
 let client: LanguageClient | undefined;
 
@@ -40,9 +46,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const docker = new DockerClient(lc);
   const containersView = new ContainersView(docker, log);
   const containerLogs = new ContainerLogs(docker);
-  const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, (runId) => containersView.containersOfRun(runId), log);
+  // A log opened any way (Explorer, Quick Open, the Runs view) has its lines in Problems while open.
+  const logProblems = new LogProblems(artifacts, (file) => isRunLog(file) || isLogLanguage(file), () => logViewSettings().warningsAsProblems);
+  const runsView = new RunsView(artifacts, () => currentControlLogs(), () => runner.activeRunId, (runId) => containersView.containersOfRun(runId), log, logProblems, () => debugFlowSettings());
   const logEditor = new LogEditor(artifacts);
   const viewers = new ArtifactViewers(artifacts);
+  const runDocs = new RunDocuments();
+  const codeLinks = new CodeLinks(() => moduleRoot());
   runner.beforeRun = (args) => checkEnvironmentBeforeRun(args, docker, doctor);
   const cwdByTerminal = (t: vscode.Terminal) => (runner.current && t.name === `hi: ${runner.current.title}` ? runner.current.args.cwd : moduleRoot());
 
@@ -71,7 +81,41 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       whenTrusted('Deleting runs', async () => {
         if (runsView.folder && node?.run && (await deleteRun(artifacts, runsView.folder, node.run.id, runner.activeRunId))) await runsView.refresh();
       }),
-    'hi.openLogAt': (file: string, line: number) => logEditor.openAt(file, line),
+    'hi.openLogAt': (file: string, line: number, size?: number) => logEditor.openAt(file, line, size),
+    'hi.showFailureSummary': (node?: { run?: { id: string; test: string | null } }) => {
+      const folder = runsView.folder;
+      const run = node?.run;
+      if (!folder || !run) return undefined;
+      return runDocs.open(`${run.test ?? run.id} failure summary`, `summary:${folder}:${run.id}`, async () => (await artifacts.failureSummary(folder, run.id)) ?? { text: `# Run ${run.id} no longer exists.\n`, links: [] });
+    },
+    'hi.searchRun': async (node?: { run?: RunView }) => {
+      const run = node?.run;
+      if (!run) return;
+      const pattern = await vscode.window.showInputBox({
+        title: `Search ${run.test ?? run.id}`,
+        prompt: 'A regular expression, searched in every log of the run (ripgrep)',
+        placeHolder: 'e.g. Disconnect|NodeWentOffline|PrimaryRoutes',
+        validateInput: (v) => {
+          try {
+            new RegExp(v);
+            return v ? undefined : 'Type a regular expression';
+          } catch (e) {
+            return `Not a regular expression: ${(e as Error).message}`;
+          }
+        },
+      });
+      if (pattern) await runsView.search(run, pattern);
+    },
+    'hi.openTimeline': (target?: string | vscode.Uri | { file?: { path: string }; line?: number; error?: { line: number } }, line?: number) => {
+      // From a Runs view row (error or flow match), a log editor's current line, or (file, line) arguments.
+      const editor = vscode.window.activeTextEditor;
+      const file = typeof target === 'string' ? target : target instanceof vscode.Uri ? target.fsPath : target?.file?.path ?? editor?.document.uri.fsPath;
+      const at = typeof target === 'object' && !(target instanceof vscode.Uri) ? target.error?.line ?? target.line : line ?? (editor && editor.document.uri.fsPath === file ? editor.selection.active.line + 1 : undefined);
+      if (!file || !at || !isRunLog(file)) return vscode.window.showInformationMessage('hi workbench: open a control_logs log (or pick an error line in the Runs view) to see the timeline around a line.');
+      const runDir = path.dirname(file);
+      const seconds = logViewSettings().timelineSeconds;
+      return runDocs.open(`timeline ${path.basename(file)}:${at} ±${seconds}s`, `timeline:${file}:${at}:${seconds}`, async () => (await artifacts.timeline(path.dirname(runDir), path.basename(runDir), file, at, seconds)) ?? { text: '# The run or the log no longer exists.\n', links: [] });
+    },
     'hi.openFile': (file: string) => vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file)),
     'hi.viewArtifact': (file: string, kind: 'metrics' | 'status' | 'mapresponses' | 'database') => viewers.open(file, kind),
     'hi.nextLogError': () => logEditor.jump(1),
@@ -80,6 +124,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const file = target instanceof vscode.Uri ? target.fsPath : target?.file?.path ?? vscode.window.activeTextEditor?.document.uri.fsPath;
       return file ? logEditor.openWithContext(file) : undefined;
     },
+    [InsertSnippetCommand]: (uri: string, line: number, snippet: string) => insertSnippetAt(uri, line, snippet),
     'hi.explainRestricted': () => offerWorkspaceTrust('Running hi is disabled in Restricted Mode: hi workbench only analyses untrusted code. Trust the workspace to run tests.', 'info'),
     'hi.doctor': () => {
       const root = moduleRoot();
@@ -121,21 +166,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     lc.onNotification(ContainerLogChangedNotification, ({ id }: { id: string }) => containerLogs.textArrived(id)),
     containersView.onDidChangeGroups(() => runsView.containersChanged()),
     containersView.view.onDidChangeVisibility((e) => e.visible && void containersView.refresh()),
-    // A log opened any way (Explorer, Quick Open) gets its error lines in Problems too.
-    vscode.workspace.onDidOpenTextDocument((d) => {
-      if (d.languageId === LOG_LANGUAGE_ID && d.uri.scheme === 'file') void artifacts.logErrors(d.uri.fsPath).catch(() => undefined);
-    }),
+    logProblems,
     runner.onDidChangeRun(() => {
       const runId = runner.activeRunId;
       if (runId) void containersView.revealRun(runId);
     }),
     runner.onDidFinishRun((finished) => void offerLeftoverRemoval(finished, containersView)),
     ...logEditor.register(),
+    ...runDocs.register(),
+    codeLinks.register(),
     runner.onDidChangeRun(() => void runsView.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('headscale.controlLogs') || e.affectsConfiguration('headscale.hi.extraArgs') || e.affectsConfiguration('headscale.artifacts')) void runsView.refresh();
+      if (e.affectsConfiguration('headscale.artifacts.warningsAsProblems')) logProblems.resend();
     }),
     vscode.workspace.registerTextDocumentContentProvider(DOCTOR_SCHEME, doctor),
+    registerContractBase(lc),
     vscode.window.registerTerminalLinkProvider(new TestFileLinks(cwdByTerminal)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('workspace trusted: running hi is now allowed');
@@ -147,6 +193,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await lc.start();
   void runsView.start();
   if (containersView.view.visible) void containersView.refresh();
+}
+
+/** A log the user gave the log language (any .log opened as hi control log). */
+function isLogLanguage(file: string): boolean {
+  return vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'file' && d.uri.fsPath === file && d.languageId === LOG_LANGUAGE_ID);
 }
 
 /** Destructive actions need a trusted workspace (package.json hides them too; this covers keybindings and URIs). */

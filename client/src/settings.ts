@@ -1,3 +1,4 @@
+import { normalizeFlows, type DebugFlow } from '../../shared/src/debugFlows';
 import * as vscode from 'vscode';
 import { normalizeDocker, normalizeRun, type DockerSettings, type RunSettings } from '../../shared/src/settings';
 
@@ -22,7 +23,17 @@ export function dockerSettings(): DockerSettings {
 }
 
 /** How logs open: the size above which they open as errors with context, and its context lines. */
-export function logViewSettings(): { largeLogBytes: number; contextLines: number } {
+export function logViewSettings(): { largeLogBytes: number; contextLines: number; warningsAsProblems: boolean; timelineSeconds: number } {
   const c = vscode.workspace.getConfiguration('headscale.artifacts');
-  return { largeLogBytes: Math.max(1, c.get<number>('largeLogMB', 20)) * 1048576, contextLines: Math.max(0, Math.min(50, c.get<number>('contextLines', 5))) };
+  return {
+    largeLogBytes: Math.max(1, c.get<number>('largeLogMB', 20)) * 1048576,
+    contextLines: Math.max(0, Math.min(50, c.get<number>('contextLines', 5))),
+    warningsAsProblems: c.get<boolean>('warningsAsProblems', false) === true,
+    timelineSeconds: Math.max(1, Math.min(600, c.get<number>('timelineSeconds', 10))),
+  };
+}
+
+/** `headscale.artifacts.debugFlows`: the user's own flows, shown after the guide's. */
+export function debugFlowSettings(): DebugFlow[] {
+  return normalizeFlows(vscode.workspace.getConfiguration('headscale.artifacts').get('debugFlows'));
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DiscoverTestsRequest, type DiscoverTestsResult, type RunTestArgs, type TestInfo } from '../../shared/src/protocol';
+import { DiscoverTestsRequest, type RunTestArgs, type TestInfo } from '../../shared/src/protocol';
 import type { RunnerController } from './runner/runnerController';
 
 /**
@@ -34,7 +34,7 @@ export class TestExplorer implements vscode.Disposable {
   }
 
   private async discoverFile(uri: vscode.Uri): Promise<void> {
-    const result = await this.client.sendRequest<DiscoverTestsResult>(DiscoverTestsRequest, { uri: uri.toString() });
+    const result = await this.client.sendRequest(DiscoverTestsRequest, { uri: uri.toString() });
     if (!result.tests.length) {
       this.controller.items.delete(uri.toString());
       return;

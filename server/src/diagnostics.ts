@@ -6,6 +6,8 @@ import type { LineIndex } from './analysis/lineIndex';
 import { RULE_PAGES_DIR } from './analysis/ruleDocs';
 import type { Finding, Severity, TextEdit } from './analysis/types';
 import type { ErrorLine } from '../../shared/src/artifacts';
+import type { RuleLevel } from '../../shared/src/settings';
+import type { ContractChange, MissingDoc } from './analysis/contract';
 
 /**
  * The one place findings become LSP Diagnostics (and offset edits become LSP TextEdits).
@@ -65,6 +67,88 @@ export function logDiagnostic(error: ErrorLine): Diagnostic {
     severity: error.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
     code: error.marker,
     source: `${DIAGNOSTIC_SOURCE} logs`,
-    message: error.text.trim() || error.marker,
+    message: (error.text.trim() || error.marker) + (error.note ? ` (${error.note})` : ''),
   };
+}
+
+/**
+ * The one diagnostic of a document too large to analyse: said once, at the top, as information
+ * (not a finding: no rule ran).
+ */
+export function tooLargeDiagnostic(tooLarge: { chars: number; limit: number }): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    message: `hi workbench does not analyse this file: ${(tooLarge.chars / 1048576).toFixed(1)} M characters is over its ${(tooLarge.limit / 1048576).toFixed(0)} M limit (headscale's biggest test file is 0.2 M).`,
+  };
+}
+
+/** A document's diagnostics: its findings, or the one note that it is too large to analyse. */
+export function documentDiagnostics(uri: string, doc: { lines: LineIndex; findings: readonly Finding[]; version: number; tooLarge?: { chars: number; limit: number } }): Diagnostic[] {
+  return doc.tooLarge ? [tooLargeDiagnostic(doc.tooLarge)] : doc.findings.map((f) => toDiagnostic(uri, doc.lines, f, doc.version));
+}
+
+export const CONTRACT_RULE = 'hs-test-contract';
+
+/**
+ * hs-test-contract's changes as diagnostics: those without a `//hi:contract-change -- <why>`,
+ * each with related information opening the base version of the line (a read-only document).
+ * At most `limit`, plus one line saying how many more there are: a huge diff never floods Problems.
+ */
+export function contractDiagnostics(
+  uri: string,
+  lines: LineIndex,
+  version: number,
+  changes: readonly ContractChange[],
+  base: { uri: string; lines: LineIndex; text: string; label: string },
+  level: RuleLevel,
+  limit = 200,
+): Diagnostic[] {
+  if (level === 'off') return [];
+  const severity = SEVERITY[level === 'default' ? 'warning' : level];
+  const data: DiagnosticData = { ruleId: CONTRACT_RULE, version };
+  const open = changes.filter((c) => !c.directive?.reason);
+  const out: Diagnostic[] = open.slice(0, limit).map((c) => {
+    const baseRange = toRange(base.lines, c.baseStart, c.baseEnd);
+    const baseLine = base.text.slice(base.lines.lineStart(baseRange.start.line), base.lines.lineStart(baseRange.start.line + 1)).trim();
+    return {
+      range: toRange(lines, c.start, c.end),
+      severity,
+      code: CONTRACT_RULE,
+      codeDescription: { href: ruleDocUri(CONTRACT_RULE) },
+      source: DIAGNOSTIC_SOURCE,
+      message: c.message,
+      relatedInformation: [{ location: { uri: base.uri, range: baseRange }, message: `At ${base.label}: ${baseLine.length > 160 ? baseLine.slice(0, 157) + '…' : baseLine}` }],
+      data,
+    };
+  });
+  if (open.length > limit) {
+    out.push({
+      range: toRange(lines, 0, 0),
+      severity: DiagnosticSeverity.Information,
+      code: CONTRACT_RULE,
+      source: DIAGNOSTIC_SOURCE,
+      message: `${open.length - limit} more test contract changes since ${base.label} are not shown; \`hi-workbench contract\` lists them all.`,
+      data,
+    });
+  }
+  return out;
+}
+
+export const DOC_RULE = 'hs-test-doc';
+
+/** hs-test-doc: an information on the name of each integration test without a doc comment. */
+export function testDocDiagnostics(lines: LineIndex, version: number, docs: readonly MissingDoc[], level: RuleLevel): Diagnostic[] {
+  if (level === 'off') return [];
+  const data: DiagnosticData = { ruleId: DOC_RULE, version };
+  return docs.map((d) => ({
+    range: toRange(lines, d.start, d.end),
+    severity: SEVERITY[level === 'default' ? 'information' : level],
+    code: DOC_RULE,
+    codeDescription: { href: ruleDocUri(DOC_RULE) },
+    source: DIAGNOSTIC_SOURCE,
+    message: d.message,
+    data,
+  }));
 }

@@ -1,6 +1,6 @@
 import * as os from 'os';
 import type { Readable } from 'stream';
-import type { Connection } from 'vscode-languageserver';
+import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver';
 import {
   ContainerLogChangedNotification,
   ContainerLogClosedNotification,
@@ -19,7 +19,7 @@ import {
   type ListContainersResult,
 } from '../../shared/src/docker';
 import type { DockerSettings } from '../../shared/src/settings';
-import { executeCleanup, planCleanup, snapshot } from './docker/cleanup';
+import { executeCleanup, planCleanup, snapshot, validPlan } from './docker/cleanup';
 import { Coalescer } from './docker/coalescer';
 import { resolveDockerHost } from './docker/dockerHost';
 import { DockerWatcher } from './docker/dockerWatcher';
@@ -35,7 +35,7 @@ const LOG_TAIL_LINES = 5000;
  * containers grouped by run, cleanup plans and their execution, followed container logs and the
  * environment checks. Docker is only contacted once the extension asks.
  */
-export function registerDocker(connection: Connection, dockerSettings: () => Promise<DockerSettings>): { dispose(): void } {
+export function registerDocker(connection: Connection, dockerSettings: () => Promise<DockerSettings>, trusted: () => boolean): { dispose(): void } {
   let watcher: DockerWatcher | undefined;
   const logs = new Map<string, { text: string; stream?: Readable; changed: Coalescer }>();
 
@@ -64,7 +64,11 @@ export function registerDocker(connection: Connection, dockerSettings: () => Pro
     return planCleanup(await snapshot(w.api, options), options);
   });
 
-  connection.onRequest(ExecuteCleanupRequest, async ({ plan, allowRunning }: ExecuteCleanupParams) => executeCleanup((await current()).api, plan, allowRunning));
+  // Trust is enforced here too: a server started for an untrusted folder removes nothing.
+  connection.onRequest(ExecuteCleanupRequest, async ({ plan, allowRunning }: ExecuteCleanupParams) => {
+    if (!trusted()) throw new ResponseError(ErrorCodes.InvalidRequest, 'the workspace is not trusted: hi workbench removes nothing in Restricted Mode');
+    return executeCleanup((await current()).api, validPlan(plan), allowRunning === true);
+  });
 
   connection.onRequest(ContainerLogRequest, async ({ id }: ContainerLogParams): Promise<ContainerLogResult> => {
     let entry = logs.get(id);

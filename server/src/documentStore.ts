@@ -8,6 +8,7 @@ import { readHeader } from './analysis/goFile';
 import { mergeFacts } from './analysis/facts';
 import { PackageFactsProvider, type SiblingFacts } from './packageFacts';
 import type { Finding } from './analysis/types';
+import { ContractModeler, hasConflictMarkers, type FileContract } from './analysis/contract';
 import type { DiscoverTestsResult } from '../../shared/src/protocol';
 import type { ResolvedSettings } from './settingsStore';
 import { isIntegrationTestFile, testInfos } from './tests/testInfo';
@@ -19,6 +20,57 @@ export interface AnalyzedDocument {
   text: string;
   lines: LineIndex;
   findings: Finding[];
+  /** Set when the document is over MAX_ANALYZED_CHARS: it was not parsed or analysed. */
+  tooLarge?: { chars: number; limit: number };
+}
+
+/**
+ * Documents longer than this (UTF-16 units) are neither parsed nor analysed: headscale's biggest
+ * test file is 168 KB, and a 45 MB document would hold gigabytes of trees and analysis. The
+ * editor is told once per document (one information diagnostic), and its text is kept only to
+ * follow edits.
+ */
+export const MAX_ANALYZED_CHARS = 1 << 20;
+
+/** A too-large document: its text follows edits, nothing else is kept. */
+interface LargeText {
+  text: string;
+  version: number;
+}
+
+type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
+
+/** A position LSP allows: non-negative whole numbers. */
+function validPosition(p: unknown): p is { line: number; character: number } {
+  const q = p as { line?: unknown; character?: unknown } | null;
+  return !!q && Number.isSafeInteger(q.line) && Number.isSafeInteger(q.character) && (q.line as number) >= 0 && (q.character as number) >= 0;
+}
+
+/** A range whose positions are valid and whose start is not after its end. */
+function validRange(r: Range): boolean {
+  return validPosition(r.start) && validPosition(r.end) && (r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character));
+}
+
+/** Clamped, whole, ordered: what an invalid range most plausibly meant, applied to text only. */
+function normalizedRange(r: Range): Range {
+  const fix = (p: { line: number; character: number } | undefined) => ({ line: Math.max(0, Math.floor(Number(p?.line) || 0)), character: Math.max(0, Math.floor(Number(p?.character) || 0)) });
+  const a = fix(r?.start);
+  const b = fix(r?.end);
+  return a.line < b.line || (a.line === b.line && a.character <= b.character) ? { start: a, end: b } : { start: b, end: a };
+}
+
+/** Applies changes to text alone (no tree): for too-large documents and after an invalid range. */
+function applyToText(text: string, changes: readonly TextDocumentContentChangeEvent[]): string {
+  for (const c of changes) {
+    if (!('range' in c) || !c.range) {
+      text = String(c.text ?? '');
+      continue;
+    }
+    const r = normalizedRange(c.range);
+    const lines = new LineIndex(text);
+    text = text.slice(0, lines.offsetAt(r.start)) + String(c.text ?? '') + text.slice(lines.offsetAt(r.end));
+  }
+  return text;
 }
 
 /**
@@ -34,6 +86,7 @@ interface Entry {
   doc: IncrementalDocument;
   analyzer: Analyzer;
   path: string;
+  contract?: ContractModeler;
   /** The package clause at one version (siblings are matched on it). */
   pkg?: { version: number; name: string | null };
   cached?: AnalyzedDocument & { generation: number; factsJson: string };
@@ -51,6 +104,7 @@ export class DocumentStore {
   private docs = new Map<string, Entry>();
   /** Package facts of the other files in each document's directory (packageFacts.ts). */
   readonly packageFacts: PackageFactsProvider;
+  private large = new Map<string, { path: string; doc: LargeText; cached?: AnalyzedDocument }>();
 
   /** `onFactsFilled(dir)`: sibling files left for the background were read (see packageFacts.ts). */
   constructor(private readonly parser: GoParser, private readonly onRuleError: (ruleId: string, error: unknown) => void, onFactsFilled?: (dir: string) => void) {
@@ -75,13 +129,36 @@ export class DocumentStore {
 
   open(uri: string, path: string, text: string, version: number): void {
     this.close(uri);
-    this.docs.set(uri, { doc: new IncrementalDocument(this.parser, text, version), analyzer: new Analyzer(), path });
+    if (text.length > MAX_ANALYZED_CHARS) this.large.set(uri, { path, doc: { text, version } });
+    else this.docs.set(uri, { doc: new IncrementalDocument(this.parser, text, version), analyzer: new Analyzer(), path });
   }
 
+  /**
+   * Applies a didChange. A range that is not valid LSP (inverted, fractional, negative) would
+   * corrupt the incremental tree for good, so the edit is then applied to the text alone
+   * (normalised) and the document is parsed afresh; a document that crosses the size limit
+   * switches between full analysis and text only.
+   */
   change(uri: string, changes: TextDocumentContentChangeEvent[], version: number): void {
+    const large = this.large.get(uri);
+    if (large) {
+      const text = applyToText(large.doc.text, changes);
+      if (text.length > MAX_ANALYZED_CHARS) large.doc = { text, version };
+      else this.open(uri, large.path, text, version);
+      return;
+    }
     const entry = this.docs.get(uri);
     if (!entry) return;
-    entry.doc.applyChanges(changes.map((c) => ('range' in c ? { range: c.range, text: c.text } : { text: c.text })), version);
+    const valid = changes.every((c) => !('range' in c) || !c.range || validRange(c.range));
+    const grows = changes.some((c) => typeof c.text === 'string' && c.text.length > MAX_ANALYZED_CHARS - entry.doc.text.length);
+    if (!valid || grows) {
+      const text = applyToText(entry.doc.text, changes);
+      if (text.length > MAX_ANALYZED_CHARS) return this.open(uri, entry.path, text, version);
+      entry.doc.applyChanges([{ text }], version); // a full replacement: the next parse starts fresh
+    } else {
+      entry.doc.applyChanges(changes.map((c) => ('range' in c ? { range: c.range, text: c.text } : { text: c.text })), version);
+      if (entry.doc.text.length > MAX_ANALYZED_CHARS) return this.open(uri, entry.path, entry.doc.text, version);
+    }
     this.touchTree(uri);
   }
 
@@ -90,18 +167,46 @@ export class DocumentStore {
     entry?.doc.dispose();
     if (entry) this.packageFacts.closed(entry.path);
     this.docs.delete(uri);
+    this.large.delete(uri);
     this.treeOrder = this.treeOrder.filter((u) => u !== uri);
   }
 
   has(uri: string): boolean {
-    return this.docs.has(uri);
+    return this.docs.has(uri) || this.large.has(uri);
+  }
+
+  /** The current text and version without analysing (hs-test-contract reads it on its own schedule). */
+  snapshot(uri: string): { path: string; text: string; version: number } | undefined {
+    const entry = this.docs.get(uri);
+    return entry ? { path: entry.path, text: entry.doc.text, version: entry.doc.version } : undefined;
+  }
+
+  /**
+   * The document's test contract from its own tree (hs-test-contract), functions unchanged since
+   * the last call reused; null with merge conflict markers (the file is not Go yet).
+   */
+  contract(uri: string): FileContract | null | undefined {
+    const entry = this.docs.get(uri);
+    if (!entry) return undefined;
+    if (hasConflictMarkers(entry.doc.text)) return null;
+    entry.contract ??= new ContractModeler();
+    const result = entry.contract.contract(entry.doc.currentTree(), entry.doc.text);
+    this.releaseUnlessEdited(uri, entry.doc);
+    return result;
   }
 
   uris(): string[] {
-    return [...this.docs.keys()];
+    return [...this.docs.keys(), ...this.large.keys()];
   }
 
   analyzed(uri: string, settings: ResolvedSettings): AnalyzedDocument | undefined {
+    const large = this.large.get(uri);
+    if (large) {
+      if (large.cached?.version !== large.doc.version) {
+        large.cached = { uri, path: large.path, version: large.doc.version, text: large.doc.text, lines: new LineIndex(large.doc.text), findings: [], tooLarge: { chars: large.doc.text.length, limit: MAX_ANALYZED_CHARS } };
+      }
+      return large.cached;
+    }
     const entry = this.docs.get(uri);
     if (!entry) return undefined;
     const { doc } = entry;

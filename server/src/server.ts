@@ -8,20 +8,25 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import * as fs from 'fs';
 import * as path from 'path';
 import {
+  ContractBaseRequest,
   DiscoverTestsRequest,
   GO_LANGUAGE_ID,
   RunsChangedNotification,
   TrustChangedNotification,
+  type ContractBaseParams,
+  type ContractBaseResult,
   type DiscoverTestsParams,
   type DiscoverTestsResult,
   type InitializationOptions,
 } from '../../shared/src/protocol';
 import { GoParser } from './analysis/parser';
 import { codeActions } from './codeActions';
-import { toDiagnostic } from './diagnostics';
+import { contractDiagnostics, CONTRACT_RULE, documentDiagnostics, DOC_RULE, testDocDiagnostics } from './diagnostics';
+import { ContractService } from './contractService';
+import { contractCodeActions } from './contractActions';
+import { contractHoverSection } from './contractHover';
 import { DocumentStore, type AnalyzedDocument } from './documentStore';
 import { hoverAt, testHoverAt } from './hover';
 import { lensesFor } from './lenses';
@@ -30,6 +35,7 @@ import { SettingsStore } from './settingsStore';
 import { registerArtifacts } from './artifactsService';
 import { registerDocker } from './dockerService';
 import { findRipgrep } from './artifacts/ripgrep';
+import { READ_LIMITS, readRegularText } from './safeRead';
 
 /**
  * The hi workbench language server. Run standalone with `node dist/server.js --stdio` (any LSP
@@ -38,8 +44,16 @@ import { findRipgrep } from './artifacts/ripgrep';
 const connection = createConnection(ProposedFeatures.all);
 const settings = new SettingsStore(connection);
 let store: DocumentStore | undefined;
+/** hs-test-contract: git-backed, on its own schedule (never on the typing path). */
+let contract: ContractService | undefined;
+const warnedOnce = new Set<string>();
 let pullDiagnostics = false;
-let trusted = true;
+/**
+ * The server's own trust flag: from the initialization options and hi/trustChanged. A server
+ * started without `trusted: true` treats the workspace as untrusted (it fails closed): it deletes
+ * nothing, removes no container and ignores regexp settings; analysis works the same.
+ */
+let trusted = false;
 let parser: GoParser | undefined;
 /** Bumped when a run finishes: "Last run" lenses and hovers are recomputed. */
 let historyGeneration = 0;
@@ -67,7 +81,8 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   pullDiagnostics = !!caps.textDocument?.diagnostic;
   canWatchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   const options = params.initializationOptions as InitializationOptions | undefined;
-  trusted = options?.trusted ?? true;
+  trusted = options?.trusted === true;
+  settings.setTrusted(trusted);
   ripgrep = findRipgrep(options?.ripgrepPath);
   connection.console.info(`control_logs scans use ${ripgrep ?? "the built-in scanner (no ripgrep found)"}`);
   parser = await GoParser.load({ wasmDir: __dirname });
@@ -77,6 +92,22 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     reportedRuleErrors.add(ruleId);
     connection.console.error(`rule ${ruleId} failed and was skipped: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   }, (dir) => checkPackageFacts(dir, 0));
+  contract = new ContractService(parser, {
+    trusted: () => trusted,
+    settings: (uri) => settings.forResource(uri),
+    document: (uri) => store?.snapshot(uri),
+    contract: (uri) => store?.contract(uri),
+    changed: (uri) => {
+      if (pullDiagnostics) connection.languages.diagnostics.refresh();
+      else void push(uri);
+    },
+    warnOnce: (key, message) => {
+      if (warnedOnce.has(key)) return;
+      warnedOnce.add(key);
+      connection.console.warn(message);
+      void connection.window.showWarningMessage(`hi workbench: ${message}`);
+    },
+  });
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -130,20 +161,34 @@ async function analyzed(uri: string): Promise<AnalyzedDocument | undefined> {
   return store.analyzed(uri, await settings.forResource(uri));
 }
 
+/** Every diagnostic of a document: the per-declaration rules, then hs-test-contract (when its result is for this version). */
+async function diagnosticsOf(uri: string, doc: AnalyzedDocument) {
+  const items = documentDiagnostics(uri, doc);
+  const state = doc.tooLarge ? undefined : contract?.state(uri, doc.version, doc.lines.lineCount);
+  if (state) {
+    const levels = (await settings.forResource(uri)).settings.rules;
+    if (state.base) items.push(...contractDiagnostics(uri, doc.lines, doc.version, state.changes, state.base, levels[CONTRACT_RULE] ?? 'default'));
+    items.push(...testDocDiagnostics(doc.lines, doc.version, state.docs, levels[DOC_RULE] ?? 'default'));
+  }
+  return items;
+}
+
 async function push(uri: string): Promise<void> {
   const doc = await analyzed(uri);
-  if (doc) connection.sendDiagnostics({ uri, version: doc.version, diagnostics: doc.findings.map((f) => toDiagnostic(uri, doc.lines, f, doc.version)) });
+  if (doc) connection.sendDiagnostics({ uri, version: doc.version, diagnostics: await diagnosticsOf(uri, doc) });
 }
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
   if (textDocument.languageId !== GO_LANGUAGE_ID && !textDocument.uri.endsWith('.go')) return;
   store?.open(textDocument.uri, uriToPath(textDocument.uri), textDocument.text, textDocument.version);
+  contract?.schedule(textDocument.uri, 0);
   if (!pullDiagnostics) void push(textDocument.uri);
   if (store?.hasSiblingsOpen(textDocument.uri)) checkPackageFacts(store.directoryOf(textDocument.uri), FACT_CHECK_DELAY_MS);
 });
 
 connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
   store?.change(textDocument.uri, contentChanges, textDocument.version);
+  contract?.schedule(textDocument.uri);
   if (!pullDiagnostics) void push(textDocument.uri);
   if (store?.hasSiblingsOpen(textDocument.uri)) checkPackageFacts(store.directoryOf(textDocument.uri), FACT_CHECK_DELAY_MS);
 });
@@ -151,6 +196,7 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
 connection.onDidCloseTextDocument(({ textDocument }) => {
   const dir = store?.directoryOf(textDocument.uri);
   store?.close(textDocument.uri);
+  contract?.forget(textDocument.uri);
   if (!pullDiagnostics) connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   checkPackageFacts(dir, FACT_CHECK_DELAY_MS);
 });
@@ -170,12 +216,13 @@ connection.languages.diagnostics.on(async ({ textDocument }) => {
   const doc = await analyzed(textDocument.uri);
   return {
     kind: DocumentDiagnosticReportKind.Full,
-    items: doc ? doc.findings.map((f) => toDiagnostic(textDocument.uri, doc.lines, f, doc.version)) : [],
+    items: doc ? await diagnosticsOf(textDocument.uri, doc) : [],
   };
 });
 
 connection.onDidChangeConfiguration(() => {
   settings.clear();
+  contract?.recheckAll(store?.uris() ?? []);
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   if (pullDiagnostics) connection.languages.diagnostics.refresh();
   else for (const uri of store?.uris() ?? []) void push(uri);
@@ -183,7 +230,9 @@ connection.onDidChangeConfiguration(() => {
 
 connection.onCodeAction(async (params) => {
   const doc = await analyzed(params.textDocument.uri);
-  return doc ? codeActions(doc, params) : [];
+  if (!doc) return [];
+  const state = contract?.state(doc.uri, doc.version);
+  return [...codeActions(doc, params), ...(state ? contractCodeActions(doc.uri, doc.text, doc.lines, state, params) : [])];
 });
 
 connection.onHover(async ({ textDocument, position }) => {
@@ -192,7 +241,11 @@ connection.onHover(async ({ textDocument, position }) => {
   const findingHover = hoverAt(doc, position);
   if (findingHover) return findingHover;
   const tests = store?.tests(textDocument.uri, await settings.forResource(textDocument.uri), historyGeneration);
-  return tests ? testHoverAt(tests, position) : null;
+  const hover = tests ? testHoverAt(tests, position) : null;
+  const test = hover && tests ? testAt(tests.tests, position) : null;
+  const section = test ? contractHoverSection(contract?.state(doc.uri, doc.version, doc.lines.lineCount), test) : null;
+  if (hover && section && typeof hover.contents === 'object' && 'value' in hover.contents) hover.contents.value += `\n\n${section}`;
+  return hover;
 });
 
 connection.onCodeLens(async ({ textDocument }) => {
@@ -218,7 +271,9 @@ connection.onRequest(DiscoverTestsRequest, async ({ uri }: DiscoverTestsParams):
   if (!parser || !isIntegrationTestFile(file)) return { tests: [], fileRun: null };
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // The Test Explorer's watcher sends every *_test.go it sees: a link to /dev/zero or a FIFO
+    // must not be read (or waited on).
+    text = readRegularText(file, READ_LIMITS.goSource);
   } catch {
     return { tests: [], fileRun: null };
   }
@@ -230,8 +285,14 @@ connection.onRequest(DiscoverTestsRequest, async ({ uri }: DiscoverTestsParams):
   }
 });
 
+connection.onRequest(ContractBaseRequest, async ({ uri }: ContractBaseParams): Promise<ContractBaseResult> => ({ text: (await contract?.baseText(uri)) ?? null }));
+
 connection.onNotification(TrustChangedNotification, (params: { trusted: boolean }) => {
-  trusted = params.trusted;
+  trusted = params.trusted === true;
+  settings.setTrusted(trusted);
+  // git is a process: hs-test-contract only starts reading bases once the workspace is trusted.
+  contract?.recheckAll(store?.uris() ?? []);
+  if (pullDiagnostics) connection.languages.diagnostics.refresh();
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });
 
@@ -240,13 +301,20 @@ connection.onNotification(RunsChangedNotification, () => {
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });
 
-registerArtifacts(connection, async (uri) => (await settings.forResource(uri)).markers, () => ripgrep);
+/** The top-level test (not subtest) named at a position: the contract is per top-level function. */
+function testAt(tests: DiscoverTestsResult['tests'], position: { line: number; character: number }): string | null {
+  const t = tests.find((x) => x.line === position.line && x.character <= position.character && position.character <= x.endCharacter);
+  return t ? t.name : null;
+}
 
-const docker = registerDocker(connection, async () => (await settings.forResource('')).docker);
+registerArtifacts(connection, async (uri) => (await settings.forResource(uri)).markers, () => ripgrep, () => trusted);
+
+const docker = registerDocker(connection, async () => (await settings.forResource('')).docker, () => trusted);
 
 connection.onShutdown(() => {
   for (const timer of pendingFactChecks.values()) clearTimeout(timer);
   pendingFactChecks.clear();
+  contract?.dispose();
   store?.dispose();
   docker.dispose();
 });

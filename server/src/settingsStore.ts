@@ -1,6 +1,7 @@
 import type { Connection } from 'vscode-languageserver';
-import { normalize, normalizeDocker, normalizeMarkers, normalizeRun, type AnalysisSettings, type DockerSettings, type RunSettings } from '../../shared/src/settings';
-import { withUserMarkers, type Marker } from './artifacts/markers';
+import { normalize, normalizeContract, normalizeDocker, normalizeMarkers, normalizeRun, type AnalysisSettings, type ContractSettings, type DockerSettings, type MarkerSetting, type RunSettings } from '../../shared/src/settings';
+import { combined, defaultMarkers, withUserMarkers, type Marker } from './artifacts/markers';
+import { isRegexpPattern } from './tests/categories';
 import { defaultVocabulary, extendVocabulary, type Vocabulary } from './analysis/vocabulary';
 
 export interface ResolvedSettings {
@@ -10,6 +11,8 @@ export interface ResolvedSettings {
   /** Error markers for control_logs: built-in plus `headscale.artifacts.markers`. */
   markers: Marker[];
   docker: DockerSettings;
+  /** `headscale.contract.*` (hs-test-contract's base revision). */
+  contract: ContractSettings;
   /** Changes whenever the cache is cleared, so cached analyses keyed on it go stale. */
   generation: number;
 }
@@ -17,13 +20,26 @@ export interface ResolvedSettings {
 /**
  * Reads `headscale.*` settings per resource through workspace/configuration, caches them, and
  * clears the cache on didChangeConfiguration. The only place the server reads settings.
+ *
+ * In an untrusted workspace (Restricted Mode, or a server started without trust) the settings that
+ * are regular expressions are ignored: `headscale.artifacts.markers` and the `/regexp/` entries of
+ * `headscale.categories`. A cloned repo's `.vscode/settings.json` could otherwise hang the server
+ * with `(a+)+$` (JavaScript regexps backtrack). Category globs stay: they are matched in linear time.
  */
 export class SettingsStore {
   private cache = new Map<string, Promise<ResolvedSettings>>();
   private generation = 0;
+  private trusted = true;
   supportsConfiguration = false;
 
   constructor(private readonly connection: Connection) {}
+
+  /** Trust changes what the settings may contain, so the cache (and analyses keyed on it) go stale. */
+  setTrusted(trusted: boolean): void {
+    if (trusted === this.trusted) return;
+    this.trusted = trusted;
+    this.clear();
+  }
 
   clear(): void {
     this.cache.clear();
@@ -54,14 +70,40 @@ export class SettingsStore {
       }
     }
     const settings = normalize(raw);
+    const run = normalizeRun(raw);
+    if (!this.trusted) {
+      for (const c of Object.values(run.categories)) {
+        c.names = c.names?.filter((p) => !isRegexpPattern(p));
+        c.files = c.files?.filter((p) => !isRegexpPattern(p));
+      }
+    }
     return {
       settings,
-      run: normalizeRun(raw),
+      run,
       vocabulary: extendVocabulary(defaultVocabulary, { readMethods: settings.readMethods, mutatingMethods: settings.mutatingMethods }),
-      markers: withUserMarkers(normalizeMarkers(raw)),
+      markers: this.trusted ? combinableMarkers(normalizeMarkers(raw)) : [...defaultMarkers],
       docker: normalizeDocker(raw),
+      contract: normalizeContract(raw),
       generation,
     };
   }
 }
 
+
+/**
+ * User markers that still combine into the scan's one pre-filter regexp: two markers with the same
+ * named group would make that regexp a SyntaxError and break the whole run listing, so a marker
+ * that does is dropped (like an invalid pattern).
+ */
+function combinableMarkers(extra: readonly MarkerSetting[]): Marker[] {
+  const accepted: MarkerSetting[] = [];
+  for (const m of extra) {
+    try {
+      combined(withUserMarkers([...accepted, m]));
+      accepted.push(m);
+    } catch {
+      // dropped: its named group repeats one of an earlier marker
+    }
+  }
+  return withUserMarkers(accepted);
+}

@@ -1,3 +1,5 @@
+import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-jsonrpc';
+
 /**
  * The wire contract of the Docker view and environment checks: the server talks to Docker through
  * dockerode, the extension draws. Plain JSON data only.
@@ -29,18 +31,18 @@ export interface ContainerGroup {
 
 export type DockerState = { reachable: true; host: string; version: string } | { reachable: false; host: string; error: string; retryInSeconds: number };
 
-/** client → server: hi's containers, grouped by run. */
-export const ListContainersRequest = 'hi/listContainers';
 export interface ListContainersResult {
   state: DockerState;
   groups: ContainerGroup[];
 }
+/** client → server: hi's containers, grouped by run. */
+export const ListContainersRequest = new RequestType0<ListContainersResult, void>('hi/listContainers');
 
 /** client → server: connect again now, resetting the backoff (the view's Retry). */
-export const RetryDockerRequest = 'hi/retryDocker';
+export const RetryDockerRequest = new RequestType0<void, void>('hi/retryDocker');
 
 /** server → client: containers changed (Docker events, coalesced) or reachability changed. */
-export const ContainersChangedNotification = 'hi/containersChanged';
+export const ContainersChangedNotification = new NotificationType0('hi/containersChanged');
 
 export interface CleanupOptions {
   /** Exactly these containers (a container's or a run's "Remove"); otherwise all exited/dead hi containers. */
@@ -62,10 +64,10 @@ export interface CleanupPlan {
 }
 
 /** client → server: what a cleanup would remove (nothing is removed). */
-export const PlanCleanupRequest = 'hi/planCleanup';
+export const PlanCleanupRequest = new RequestType<CleanupOptions, CleanupPlan, void>('hi/planCleanup');
 
 /** client → server: remove exactly what the confirmed plan listed. */
-export const ExecuteCleanupRequest = 'hi/executeCleanup';
+export const ExecuteCleanupRequest = new RequestType<ExecuteCleanupParams, CleanupResult, void>('hi/executeCleanup');
 export interface ExecuteCleanupParams {
   plan: CleanupPlan;
   /** The user confirmed removing running containers specifically. */
@@ -82,7 +84,7 @@ export interface CleanupResult {
 }
 
 /** client → server: start following a container's logs; text comes through ContainerLogRequest. */
-export const ContainerLogRequest = 'hi/containerLog';
+export const ContainerLogRequest = new RequestType<ContainerLogParams, ContainerLogResult, void>('hi/containerLog');
 export interface ContainerLogParams {
   id: string;
 }
@@ -91,9 +93,9 @@ export interface ContainerLogResult {
   following: boolean;
 }
 /** server → client: more log text arrived for a followed container (throttled). */
-export const ContainerLogChangedNotification = 'hi/containerLogChanged';
+export const ContainerLogChangedNotification = new NotificationType<ContainerLogParams>('hi/containerLogChanged');
 /** client → server: the log document was closed; stop following. */
-export const ContainerLogClosedNotification = 'hi/containerLogClosed';
+export const ContainerLogClosedNotification = new NotificationType<ContainerLogParams>('hi/containerLogClosed');
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 export interface EnvCheck {
@@ -110,7 +112,7 @@ export function fixAdvice(fix: string): string {
 }
 
 /** client → server: the Docker environment checks (joined with `hi doctor` in the report). */
-export const EnvChecksRequest = 'hi/envChecks';
+export const EnvChecksRequest = new RequestType<EnvChecksParams, EnvCheck[], void>('hi/envChecks');
 export interface EnvChecksParams {
   moduleRoot: string;
   minFreeGB: number;

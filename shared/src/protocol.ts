@@ -1,6 +1,9 @@
+import { NotificationType, NotificationType0, RequestType } from 'vscode-jsonrpc';
+
 /**
  * The wire contract between the extension (client) and the language server, declared once.
- * Standard LSP requests are not repeated here; only names and payloads that are ours.
+ * Standard LSP requests are not repeated here; only names and payloads that are ours, each typed
+ * with its params and result (shared/src/artifacts.ts and docker.ts hold the views' messages).
  */
 
 /** `source` of every diagnostic the server publishes. */
@@ -86,7 +89,6 @@ export interface TestInfo {
 }
 
 /** client → server: the tests of a file (read from disk when it is not open). */
-export const DiscoverTestsRequest = 'hi/discoverTests';
 export interface DiscoverTestsParams {
   uri: string;
 }
@@ -95,9 +97,32 @@ export interface DiscoverTestsResult {
   /** The whole-file pattern run (null without tests). */
   fileRun: RunTestArgs | null;
 }
+export const DiscoverTestsRequest = new RequestType<DiscoverTestsParams, DiscoverTestsResult, void>('hi/discoverTests');
 
 /** client → server: Workspace Trust changed; lenses switch between runnable and disabled. */
-export const TrustChangedNotification = 'hi/trustChanged';
+export const TrustChangedNotification = new NotificationType<{ trusted: boolean }>('hi/trustChanged');
 
 /** client → server: a run finished; "Last run" lenses and hovers need a refresh. */
-export const RunsChangedNotification = 'hi/runsChanged';
+export const RunsChangedNotification = new NotificationType0('hi/runsChanged');
+
+/**
+ * Read-only documents of a file at the contract base (hs-test-contract's related information):
+ * `hi-contract-base:/<path at base>?<query>`; the client's TextDocumentContentProvider asks the
+ * server for the text with `hi/contractBase`.
+ */
+export const CONTRACT_BASE_SCHEME = 'hi-contract-base';
+
+export interface ContractBaseParams {
+  uri: string;
+}
+export interface ContractBaseResult {
+  text: string | null;
+}
+/** client → server: the text behind a `hi-contract-base:` URI (null when git no longer has it). */
+export const ContractBaseRequest = new RequestType<ContractBaseParams, ContractBaseResult, void>('hi/contractBase');
+
+/**
+ * server → client (a code action's command): insert a snippet at the start of a line of a
+ * document, cursor on its first placeholder. Arguments: `[uri, line, snippet]`.
+ */
+export const InsertSnippetCommand = 'hi.insertSnippet';

@@ -165,3 +165,23 @@ export function normalizeDocker(raw: unknown): DockerSettings {
     checkBeforeRun: docker.checkBeforeRun !== false,
   };
 }
+
+/** `headscale.contract.*`: the revision test contracts are compared with (hs-test-contract). */
+export interface ContractSettings {
+  /** A commit-ish (`HEAD`, `origin/main`); passed to git as one argv element after --end-of-options. */
+  base: string;
+  /** hs-test-doc also for tests that existed at the base (off: only tests added since). */
+  docExistingTests: boolean;
+}
+
+export const defaultContractSettings: ContractSettings = { base: 'HEAD', docExistingTests: false };
+
+/** A revision name git accepts, never an option: letters, digits and `/._-~^@{}`, not starting with `-`. */
+const REVISION = /^[A-Za-z0-9_./~^@{}][A-Za-z0-9_./~^@{}-]*$/;
+
+export function normalizeContract(raw: unknown): ContractSettings {
+  const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const c = section(obj, 'contract');
+  const base = typeof c.base === 'string' && REVISION.test(c.base.trim()) && c.base.length <= 200 ? c.base.trim() : defaultContractSettings.base;
+  return { base, docExistingTests: c.docExistingTests === true };
+}

@@ -5,7 +5,7 @@
  */
 import { median } from './stats';
 import { defaultMarkers } from '../../server/src/artifacts/markers';
-import { normalizeDocker } from '../../shared/src/settings';
+import { defaultContractSettings, normalizeDocker } from '../../shared/src/settings';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,8 +19,9 @@ import { toDiagnostic } from '../../server/src/diagnostics';
 import { DocumentStore } from '../../server/src/documentStore';
 import { pullDiagnostics, startServer } from '../support/lspClient';
 import { loadParser, repoRoot } from '../support/parser';
-import { listing500, scan1GB } from './artifactsBench';
+import { artifactsBenches } from './artifactsBench';
 import { dockerBench } from './dockerBench';
+import { contractDiff } from './contractBench';
 import { generateFile } from './generate';
 import { setupCheck } from './setupBench';
 import { longTestsBench, timeCliCheck } from './longTestsBench';
@@ -69,7 +70,7 @@ async function timeEdits(seed: number, fileName: string, measure: (store: Docume
   return { median: median(times.slice(10)), text: current };
 }
 
-const benchSettings = { settings: defaultAnalysisSettings, run: defaultRunSettings, vocabulary: defaultVocabulary, markers: [...defaultMarkers], docker: normalizeDocker({}), generation: 0 };
+const benchSettings = { settings: defaultAnalysisSettings, run: defaultRunSettings, vocabulary: defaultVocabulary, markers: [...defaultMarkers], docker: normalizeDocker({}), contract: defaultContractSettings, generation: 0 };
 
 /** The definition: incremental parse + analysis, as the server's document store does it. */
 async function editInProcess(): Promise<void> {
@@ -147,11 +148,11 @@ async function main(): Promise<void> {
   await editInProcess();
   await editToDiagnostics();
   await lensesAfterEdit();
+  await contractDiff(report);
   cliColdRun();
   await serverRss();
   await longTestsBench(benchDir, report);
-  listing500(path.join(benchDir, 'runs500'), report);
-  await scan1GB(path.join(benchDir, 'control_logs_1gb'), report);
+  await artifactsBenches(benchDir, report);
   await dockerBench(report);
 }
 

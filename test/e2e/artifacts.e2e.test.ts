@@ -2,6 +2,7 @@
  * Issue 5 in a real VS Code: the Runs view over the demo control_logs (status and triage as the
  * CLI computes them), an error row that opens its log with exactly that line selected, the
  * metrics/status/database viewers, a run appearing live, and deleting one run after confirmation.
+ * Issue 13: a generated noisy failed run read the way the guide reads it (spec 13).
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +13,8 @@ import type { Page } from 'playwright-core';
 import initSqlJs from 'sql.js';
 import { repoRoot } from '../support/parser';
 import { closeBrowser, killLeftovers, withSession } from './harness';
-import { expandRow, RUNS_ROWS, showHiWorkbench, webviewText } from './workbench';
+import { generateRun } from '../support/runGenerator';
+import { EDITOR_LINES, expandRow, runCommand, RUNS_ROWS, showHiWorkbench, webviewText } from './workbench';
 
 before(() => killLeftovers());
 after(() => closeBrowser());
@@ -66,7 +68,8 @@ test('10. the Runs view lists the demo runs with status and triage; an error row
     await expand(page, path.basename(hs.path));
     // The last error of the headscale log: a line deep in the file, so the editor must scroll to it.
     const target = hs.errors[hs.errors.length - 1];
-    const label = target.text.replace(/^\S+\s+/, '').slice(0, 40);
+    // A row reads `:line  text` without the timestamp and a trailing colon (`goroutine 412 [running]`).
+    const label = target.text.replace(/^\S+\s+/, '').replace(/:\s*$/, '').slice(0, 40);
     const errorRow = sidebarRow(page, label).first();
     await errorRow.waitFor();
     assert.ok(((await errorRow.textContent()) ?? '').includes(`:${target.line}`));
@@ -110,12 +113,20 @@ test('11. the metrics, status and database viewers open from the view and show t
     await page.locator('.tab.active', { hasText: 'errors with context' }).waitFor({ timeout: 30_000 });
     await page.locator('.part.editor .view-lines', { hasText: `── line ${hs.errors[0].line} ·` }).waitFor({ timeout: 30_000 });
 
+    // The log groups start expanded (they have errors); folding them keeps the viewers' rows on screen.
+    for (const group of ['Headscale server', 'Tailscale clients']) {
+      const row = sidebarRow(page, group).filter({ has: page.locator('.monaco-tl-twistie.collapsible') }).first();
+      if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+      await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'false', await row.elementHandle(), { timeout: 30_000 });
+    }
     await expand(page, /^Metrics/);
     await sidebarRow(page, path.basename(file('metrics'))).first().click();
     const family = /^# TYPE (headscale_\S+) counter/m.exec(fs.readFileSync(file('metrics'), 'utf8'))![1];
     const metrics = await webviewText(page, (t) => t.includes('Counters and gauges') && t.includes(family));
     assert.match(metrics, /Histograms and summaries/);
 
+    // The webview has the focus now: the first click on the sidebar only takes it back.
+    await sidebarRow(page, /^Client status/).first().click();
     await expand(page, /^Client status/);
     await sidebarRow(page, path.basename(file('status'))).first().click();
     const status = JSON.parse(fs.readFileSync(file('status'), 'utf8'));
@@ -159,5 +170,58 @@ test('12. a run written to control_logs appears live; deleting an old run asks f
     await page.locator('.notification-toast', { hasText: /deleted 1 run, freed/ }).waitFor({ timeout: 30_000 });
     assert.deepEqual(fs.readdirSync(controlLogs).sort(), [...before, newId].filter((id) => id !== oldest.id).sort());
     await sidebarRow(page, oldest.test).waitFor({ state: 'detached', timeout: 30_000 });
+  });
+});
+
+test('13. a noisy failed run: its errors (not its warnings), the failure summary, the HA-failover flow, the timeline, and Problems gone once collapsed', async () => {
+  await withSession({ name: '13-noisy-run', trusted: true }, async ({ page, workspace }) => {
+    const controlLogs = path.join(workspace, 'control_logs');
+    // Newer than the demo runs, so it is the first row: 20 000 headscale lines, ~10 % WRN, a panic late.
+    const g = generateRun(controlLogs, { variant: 'panic', seed: 40, hsLines: 20_000, test: 'TestHASubnetRouterFailover' });
+    const cli = cliRuns(controlLogs).find((r) => r.id === g.id)!;
+    assert.equal(cli.triage, 'code');
+    const hsName = path.basename(g.hsLog);
+    await showRunsView(page);
+    await expand(page, g.test);
+    await expand(page, hsName);
+    // The error tier: every error line of the log is a row, the panic among them; the thousands of
+    // warnings wait in one collapsed group.
+    const errorLines = g.errorLines[hsName];
+    for (const line of errorLines) await sidebarRow(page, new RegExp(`^:${line}\\s`)).first().waitFor({ timeout: 30_000 });
+    await sidebarRow(page, /panic: runtime error/).first().waitFor();
+    const warnings = sidebarRow(page, new RegExp(`^${g.warningCounts[hsName]} warnings`)).first();
+    await warnings.waitFor();
+    assert.equal(await warnings.getAttribute('aria-expanded'), 'false');
+    assert.equal(await sidebarRow(page, / WRN /).count(), 0, 'no warning rows while the group is collapsed');
+
+    // The failure summary, in the guide's reading order.
+    await sidebarRow(page, 'Failure summary').first().click();
+    await page.locator('.tab.active', { hasText: 'failure summary' }).waitFor({ timeout: 30_000 });
+    await page.locator(EDITOR_LINES, { hasText: '## Headscale server log' }).waitFor({ timeout: 30_000 });
+    await page.locator(EDITOR_LINES, { hasText: `:${g.firstHsError!.line}` }).waitFor();
+
+    // The HA-failover flow: its results are lines of the run's logs; one click opens that line.
+    await expand(page, 'Debug flows');
+    await expand(page, 'HA failover');
+    const match = sidebarRow(page, /^:\d+\s+.*(Disconnect|NodeWentOffline|PrimaryRoutes)/).first();
+    await match.waitFor({ timeout: 30_000 });
+    const matchLine = Number(/^:(\d+)/.exec(((await match.textContent()) ?? '').trim())![1]);
+    await match.click();
+    await page.locator(`.tab.active[aria-label*="${hsName}"]`).waitFor({ timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${matchLine}, Col \\d+ \\(\\d+ selected\\)`) }).first().waitFor({ timeout: 30_000 });
+
+    // The timeline around that line, from the editor: headscale and client lines together.
+    await runCommand(page, 'hi: Open Timeline Around This Line');
+    await page.locator('.tab.active', { hasText: 'timeline' }).waitFor({ timeout: 30_000 });
+    await page.locator(EDITOR_LINES, { hasText: '# Timeline: ±' }).waitFor({ timeout: 30_000 });
+
+    // Problems: the expanded run's errors are there; closing its logs and collapsing it takes them away.
+    await page.keyboard.press('Control+Shift+M');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: hsName }).first().waitFor({ timeout: 30_000 });
+    await runCommand(page, 'View: Close All Editors');
+    const runRow = sidebarRow(page, g.test).filter({ has: page.locator('.monaco-tl-twistie.collapsible') }).first();
+    await runRow.locator('.monaco-tl-twistie').click();
+    await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'false', await runRow.elementHandle(), { timeout: 30_000 });
+    await page.locator('.markers-panel .monaco-list-row', { hasText: hsName }).first().waitFor({ state: 'detached', timeout: 30_000 });
   });
 });

@@ -32,7 +32,7 @@ export interface PrecisionReport {
 }
 
 export function measure(parser: GoParser, root: string, ruleFilter?: string): PrecisionReport {
-  const files = collectGoFiles([root]);
+  const { files } = collectGoFiles([root]);
   const findings: PrecisionReport['findings'] = [];
   let lines = 0;
   for (const group of byDirectory(files)) {

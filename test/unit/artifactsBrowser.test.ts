@@ -41,7 +41,7 @@ test('metrics viewer: headscale families first, labelled histograms folded to co
     const labels = s.labels;
     const count = Number(new RegExp(`^${hist.name}_count\\{${labels.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\} (\\S+)$`, 'm').exec(text)![1]);
     assert.equal(s.count, count);
-    assert.ok(Math.abs(s.mean! - s.sum! / count) < 1e-12);
+    assert.ok(Math.abs(Number(s.mean) - Number(s.sum) / count) < 1e-12);
   }
   const counter = view.families.find((f) => f.name === 'headscale_mapresponse_sent_total')!;
   assert.equal(counter.series.length, (text.match(/^headscale_mapresponse_sent_total\{/gm) ?? []).length);
@@ -190,7 +190,7 @@ test('sidebar wording and webview HTML: sizes, ages, reading-order groups, every
   assert.equal(errorLabel('2026-11-24T14:30:41Z ERR boom'), 'ERR boom');
   const [, code] = await Promise.all(listRuns(demo).map((r) => describeRun(r, defaultMarkers)));
   const described: RunView = code;
-  assert.match(runDescription(described, new Date('2026-11-25T14:30:11')), new RegExp(`^failed · code · ${described.errorCount} errors · 1d ago$`));
+  assert.match(runDescription(described, new Date('2026-11-25T14:30:11')), new RegExp(`^failed · code · ${described.errorCount} errors · ${described.warningCount} warnings? · 1d ago$`));
   assert.deepEqual(groupFiles(described).map((g) => g.label), ['Headscale server', 'Tailscale clients', 'Map responses', 'Client status', 'Netmaps', 'Database snapshot', 'Metrics']);
   const hostile = '<script>alert(1)</script>"\'&';
   const html = renderViewer({ kind: 'status', title: hostile, path: hostile, self: hostile, backendState: hostile, health: [hostile], peers: [{ hostName: hostile, online: true, tailscaleIPs: [hostile], primaryRoutes: [], expired: false, lastSeen: hostile }] }, 'N0NCE');

@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { analyzePackage } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
+import { collectGoFiles } from '../../cli/src/files';
+import { byDirectory } from '../../cli/src/check';
 import { loadParser, repoRoot } from '../support/parser';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
@@ -22,10 +24,10 @@ test('check --format json matches the analyzer on every fixture, 1-based, exit 1
   const rows = JSON.parse(r.stdout) as { file: string; line: number; column: number; endLine: number; endColumn: number; rule: string; severity: string; message: string; related: unknown[] }[];
   const parser = await loadParser();
   const expected = [];
-  for (const dir of fs.readdirSync(fixtures).sort()) {
-    // One directory is one package: the CLI passes facts between its files.
-    const names = fs.readdirSync(path.join(fixtures, dir)).filter((f) => f.endsWith('.go')).sort();
-    const sources = names.map((name) => ({ path: path.join(fixtures, dir, name), text: fs.readFileSync(path.join(fixtures, dir, name), 'utf8') }));
+  // Every .go file below the fixtures, nested ones too (hs-test-contract keeps base/current pairs in
+  // folders); one directory is one package: the CLI passes facts between its files.
+  for (const group of byDirectory(collectGoFiles([fixtures]).files)) {
+    const sources = group.map((file) => ({ path: file, text: fs.readFileSync(file, 'utf8') }));
     const results = analyzePackage(parser, sources);
     for (const { path: file, text } of sources) {
       const lines = new LineIndex(text);

@@ -91,7 +91,7 @@ test('clean leftovers with extras: cache volumes only while unused, images only 
   if (created) await docker.createVolume({ Name: volume });
   // An image of its own (the seeded containers all use the test image): commit a fresh container,
   // then give it a hi tag and somebody else's tag.
-  const hiTag = `hs-workbench-probe${seed.tag}`;
+  const hiTag = `hs-workbenchprobe-${seed.tag}`;
   const otherTag = `keepme-img${seed.tag}`;
   const base = await docker.createContainer({ Image: TEST_IMAGE, Cmd: ['sh'], Labels: { 'hi-workbench.seed': seed.tag } });
   await base.commit({ repo: hiTag, tag: 'test', changes: [`LABEL probe=${seed.tag}`] });
@@ -122,6 +122,60 @@ test('clean leftovers with extras: cache volumes only while unused, images only 
   }
 });
 
+test("look-alikes: foreign containers, a network and images shaped like hi's are never offered, and a forged plan removes none of them", async () => {
+  const own = { 'hi-workbench.seed': seed.tag };
+  const names = ['hs-myproject', 'ts-foo', 'ts-node-dev', 'derp-server', 'k3s-mycluster', 'headscale-test-suite-fake'];
+  const tags = ['myorg/graphs-exporter:2', 'myorg/paths-api:1', 'tailscale/tailscale:attack-test'];
+  const netName = 'hs-abcdef-foreign';
+  // Exact names (the daemon is shared, the suite holds the Docker lock): leftovers of a crashed run go first.
+  for (const n of names) await docker.getContainer(n).remove({ force: true }).catch(() => undefined);
+  for (const n of (await docker.listNetworks()).filter((x) => x.Name === netName)) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  const ids = await Promise.all(names.map(async (name) => {
+    const c = await docker.createContainer({ name, Image: TEST_IMAGE, Cmd: ['sh', '-c', 'exit 0'], Labels: own });
+    await c.start();
+    await c.wait();
+    return c.id;
+  }));
+  const net = await docker.createNetwork({ Name: netName, Labels: own });
+  const base = await docker.createContainer({ Image: TEST_IMAGE, Cmd: ['sh'], Labels: own });
+  const committed = await base.commit({ repo: 'myorg/graphs-exporter', tag: '2', changes: [`LABEL probe=${seed.tag}`] });
+  await base.remove({ force: true });
+  const imageId: string = (committed as { Id: string }).Id;
+  for (const t of tags.slice(1)) await docker.getImage(imageId).tag({ repo: t.split(':')[0], tag: t.split(':')[1] });
+  try {
+    const options = { includeCacheVolumes: false, includeImages: true };
+    const plan = planCleanup(await snapshot(api, options), options);
+    const offered = [...plan.containers.map((c) => c.name), ...plan.networks.map((n) => n.name), ...plan.images.flatMap((i) => i.tags)];
+    for (const n of [...names, netName, ...tags]) assert.ok(!offered.includes(n), `${n} is not hi's but was offered`);
+    const listed = groupContainers(await api.listContainers()).flatMap((g) => g.containers.map((c) => c.name));
+    for (const n of names) assert.ok(!listed.includes(n), `${n} is not listed as hi's`);
+    const checks = await envChecks(api, { host: HOST, source: 'default' }, path.join(repoRoot, 'demo'), 0);
+    const testImages = checks.find((c) => c.name === 'Test images');
+    if (testImages) assert.doesNotMatch(testImages.message, /graphs-exporter|paths-api|attack-test/);
+    // A forged plan (a client is not trusted to name what is hi's): every item is re-checked against Docker.
+    const forged = {
+      containers: ids.map((id, i) => ({ id, name: `hs-forged${i}-0a1b2c`, role: 'headscale', runId: null, labelled: false, state: 'exited', status: '', image: TEST_IMAGE, createdAt: 0, networks: [], sizeBytes: 0 })),
+      running: [],
+      networks: [{ id: net.id, name: 'hs-abcdef-default' }],
+      volumes: [],
+      images: [{ id: imageId, tags: ['hs-forged-0a1b2c:latest', ...tags], sizeBytes: 1 }],
+      reclaimBytes: 0,
+    };
+    const result = await executeCleanup(api, forged, true);
+    assert.deepEqual([result.removedContainers, result.removedNetworks, result.removedImages], [[], [], []], JSON.stringify(result));
+    assert.equal(result.refused.length, names.length + 2, JSON.stringify(result.refused));
+    const left = await containerNames();
+    for (const n of names) assert.ok(left.includes(n), `${n} still exists`);
+    assert.ok((await networkNames()).includes(netName));
+    const imageTags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
+    for (const t of tags) assert.ok(imageTags.includes(t), `${t} still exists`);
+  } finally {
+    await Promise.all(ids.map((id) => docker.getContainer(id).remove({ force: true }).catch(() => undefined)));
+    await docker.getNetwork(net.id).remove().catch(() => undefined);
+    for (const t of tags) await docker.getImage(t).remove().catch(() => undefined);
+  }
+});
+
 test('events: container changes reach the view through Docker events, coalesced to one redraw per 250 ms', async () => {
   const calls: number[] = [];
   // A short request timeout: the event stream must outlive it while Docker is quiet.
@@ -133,7 +187,7 @@ test('events: container changes reach the view through Docker events, coalesced 
     assert.equal(watcher.state.reachable, true, 'an idle event stream is not a lost daemon');
     calls.length = 0;
     const start = Date.now();
-    const made = await Promise.all(Array.from({ length: 8 }, (_, i) => docker.createContainer({ name: `hs-burst${seed.tag}-${i}`, Image: TEST_IMAGE, Cmd: ['sh', '-c', 'exit 0'], Labels: { 'hi-workbench.seed': seed.tag } })));
+    const made = await Promise.all(Array.from({ length: 8 }, (_, i) => docker.createContainer({ name: `hs-burst${seed.tag}-${String(i).padStart(6, '0')}`, Image: TEST_IMAGE, Cmd: ['sh', '-c', 'exit 0'], Labels: { 'hi-workbench.seed': seed.tag } })));
     await Promise.all(made.map((c) => c.start()));
     while (!calls.length && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 20));
     assert.ok(calls.length > 0, 'an event arrived');
@@ -169,7 +223,7 @@ test('daemon down: one unreachable state with a growing retry, one notification,
 
 test('environment checks: daemon, disk, leftovers, networks and the go.mod Golang image', async () => {
   await docker.createContainer({ name: `ts-${seed.tag}-head-leftover`, Image: TEST_IMAGE, Cmd: ['sh'], Labels: { 'hi.run-id': seed.runA, 'hi-workbench.seed': seed.tag } });
-  const orphan = `hs-${seed.tag}-envcheck`;
+  const orphan = `hs-${seed.tag}-usernet1`;
   await docker.createNetwork({ Name: orphan, Labels: { 'hi-workbench.seed': seed.tag } });
   const demo = path.join(repoRoot, 'demo');
   const checks = await envChecks(api, { host: HOST, source: 'default' }, demo, 0.001, {});
@@ -241,6 +295,12 @@ test('pure helpers: host resolution (setting > DOCKER_HOST > context > default),
   assert.equal(toHiContainer(raw('postgres-0a1b2c')), null, 'too generic to claim without the label');
   assert.equal(toHiContainer(raw('postgres-0a1b2c', { 'hi.run-id': 'r', 'hi.test-type': 'postgres' }))?.role, 'postgres');
   assert.equal(toHiContainer(raw('my-ts-app')), null);
+  for (const name of ['hs-myproject', 'ts-foo', 'ts-node-dev', 'derp-server', 'k3s-mycluster', 'headscale-test-suite-fake', 'hs-', 'ts-abc123-head-0a1b2c-extra!']) {
+    assert.equal(toHiContainer(raw(name)), null, `${name} only looks like hi's`);
+  }
+  for (const name of ['hs-oidc-authrelog-0a1b2c', 'hs-3fa9c1-0a1b2c', 'hs-oidcmock-0a1b2c', 'ts-1-94-0-0a1b2c', 'derp-3fa9c1-head-0a1b2c', 'k3s-3fa9c1-0a1b2c']) {
+    assert.ok(toHiContainer(raw(name)), `${name} is a harness name`);
+  }
   let n = 0;
   const c = new Coalescer(() => n++, 100);
   for (let i = 0; i < 20; i++) c.request();

@@ -20,7 +20,7 @@ import {
   type PublishDiagnosticsParams,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { DeleteRunsRequest, DescribeRunRequest, ListRunsRequest, type DeleteRunsResult, type ListRunsResult, type RunView } from '../../shared/src/artifacts';
+import { DeleteRunsRequest, DescribeRunRequest, ListRunsRequest, LogErrorsRequest, LogProblemsNotification } from '../../shared/src/artifacts';
 import { repoRoot } from '../support/parser';
 import { pullDiagnostics, startServer, type LspSession } from '../support/lspClient';
 
@@ -129,29 +129,44 @@ test('a client without pull support gets pushed diagnostics', async () => {
   }
 });
 
-test('artifacts over stdio: runs listed newest first, an opened run publishes its errors as Problems, deleting it clears them', async () => {
+test('artifacts over stdio: runs listed newest first, describing publishes nothing, Problems follow the set of open logs, deleting a run clears them', async () => {
   const controlLogs = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-lsp-cl-'));
   const demo = path.join(repoRoot, 'demo', 'control_logs');
   for (const id of fs.readdirSync(demo)) fs.cpSync(path.join(demo, id), path.join(controlLogs, id), { recursive: true });
-  const listed = (await session.connection.sendRequest(ListRunsRequest, { controlLogs })) as ListRunsResult;
+  const listed = await session.connection.sendRequest(ListRunsRequest, { controlLogs });
   assert.deepEqual(listed.runs.map((r) => r.id), fs.readdirSync(demo).sort().reverse());
   assert.equal(listed.totalBytes, listed.runs.reduce((n, r) => n + r.sizeBytes, 0));
   const code = listed.runs.find((r) => r.triage === 'code')!;
   const hs = code.files.find((f) => f.kind === 'hs-stderr')!;
   const hsUri = pathToFileURL(hs.path).toString();
   const published = new Map<string, Diagnostic[]>();
+  const notifications: string[] = [];
   const seen = (u: string, pred: (d: Diagnostic[]) => boolean) =>
     new Promise<void>((resolve) => {
       const check = () => (published.has(u) && pred(published.get(u)!) ? resolve() : setTimeout(check, 10));
       check();
     });
-  session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => published.set(p.uri, p.diagnostics));
-  const described = (await session.connection.sendRequest(DescribeRunRequest, { controlLogs, id: code.id })) as RunView;
+  session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    published.set(p.uri, p.diagnostics);
+    notifications.push(p.uri);
+  });
+  const described = await session.connection.sendRequest(DescribeRunRequest, { controlLogs, id: code.id });
+  assert.ok(described);
   assert.equal(described.errorCount, code.errorCount);
+  // A round trip after describing: had it published anything, it would have arrived first.
+  await session.connection.sendRequest(LogErrorsRequest, { path: hs.path });
+  assert.deepEqual(notifications, [], 'describing a run or asking for a log\'s errors publishes nothing');
+  await session.connection.sendNotification(LogProblemsNotification, { paths: [hs.path], warnings: false });
   await seen(hsUri, (d) => d.length > 0);
   assert.deepEqual(published.get(hsUri)!.map((d) => d.range.start.line + 1), hs.errors.map((e) => e.line));
-  assert.ok(published.get(hsUri)!.every((d) => d.source === 'hi workbench logs'));
-  const result = (await session.connection.sendRequest(DeleteRunsRequest, { controlLogs, ids: [code.id] })) as DeleteRunsResult;
+  assert.ok(published.get(hsUri)!.every((d) => d.source === 'hi workbench logs' && d.severity === 1), 'errors only');
+  await session.connection.sendNotification(LogProblemsNotification, { paths: [hs.path], warnings: true });
+  await seen(hsUri, (d) => d.length === hs.errors.length + hs.warnings.length);
+  await session.connection.sendNotification(LogProblemsNotification, { paths: [], warnings: true });
+  await seen(hsUri, (d) => d.length === 0);
+  await session.connection.sendNotification(LogProblemsNotification, { paths: [hs.path], warnings: false });
+  await seen(hsUri, (d) => d.length > 0);
+  const result = await session.connection.sendRequest(DeleteRunsRequest, { controlLogs, ids: [code.id] });
   assert.deepEqual(result.deleted, [code.id]);
   await seen(hsUri, (d) => d.length === 0);
   assert.ok(!fs.existsSync(code.path));
@@ -166,8 +181,9 @@ test('artifacts over stdio: a log with 300 error lines counts all of them and pu
   fs.writeFileSync(log, Array.from({ length: 300 }, (_, i) => `2026-11-25T12:00:00Z ERR failure ${i + 1}`).join('\n') + '\n');
   const uri = pathToFileURL(log).toString();
   const published = new Promise<PublishDiagnosticsParams>((resolve) => session.connection.onNotification(PublishDiagnosticsNotification.type, (p) => p.uri === uri && resolve(p)));
-  const run = (await session.connection.sendRequest(DescribeRunRequest, { controlLogs, id })) as RunView;
+  const run = (await session.connection.sendRequest(DescribeRunRequest, { controlLogs, id }))!;
   assert.equal(run.files[0].errorCount, 300);
+  await session.connection.sendNotification(LogProblemsNotification, { paths: [log], warnings: false });
   const p = await published;
   assert.equal(p.diagnostics.length, 200);
   assert.deepEqual(p.diagnostics.map((d) => d.range.start.line + 1), Array.from({ length: 200 }, (_, i) => i + 1));

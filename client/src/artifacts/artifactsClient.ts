@@ -3,17 +3,24 @@ import {
   DeleteRunsRequest,
   DescribeRunRequest,
   ErrorsWithContextRequest,
+  FailureSummaryRequest,
   ListRunsRequest,
   LogErrorsRequest,
+  LogProblemsNotification,
   PlanDeletionRequest,
+  SearchRunRequest,
+  TimelineRequest,
   ViewArtifactRequest,
   type ArtifactView,
   type DeleteRunsResult,
   type DeletionPlan,
   type ErrorLine,
   type ErrorsWithContextResult,
+  type FailureSummary,
   type ListRunsResult,
   type PlanDeletionParams,
+  type RunSearchResult,
+  type TimelineResult,
   type RunView,
   type ViewArtifactParams,
 } from '../../../shared/src/artifacts';
@@ -30,8 +37,25 @@ export class ArtifactsClient {
     return this.client.sendRequest(DescribeRunRequest, { controlLogs, id });
   }
 
+  failureSummary(controlLogs: string, id: string): Promise<FailureSummary | null> {
+    return this.client.sendRequest(FailureSummaryRequest, { controlLogs, id });
+  }
+
+  searchRun(controlLogs: string, id: string, pattern: string, maxPerFile?: number): Promise<RunSearchResult | null> {
+    return this.client.sendRequest(SearchRunRequest, { controlLogs, id, pattern, ...(maxPerFile ? { maxPerFile } : {}) });
+  }
+
+  timeline(controlLogs: string, id: string, path: string, line: number, seconds: number): Promise<TimelineResult | null> {
+    return this.client.sendRequest(TimelineRequest, { controlLogs, id, path, line, seconds });
+  }
+
   logErrors(path: string): Promise<ErrorLine[]> {
     return this.client.sendRequest(LogErrorsRequest, { path });
+  }
+
+  /** The complete set of logs whose lines are Problems (see LogProblems). */
+  logProblems(paths: string[], warnings: boolean): Promise<void> {
+    return this.client.sendNotification(LogProblemsNotification, { paths, warnings });
   }
 
   planDeletion(params: PlanDeletionParams): Promise<DeletionPlan> {

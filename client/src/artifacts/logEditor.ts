@@ -5,13 +5,10 @@ import { logFoldingRanges } from '../../../shared/src/logFolding';
 import { logViewSettings } from '../settings';
 import type { ArtifactsClient } from './artifactsClient';
 
-export const LOG_LANGUAGE_ID = 'hi-log';
-export const CONTEXT_SCHEME = 'hi-log-context';
+import { asLogDocument, LOG_LANGUAGE_ID } from '../logDocument';
 
-/** Gives a document the log language (grammar, folding) unless it has it already. */
-export async function asLogDocument(doc: vscode.TextDocument): Promise<vscode.TextDocument> {
-  return doc.languageId === LOG_LANGUAGE_ID ? doc : vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE_ID);
-}
+export { asLogDocument, LOG_LANGUAGE_ID } from '../logDocument';
+export const CONTEXT_SCHEME = 'hi-log-context';
 
 /** Selects line `line` (1-based, clamped) whole and centres it. */
 function selectLine(editor: vscode.TextEditor, line: number): void {
@@ -41,20 +38,29 @@ export class LogEditor implements vscode.TextDocumentContentProvider, vscode.Doc
   }
 
   /** Opens `file` with line `line` (1-based) selected and centred; huge logs open as errors with context. */
-  async openAt(file: string, line: number): Promise<void> {
-    let size = 0;
-    try {
-      size = fs.statSync(file).size;
-    } catch {
-      void vscode.window.showWarningMessage(`hi workbench: ${path.basename(file)} no longer exists (the run may have been deleted).`);
-      return;
+  async openAt(file: string, line: number, knownSize?: number): Promise<void> {
+    // A Runs view row knows the file's size already; other callers (links, commands) stat it.
+    let size = knownSize ?? 0;
+    if (knownSize === undefined) {
+      try {
+        size = fs.statSync(file).size;
+      } catch {
+        void vscode.window.showWarningMessage(`hi workbench: ${path.basename(file)} no longer exists (the run may have been deleted).`);
+        return;
+      }
     }
     if (size > logViewSettings().largeLogBytes) {
       await this.openWithContext(file, line);
       return;
     }
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
-    if (file.endsWith('.log')) await asLogDocument(doc);
+    let doc: vscode.TextDocument;
+    try {
+      doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    } catch {
+      void vscode.window.showWarningMessage(`hi workbench: ${path.basename(file)} cannot be opened (the run may have been deleted).`);
+      return;
+    }
+    if (file.endsWith('.log')) doc = await asLogDocument(doc);
     selectLine(await vscode.window.showTextDocument(doc, { preview: true }), line);
   }
 

@@ -1,55 +1,24 @@
-import { KIND_LABELS, type FileKind, type RunFile, type RunView } from '../../../shared/src/artifacts';
+import { KIND_LABELS, type ErrorLine, type FileKind, type RunFile, type RunView } from '../../../shared/src/artifacts';
 import { formatRunDuration } from '../../../shared/src/hiCommand';
+import { formatAge, formatBytes, plural } from '../wording';
+
+export { formatAge, formatBytes, listWithMore, plural } from '../wording';
 
 /**
  * How runs, files and error lines read in the sidebar. No `vscode` import: the wording is tested
  * as plain functions.
  */
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
-}
-
-/** A whole-unit span of at least a minute: "5m", "3h", "2d" (null below a minute). */
-export function formatSpan(seconds: number): string | null {
-  if (seconds < 60) return null;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86400)}d`;
-}
-
-/** "3h ago" from the run id's local timestamp. */
-export function formatAge(startedAt: string, now: Date = new Date()): string {
-  const seconds = Math.max(0, (now.getTime() - new Date(startedAt).getTime()) / 1000);
-  if (!Number.isFinite(seconds)) return '';
-  const span = formatSpan(seconds);
-  return span ? `${span} ago` : 'just now';
-}
-
-/** The first `max` lines of a confirmation list, then "… and N more". */
-export function listWithMore(lines: readonly string[], max: number): string[] {
-  return lines.length > max ? [...lines.slice(0, max), `… and ${lines.length - max} more`] : [...lines];
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /** The run row's description: status, triage badge, errors, age, duration. */
 export function runDescription(run: RunView, now?: Date): string {
   const parts: string[] = [run.status];
   if (run.triage) parts.push(run.triage === 'infrastructure' ? 'infra' : run.triage);
   if (run.described) parts.push(plural(run.errorCount, 'error'));
+  if (run.described && run.warningCount) parts.push(plural(run.warningCount, 'warning'));
   parts.push(formatAge(run.startedAt, now));
   if (run.durationSeconds !== null) parts.push(formatRunDuration(run.durationSeconds));
+  // The walk's budget ran out: say so rather than show a run as complete.
+  if (run.truncated) parts.push('files not all listed');
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -110,4 +79,21 @@ export function fileDescription(file: RunFile): string {
 /** An error line without its leading timestamp, which the description repeats as `:line`. */
 export function errorLabel(text: string): string {
   return text.replace(/^(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)\s+/, '').trim() || text;
+}
+
+/**
+ * An error row: `:line` first (a narrow sidebar cuts the end, never the line number), then the
+ * text without its timestamp and without a trailing colon (`goroutine 412 [running]:` reads
+ * `:411  goroutine 412 [running]`).
+ */
+export function errorRowLabel(error: ErrorLine): string {
+  return `:${error.line}  ${errorLabel(error.text).replace(/:\s*$/, '')}`;
+}
+
+/** The run row's tooltip, plain text (a Markdown tooltip would show escapes in file names). */
+export function runTooltip(run: RunView): string {
+  const lines = [`${runLabel(run)} · ${run.status}${run.triage ? ` · ${run.triage}` : ''}`, `Run ${run.id}, started ${run.startedAt.replace('T', ' ')}, ${formatBytes(run.sizeBytes)}`];
+  if (run.described) lines.push(`${plural(run.errorCount, 'error')}, ${plural(run.warningCount, 'warning')}`);
+  for (const e of run.evidence) lines.push(`  ${e.file}:${e.line}  ${e.text.slice(0, 160)}${e.note ? ` (${e.note})` : ''}`);
+  return lines.join('\n');
 }

@@ -36,6 +36,10 @@ export async function deleteRun(client: ArtifactsClient, controlLogs: string, id
 }
 
 async function confirmAndDelete(client: ArtifactsClient, controlLogs: string, plan: DeletionPlan, activeRunId: string | null): Promise<boolean> {
+  if (plan.refused) {
+    void vscode.window.showWarningMessage(`hi workbench: ${plan.refused}.`);
+    return false;
+  }
   // The run hi is writing right now is never offered for deletion.
   const runs = plan.runs.filter((r) => r.id !== activeRunId);
   if (!runs.length) {

@@ -1,20 +1,29 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Reloader } from '../reloader';
-import type { ErrorLine, RunFile, RunView } from '../../../shared/src/artifacts';
+import type { ErrorLine, RunFile, RunSearchResult, RunView, SearchFile } from '../../../shared/src/artifacts';
+import { DEBUG_FLOWS, type DebugFlow } from '../../../shared/src/debugFlows';
 import type { HiContainer } from '../../../shared/src/docker';
-import { containerDescription } from '../docker/containerPresentation';
+import { containerDescription } from '../wording';
 import type { ArtifactsClient } from './artifactsClient';
-import { errorLabel, fileDescription, formatBytes, groupFiles, mapResponseNodes, plural, runDescription, runLabel, type FileGroup } from './presentation';
+import type { LogProblems } from './logProblems';
+import { errorLabel, errorRowLabel, fileDescription, formatBytes, groupFiles, mapResponseNodes, plural, runDescription, runLabel, runTooltip, type FileGroup } from './presentation';
 
 /** Tree nodes; each keeps its parent so `reveal` can walk up. */
 type Node =
   | { type: 'run'; run: RunView }
   | { type: 'evidence'; run: RunView; parent: Node }
+  | { type: 'summary'; run: RunView; parent: Node }
   | { type: 'group'; run: RunView; group: FileGroup; parent: Node }
   | { type: 'file'; run: RunView; file: RunFile; parent: Node }
   | { type: 'mapnode'; run: RunView; node: string; dir: string; count: number; parent: Node }
   | { type: 'error'; run: RunView; file: RunFile; error: ErrorLine; parent: Node }
+  | { type: 'warnings'; run: RunView; file: RunFile; parent: Node }
+  | { type: 'flows'; run: RunView; parent: Node }
+  | { type: 'flow'; run: RunView; flow: DebugFlow; parent: Node; result?: RunSearchResult }
+  | { type: 'flowfile'; run: RunView; flow: DebugFlow; file: SearchFile; parent: Node }
+  | { type: 'match'; run: RunView; flow: DebugFlow; file: SearchFile; line: number; text: string; parent: Node }
+  | { type: 'message'; run: RunView; text: string; key: string; parent: Node }
   | { type: 'containers'; run: RunView; containers: HiContainer[]; parent: Node }
   | { type: 'container'; run: RunView; container: HiContainer; parent: Node };
 
@@ -25,6 +34,8 @@ const STATUS_ICONS: Record<RunView['status'], vscode.ThemeIcon> = {
   cancelled: new vscode.ThemeIcon('circle-slash'),
   unknown: new vscode.ThemeIcon('question'),
 };
+
+const LOG_FILE_KINDS = new Set<RunFile['kind']>(['hs-stderr', 'hs-stdout', 'ts-stderr', 'ts-stdout', 'log']);
 
 const VIEWER_KINDS = { metrics: 'metrics', status: 'status', database: 'database' } as const;
 
@@ -47,6 +58,8 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private stale = true;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
+  /** "Search this run…" patterns per run path, shown after the guide's flows. */
+  private readonly searches = new Map<string, DebugFlow[]>();
 
   constructor(
     private readonly client: ArtifactsClient,
@@ -55,6 +68,10 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     /** The run's Docker containers, from the Containers view (live while a test runs). */
     private readonly containersOfRun: (runId: string) => HiContainer[],
     private readonly log: vscode.LogOutputChannel,
+    /** Expanded runs have their logs' lines in Problems; collapsing takes them away. */
+    private readonly problems?: LogProblems,
+    /** `headscale.artifacts.debugFlows`, after the guide's. */
+    private readonly userFlows: () => DebugFlow[] = () => [],
   ) {
     this.view = vscode.window.createTreeView('hi.runs', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
@@ -62,6 +79,9 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       this.changed,
       this.view.onDidChangeVisibility((e) => {
         if (e.visible && this.stale) void this.refresh();
+      }),
+      this.view.onDidCollapseElement((e) => {
+        if (e.element.type === 'run') this.problems?.setRun(e.element.run.path, null);
       }),
     );
   }
@@ -149,6 +169,18 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     this.changed.fire(undefined);
   }
 
+  /** "Search this run…": adds the pattern as a flow of the run and opens it. */
+  async search(run: RunView, pattern: string): Promise<void> {
+    const flow: DebugFlow = { id: `search-${pattern}`, label: `Search: ${pattern}`, pattern, hint: 'Search this run…' };
+    const list = this.searches.get(run.path) ?? [];
+    if (!list.some((f) => f.pattern === pattern)) this.searches.set(run.path, [...list, flow]);
+    const live = this.runs.find((r) => r.path === run.path) ?? run;
+    const runNode = this.node({ type: 'run', run: live });
+    const flows = this.node({ type: 'flows', run: live, parent: runNode });
+    this.changed.fire(flows);
+    await this.view.reveal(this.node({ type: 'flow', run: live, flow, parent: flows }), { select: true, focus: true, expand: true });
+  }
+
   getParent(n: Node): Node | undefined {
     return n.type === 'run' ? undefined : n.parent;
   }
@@ -166,18 +198,41 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
           this.runs = this.runs.map((r) => (r.id === live.id ? run : r));
           this.changed.fire(n);
         }
+        this.problems?.setRun(live.path, live.files.filter((f) => LOG_FILE_KINDS.has(f.kind)).map((f) => f.path));
         const children: Node[] = [];
         const containers = this.containersOfRun(live.id);
         if (containers.length) children.push(this.node({ type: 'containers', run: live, containers, parent: n }));
+        if (live.status === 'failed' && live.described) children.push(this.node({ type: 'summary', run: live, parent: n }));
         if (live.evidence.length) children.push(this.node({ type: 'evidence', run: live, parent: n }));
+        // The guide's searches come before the files: they are where a reading of the logs starts.
+        if (live.files.some((f) => LOG_FILE_KINDS.has(f.kind))) children.push(this.node({ type: 'flows', run: live, parent: n }));
         for (const group of groupFiles(live)) children.push(this.node({ type: 'group', run: live, group, parent: n }));
         return children;
       }
+      case 'flows':
+        return [...DEBUG_FLOWS, ...this.userFlows(), ...(this.searches.get(n.run.path) ?? [])].map((flow) => this.node({ type: 'flow', run: n.run, flow, parent: n }));
+      case 'flow': {
+        // Expanding a flow runs it (ripgrep over the run's logs); collapsing and expanding again re-runs it.
+        const result = this.controlLogs ? await this.client.searchRun(this.controlLogs, n.run.id, n.flow.pattern).catch((e) => ({ pattern: n.flow.pattern, files: [], total: 0, error: String(e) })) : null;
+        n.result = result ?? undefined;
+        if (!result) return [this.node({ type: 'message', run: n.run, text: 'The run no longer exists.', key: n.flow.pattern, parent: n })];
+        if (result.error) return [this.node({ type: 'message', run: n.run, text: result.error, key: n.flow.pattern, parent: n })];
+        if (!result.files.length) return [this.node({ type: 'message', run: n.run, text: `No line matches ${n.flow.pattern}`, key: n.flow.pattern, parent: n })];
+        return result.files.map((file) => this.node({ type: 'flowfile', run: n.run, flow: n.flow, file, parent: n }));
+      }
+      case 'flowfile':
+        return n.file.matches.map((m) => this.node({ type: 'match', run: n.run, flow: n.flow, file: n.file, line: m.line, text: m.text, parent: n }));
       case 'group':
         if (n.group.id === 'mapresponses') return mapResponseNodes(n.group.files).map((m) => this.node({ type: 'mapnode', run: n.run, ...m, parent: n }));
         return n.group.files.map((file) => this.node({ type: 'file', run: n.run, file, parent: n }));
-      case 'file':
-        return n.file.errors.map((error) => this.node({ type: 'error', run: n.run, file: n.file, error, parent: n }));
+      case 'file': {
+        // Errors first; the warnings (a tenth of a real headscale log) wait in one collapsed group.
+        const rows: Node[] = n.file.errors.map((error) => this.node({ type: 'error', run: n.run, file: n.file, error, parent: n }));
+        if (n.file.warningCount) rows.push(this.node({ type: 'warnings', run: n.run, file: n.file, parent: n }));
+        return rows;
+      }
+      case 'warnings':
+        return n.file.warnings.map((error) => this.node({ type: 'error', run: n.run, file: n.file, error, parent: n }));
       case 'containers':
         return n.containers.map((container) => this.node({ type: 'container', run: n.run, container, parent: n }));
       default:
@@ -196,13 +251,9 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.id = nodeId(n);
         item.description = runDescription(n.run);
         item.iconPath = STATUS_ICONS[n.run.status];
-        item.contextValue = n.run.status === 'running' ? 'hi.run.running' : 'hi.run';
+        item.contextValue = n.run.status === 'running' ? 'hi.run.running' : n.run.status === 'failed' ? 'hi.run.failed' : 'hi.run';
         item.resourceUri = vscode.Uri.file(n.run.path);
-        const tip = new vscode.MarkdownString(undefined, true);
-        tip.appendMarkdown(`**${escapeMd(runLabel(n.run))}** · ${n.run.status}${n.run.triage ? ` · ${n.run.triage}` : ''}\n\n`);
-        tip.appendMarkdown(`Run \`${n.run.id}\`, started ${n.run.startedAt.replace('T', ' ')}, ${formatBytes(n.run.sizeBytes)}\n\n`);
-        for (const e of n.run.evidence) tip.appendMarkdown(`- \`${escapeMd(e.file)}:${e.line}\` ${escapeMd(e.text.slice(0, 160))}\n`);
-        item.tooltip = tip;
+        item.tooltip = runTooltip(n.run);
         return item;
       }
       case 'evidence': {
@@ -211,8 +262,53 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.id = nodeId(n);
         item.iconPath = new vscode.ThemeIcon(n.run.triage === 'infrastructure' ? 'server-environment' : 'bug');
         item.description = `${first.file}:${first.line}`;
-        item.tooltip = n.run.evidence.map((e) => `${e.file}:${e.line}  ${e.text}`).join('\n');
-        item.command = { command: 'hi.openLogAt', title: 'Open', arguments: [path.join(n.run.path, first.file), first.line] };
+        item.tooltip = n.run.evidence.map((e) => `${e.file}:${e.line}  ${e.text}${e.note ? ` (${e.note})` : ''}`).join('\n');
+        item.command = { command: 'hi.openLogAt', title: 'Open', arguments: [path.join(n.run.path, first.file), first.line, n.run.files.find((f) => f.relative === first.file)?.sizeBytes] };
+        return item;
+      }
+      case 'flows': {
+        const item = new vscode.TreeItem('Debug flows', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = nodeId(n);
+        item.description = 'the guide\'s searches over every log';
+        item.iconPath = new vscode.ThemeIcon('search');
+        item.contextValue = 'hi.flows';
+        return item;
+      }
+      case 'flow': {
+        const item = new vscode.TreeItem(n.flow.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = nodeId(n);
+        item.description = n.flow.pattern;
+        item.tooltip = `${n.flow.label}: ${n.flow.pattern}\n${n.flow.hint}`;
+        item.iconPath = new vscode.ThemeIcon('list-filter');
+        return item;
+      }
+      case 'flowfile': {
+        const item = new vscode.TreeItem(path.posix.basename(n.file.relative), vscode.TreeItemCollapsibleState.Expanded);
+        item.id = nodeId(n);
+        item.description = `${n.file.more ? `first ${n.file.matches.length}` : plural(n.file.matches.length, 'line')}${n.file.problem ? ` · ${n.file.problem}` : ''}`;
+        item.resourceUri = vscode.Uri.file(n.file.path);
+        return item;
+      }
+      case 'match': {
+        const item = new vscode.TreeItem(errorRowLabel({ line: n.line, text: n.text, marker: '', severity: 'warning' }));
+        item.id = nodeId(n);
+        item.tooltip = `${n.file.relative}:${n.line}\n${n.text}`;
+        item.command = { command: 'hi.openLogAt', title: 'Open at this line', arguments: [n.file.path, n.line] };
+        item.contextValue = 'hi.logLine';
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(n.text);
+        item.id = nodeId(n);
+        item.iconPath = new vscode.ThemeIcon('info');
+        return item;
+      }
+      case 'summary': {
+        const item = new vscode.TreeItem('Failure summary');
+        item.id = nodeId(n);
+        item.description = 'what broke, in the guide\'s reading order';
+        item.iconPath = new vscode.ThemeIcon('report');
+        item.command = { command: 'hi.showFailureSummary', title: 'Show failure summary', arguments: [{ run: n.run }] };
         return item;
       }
       case 'group': {
@@ -224,7 +320,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       }
       case 'file': {
         const f = n.file;
-        const item = new vscode.TreeItem(path.posix.basename(f.relative), f.errors.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(path.posix.basename(f.relative), f.errors.length || f.warningCount ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = nodeId(n);
         item.description = fileDescription(f);
         item.resourceUri = vscode.Uri.file(f.path);
@@ -234,7 +330,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.command = viewer
           ? { command: 'hi.viewArtifact', title: 'Open viewer', arguments: [f.path, viewer] }
           : item.contextValue === 'hi.log'
-            ? { command: 'hi.openLogAt', title: 'Open at first error', arguments: [f.path, f.errors[0]?.line ?? 1] }
+            ? { command: 'hi.openLogAt', title: 'Open at first error', arguments: [f.path, f.errors[0]?.line ?? 1, f.sizeBytes] }
             : { command: 'hi.openFile', title: 'Open', arguments: [f.path] };
         return item;
       }
@@ -263,12 +359,22 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         return item;
       }
       case 'error': {
-        const item = new vscode.TreeItem(errorLabel(n.error.text));
+        // `:line` leads so a narrow sidebar truncates the text, never the line number.
+        const item = new vscode.TreeItem(errorRowLabel(n.error));
         item.id = nodeId(n);
-        item.description = `:${n.error.line}`;
-        item.tooltip = `${n.file.relative}:${n.error.line} (${n.error.marker})\n${n.error.text}`;
+        item.description = n.error.note ?? n.error.marker;
+        item.tooltip = `${n.file.relative}:${n.error.line} (${n.error.marker}${n.error.note ? `: ${n.error.note}` : ''})\n${n.error.text}`;
         item.iconPath = new vscode.ThemeIcon(n.error.severity === 'error' ? 'error' : 'warning', new vscode.ThemeColor(n.error.severity === 'error' ? 'errorForeground' : 'editorWarning.foreground'));
-        item.command = { command: 'hi.openLogAt', title: 'Open at this line', arguments: [n.file.path, n.error.line] };
+        item.command = { command: 'hi.openLogAt', title: 'Open at this line', arguments: [n.file.path, n.error.line, n.file.sizeBytes] };
+        item.contextValue = 'hi.logLine';
+        return item;
+      }
+      case 'warnings': {
+        const shown = n.file.warnings.length;
+        const item = new vscode.TreeItem(plural(n.file.warningCount, 'warning'), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = nodeId(n);
+        item.description = shown < n.file.warningCount ? `first ${shown} listed` : undefined;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
         return item;
       }
     }
@@ -287,6 +393,18 @@ function nodeId(n: Node): string {
       return `run:${n.run.path}`;
     case 'evidence':
       return `evidence:${n.run.path}`;
+    case 'summary':
+      return `summary:${n.run.path}`;
+    case 'flows':
+      return `flows:${n.run.path}`;
+    case 'flow':
+      return `flow:${n.run.path}:${n.flow.id}:${n.flow.pattern}`;
+    case 'flowfile':
+      return `flowfile:${n.run.path}:${n.flow.id}:${n.flow.pattern}:${n.file.path}`;
+    case 'match':
+      return `match:${n.flow.id}:${n.flow.pattern}:${n.file.path}:${n.line}`;
+    case 'message':
+      return `message:${n.run.path}:${n.key}`;
     case 'group':
       return `group:${n.run.path}:${n.group.id}`;
     case 'file':
@@ -295,6 +413,8 @@ function nodeId(n: Node): string {
       return `mapnode:${n.dir}`;
     case 'error':
       return `error:${n.file.path}:${n.error.line}`;
+    case 'warnings':
+      return `warnings:${n.file.path}`;
     case 'containers':
       return `containers:${n.run.path}`;
     case 'container':
@@ -302,6 +422,3 @@ function nodeId(n: Node): string {
   }
 }
 
-function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}

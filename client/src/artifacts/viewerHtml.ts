@@ -50,20 +50,28 @@ function table(headers: string[], rows: string[][], numeric: boolean[] = []): st
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-function num(v: number | undefined): string {
-  if (v === undefined || Number.isNaN(v)) return '';
+/** A number, or the sample's own text (NaN, ±Inf, 1e400: JSON cannot carry them) marked as such. */
+function num(v: number | string | null | undefined): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v !== 'number') return `<span class="muted" title="not a finite number">${escapeHtml(v)}</span>`;
+  if (!Number.isFinite(v)) return `<span class="muted">${escapeHtml(String(v))}</span>`;
   return escapeHtml(Number.isInteger(v) ? String(v) : v.toPrecision(4));
 }
 
+/** What the server could not read, listed under the view so the rest still renders. */
+function skippedNote(skipped: readonly string[] | undefined): string {
+  return skipped?.length ? `<h2>Not shown (${skipped.length})</h2><ul>${skipped.map((s) => `<li class="muted">${escapeHtml(s)}</li>`).join('')}</ul>` : '';
+}
+
 function metrics(view: MetricsView): string {
-  if (!view.families.length) return '<p>No metric families in this file.</p>';
+  if (!view.families.length) return `<p>No metric families in this file.</p>${skippedNote(view.skipped)}`;
   const plain = view.families.filter((f) => f.type === 'counter' || f.type === 'gauge' || f.type === 'untyped');
   const grouped = view.families.filter((f) => f.type === 'histogram' || f.type === 'summary');
   const labels = (text: string) => (text ? `<code>${escapeHtml(text)}</code>` : '<span class="muted">—</span>');
   const plainRows = plain.flatMap((f) => f.series.map((s) => [`<code>${escapeHtml(f.name)}</code>`, escapeHtml(f.type), labels(s.labels), num(s.value)]));
   const groupedRows = grouped.flatMap((f) => f.series.map((s) => [`<code>${escapeHtml(f.name)}</code>`, labels(s.labels), num(s.count), num(s.sum), num(s.mean)]));
   return `<h2>Counters and gauges</h2>${table(['family', 'type', 'labels', 'value'], plainRows, [false, false, false, true])}
-<h2>Histograms and summaries</h2>${grouped.length ? table(['family', 'labels', 'count', 'sum', 'mean'], groupedRows, [false, false, true, true, true]) : '<p class="muted">none</p>'}`;
+<h2>Histograms and summaries</h2>${grouped.length ? table(['family', 'labels', 'count', 'sum', 'mean'], groupedRows, [false, false, true, true, true]) : '<p class="muted">none</p>'}${skippedNote(view.skipped)}`;
 }
 
 /** yes/no coloured by whether the value is the healthy one (Online: yes is good; Expired: yes is bad). */
@@ -77,7 +85,7 @@ function status(view: StatusView): string {
   const rows = view.peers.map((p) => [escapeHtml(p.hostName), yesNo(p.online, true), `<span class="mono">${escapeHtml(p.tailscaleIPs.join(', '))}</span>`, `<span class="mono">${escapeHtml(p.primaryRoutes.join(', '))}</span>`, yesNo(p.expired, false), escapeHtml(p.lastSeen || 'never')]);
   return `<p>Self: <b>${escapeHtml(view.self)}</b> · BackendState: <b>${escapeHtml(view.backendState)}</b></p>
 <h2>Health</h2>${health}
-<h2>Peers (${view.peers.length})</h2>${view.peers.length ? table(['HostName', 'Online', 'TailscaleIPs', 'PrimaryRoutes', 'Expired', 'LastSeen'], rows) : '<p class="muted">no peers</p>'}`;
+<h2>Peers (${view.peers.length})</h2>${view.peers.length ? table(['HostName', 'Online', 'TailscaleIPs', 'PrimaryRoutes', 'Expired', 'LastSeen'], rows) : '<p class="muted">no peers</p>'}${skippedNote(view.skipped)}`;
 }
 
 /** A command URI that opens a file; the panel allows only this command. */
@@ -88,8 +96,15 @@ export function openFileLink(path: string, text: string): string {
 function mapResponses(view: MapResponsesView): string {
   if (!view.nodes.length) return '<p>No map responses were captured.</p>';
   return view.nodes
-    .map((n) => `<h2>Node ${escapeHtml(n.node)} · ${n.entries.length} responses</h2>${table(['time', 'type', 'peers', ''], n.entries.map((e) => [escapeHtml(e.time), escapeHtml(e.type), e.peers === null ? '<span class="muted">?</span>' : escapeHtml(e.peers), openFileLink(e.path, 'open JSON')]), [false, false, true, false])}`)
+    .map((n) => `<h2>Node ${escapeHtml(n.node)} · ${n.entries.length} responses</h2>${table(['time', 'type', 'peers', 'changes since the previous response', ''], n.entries.map((e) => [escapeHtml(e.time), escapeHtml(e.type), e.peers === null ? '<span class="muted">?</span>' : escapeHtml(e.peers), changes(e), openFileLink(e.path, 'open JSON')]), [false, false, true, false, false])}`)
     .join('\n');
+}
+
+function changes(e: MapResponsesView['nodes'][number]['entries'][number]): string {
+  if (e.error) return `<span class="muted">${escapeHtml(e.error)}</span>`;
+  const list = e.changes ?? [];
+  if (!list.length || (list.length === 1 && list[0] === 'no change')) return '<span class="muted">no change</span>';
+  return list.map((c) => escapeHtml(c)).join('<br>');
 }
 
 function database(view: DatabaseView): string {
@@ -97,5 +112,5 @@ function database(view: DatabaseView): string {
   const tables = view.tables
     .map((t) => `<h2>${escapeHtml(t.name)} (${t.total} ${t.total === 1 ? 'row' : 'rows'}${t.rows.length < t.total ? `, first ${t.rows.length} shown` : ''})</h2>${table(t.columns, t.rows.map((r) => r.map((v) => (v === null ? '<span class="muted">NULL</span>' : escapeHtml(v)))))}`)
     .join('\n');
-  return `<p class="muted">Opened read-only from a copy in memory; the snapshot file is not modified.</p>${tables}${missing}`;
+  return `<p class="muted">Opened read-only from a copy in memory; the snapshot file is not modified.</p>${tables}${missing}${skippedNote(view.refused)}`;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { asLogDocument } from '../artifacts/logEditor';
+import { asLogDocument } from '../logDocument';
 import type { DockerClient } from './dockerClient';
 
 export const CONTAINER_LOG_SCHEME = 'hi-container-log';

@@ -1,19 +1,12 @@
 import type { ContainerGroup, HiContainer } from '../../../shared/src/docker';
-import { formatBytes, formatSpan, listWithMore, plural } from '../artifacts/presentation';
+import { formatBytes, listWithMore, plural } from '../wording';
+
+export { containerAge, containerDescription } from '../wording';
 
 /** How containers and their runs read in the Containers view. Pure. */
 export function groupDescription(g: ContainerGroup): string {
   const running = g.containers.filter((c) => c.state === 'running').length;
   return [plural(g.containers.length, 'container'), running ? `${running} running` : '', g.active ? 'active' : ''].filter(Boolean).join(' · ');
-}
-
-export function containerAge(createdAt: number, now = Date.now()): string {
-  const s = Math.max(0, (now - createdAt) / 1000);
-  return formatSpan(s) ?? `${Math.floor(s)}s`;
-}
-
-export function containerDescription(c: HiContainer, now?: number): string {
-  return `${c.role} · ${c.state} · ${containerAge(c.createdAt, now)} · ${c.image}`;
 }
 
 /** The confirmation's list: every container, network, volume and image by name. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Reloader } from '../reloader';
 import type { CleanupOptions, CleanupPlan, ContainerGroup, DockerState, HiContainer } from '../../../shared/src/docker';
-import { formatBytes, plural } from '../artifacts/presentation';
+import { formatBytes, plural } from '../wording';
 import { containerDescription, groupDescription, planLines, resultSummary } from './containerPresentation';
 import type { DockerClient } from './dockerClient';
 

@@ -6,25 +6,9 @@ import type { HiOutputParser } from './hiOutput';
  * The small JSON file hi workbench leaves next to a run's artifacts: what ran, how, how long and
  * how it ended. The artifacts view and the "Last run" lens read it.
  */
-import { RUN_RECORD_FILE } from '../../../shared/src/protocol';
+import { RUN_RECORD_FILE, type RunRecord } from '../../../shared/src/runRecord';
 
-export interface RunRecord {
-  runId: string;
-  test: string;
-  pattern: string;
-  argv: string[];
-  cwd: string;
-  postgres: boolean;
-  timeoutSeconds: number;
-  startedAt: string;
-  finishedAt: string;
-  durationSeconds: number;
-  exitCode: number | null;
-  signal: string | null;
-  status: 'passed' | 'failed' | 'cancelled';
-  error: string | null;
-  tests: { name: string; status: string; durationSeconds?: number; failures: { file: string; line: number; message: string }[] }[];
-}
+export type { RunRecord };
 
 export function buildRecord(base: Omit<RunRecord, 'runId' | 'tests' | 'error'>, parsed: HiOutputParser): RunRecord | null {
   if (!parsed.runId) return null;

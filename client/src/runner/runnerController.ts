@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runSettings } from '../settings';
 import { displayCommand, formatDuration, formatRunDuration } from '../../../shared/src/hiCommand';
 import { RunsChangedNotification, type RunTestArgs } from '../../../shared/src/protocol';
 import { HiOutputParser } from './hiOutput';
@@ -83,7 +84,8 @@ export class RunnerController implements vscode.Disposable {
       void offerWorkspaceTrust('hi workbench does not run anything in Restricted Mode. Trust this workspace to run hi.');
       return false;
     }
-    const problem = preflight(args);
+    const configured = runSettings(typeof args?.uri === 'string' && args.uri ? vscode.Uri.parse(args.uri) : undefined);
+    const problem = preflight(args, process.env, { hiCommand: configured.hiCommand, extraArgs: configured.hiExtraArgs });
     if (problem) {
       this.log.warn(problem);
       void vscode.window.showErrorMessage(`hi workbench: ${problem}`);
@@ -183,7 +185,7 @@ export class RunnerController implements vscode.Disposable {
     write(`\n\x1b[1m${status === 'passed' ? '✓ passed' : status === 'cancelled' ? '⊘ cancelled' : '✗ failed'}\x1b[0m in ${formatRunDuration(durationSeconds)}${code !== null ? ` (exit ${code})` : signal ? ` (${signal})` : ''}\n`);
     this.log.info(`run ${run.title} ${status} in ${durationSeconds.toFixed(1)}s, exit ${code}${recordFile ? `, record ${recordFile}` : ''}`);
     run.observer?.finished?.(run, parser, record, status);
-    this.notifyServer(RunsChangedNotification);
+    this.notifyServer(RunsChangedNotification.method);
     this.runChanged.fire();
     this.runFinished.fire({ runId: parser.runId, status, args });
     void this.announce(run, status, durationSeconds, parser, terminal, spawnError);

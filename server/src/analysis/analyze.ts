@@ -18,7 +18,8 @@ export interface AnalyzeOptions {
   /** Facts of the package's other files (facts.ts); the file's own are computed here. */
   packageFacts?: PackageFacts;
   /** Told about a rule that threw; the analysis goes on without that rule's findings. */
-  onRuleError?: (rule: Rule, error: unknown) => void;
+  /** `file` is set by analyzePackage, which analyses several files in one call. */
+  onRuleError?: (rule: Rule, error: unknown, file?: string) => void;
 }
 
 /** Top-level declarations are the unit of analysis and of caching. */
@@ -335,7 +336,7 @@ export function analyzePackage(parser: GoParser, files: readonly SourceFile[], o
       try {
         tree = parser.parse(file.text);
       } catch (error) {
-        options.onRuleError?.({ id: 'parser' } as Rule, error);
+        options.onRuleError?.({ id: 'parser' } as Rule, error, file.path);
       }
       parsed.push({ file, tree, pkg: tree ? readHeader(tree.rootNode).packageName : null, facts: tree ? factsOfTree(file.path, file.text, tree) : mergeFacts([]) });
     }
@@ -345,7 +346,8 @@ export function analyzePackage(parser: GoParser, files: readonly SourceFile[], o
         continue;
       }
       const others = parsed.filter((o) => o !== p && o.tree && o.pkg === p.pkg).map((o) => o.facts);
-      out.set(p.file.path, analyzeTree(p.file.path, p.file.text, p.tree, { ...options, packageFacts: mergeFacts(others) }));
+      const onRuleError = options.onRuleError && ((rule: Rule, error: unknown) => options.onRuleError!(rule, error, p.file.path));
+      out.set(p.file.path, analyzeTree(p.file.path, p.file.text, p.tree, { ...options, onRuleError, packageFacts: mergeFacts(others) }));
     }
   } finally {
     for (const p of parsed) p.tree?.delete();

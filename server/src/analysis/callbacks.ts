@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { classifyCall, type ClassifiedCall } from './classify';
 import type { EwtCall, GoFile } from './goFile';
-import { assignedNames, blockStatements, contains } from './syntax';
+import { assignedNames, blockStatements, contains, parentOf } from './syntax';
 import type { Vocabulary } from './vocabulary';
 
 /** EventuallyWithT calls whose callback parsed cleanly: rules skip half-typed ones. */
@@ -42,10 +42,10 @@ export function topStatementOf(ewt: EwtCall, node: Node): Node | null {
 
 /** True when `node` is inside a `for` loop that is itself inside the callback. */
 export function inLoopWithin(ewt: EwtCall, node: Node): boolean {
-  let p = node.parent;
+  let p = parentOf(node);
   while (p && ewt.body && p.id !== ewt.body.id) {
     if (p.type === 'for_statement') return true;
-    p = p.parent;
+    p = parentOf(p);
   }
   return false;
 }

@@ -1,6 +1,6 @@
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import { declarationFacts, noFacts, factSets, type Facts } from './facts';
-import { ancestor, callArguments, callee, enclosingStatement, namedChildren, queryIn, stringValue } from './syntax';
+import { ancestor, callArguments, callee, enclosingStatement, namedChildren, parentOf, queryIn, stringValue } from './syntax';
 
 export { queryIn };
 
@@ -204,7 +204,8 @@ function resolveAssertObjects(file: GoFile): void {
     if (!c || c.name !== 'New' || !c.receiver) continue;
     const pkg = c.receiver === file.imports.assert ? 'assert' : c.receiver === file.imports.require ? 'require' : null;
     if (!pkg) continue;
-    const decl = call.parent?.parent;
+    const up = parentOf(call);
+    const decl = up ? parentOf(up) : null;
     if (!decl || (decl.type !== 'short_var_declaration' && decl.type !== 'assignment_statement' && decl.type !== 'var_spec')) continue;
     const left = decl.type === 'var_spec' ? decl.childForFieldName('name') : decl.childForFieldName('left')?.namedChild(0);
     const tArg = callArguments(call)[0];

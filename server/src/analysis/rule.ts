@@ -26,6 +26,6 @@ export interface Rule {
   check(ctx: RuleContext): void;
 }
 
-export function ruleTitle(rule: Rule): string {
+export function ruleTitle(rule: Pick<Rule, 'doc'>): string {
   return rule.doc.split('\n')[0].trim();
 }

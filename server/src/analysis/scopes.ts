@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, type EwtCall } from './goFile';
-import { ancestor, assignedNames, identifiersIn, mentionsWord, namedChildren, queryIn } from './syntax';
+import { ancestor, assignedNames, identifiersIn, mentionsWord, namedChildren, parentOf, queryIn } from './syntax';
 
 /** Name-based scope facts, enough for fixes that move code across a callback boundary. */
 
@@ -43,8 +43,7 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
     if (id && id.type === 'identifier' && !found.has(id.text)) found.set(id.text, id);
   };
   let cur: Node | null = ewt.statement;
-  while (cur?.parent) {
-    const parent: Node = cur.parent;
+  for (let parent = cur ? parentOf(cur) : null; cur && parent; cur = parent, parent = parentOf(parent)) {
     if (parent.type === 'statement_list') {
       for (const s of statementsOf(parent)) {
         if (s.startIndex >= cur.startIndex) break;
@@ -57,7 +56,6 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
       if (params) for (const p of namedChildren(params)) p.childrenForFieldName('name').forEach(note);
       if (parent.type !== 'func_literal') break;
     }
-    cur = parent;
   }
   return found;
 }
@@ -67,9 +65,8 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
  * function), or null when it is reassigned or redeclared first.
  */
 export function firstReadAfter(stmt: Node, name: string): Node | null {
-  let cur: Node | null = stmt;
-  while (cur?.parent) {
-    const parent: Node = cur.parent;
+  let cur: Node = stmt;
+  for (let parent = parentOf(cur); parent; cur = parent, parent = parentOf(parent)) {
     if (FUNC_TYPES.has(parent.type)) return null;
     if (parent.type === 'statement_list') {
       for (const s of statementsOf(parent)) {
@@ -88,7 +85,6 @@ export function firstReadAfter(stmt: Node, name: string): Node | null {
         }
       }
     }
-    cur = parent;
   }
   return null;
 }
@@ -129,8 +125,8 @@ function writerOf(id: Node): Node | null {
 }
 
 function isWrite(id: Node): boolean {
-  const list = id.parent;
-  const stmt = list?.parent;
+  const list = parentOf(id);
+  const stmt = list ? parentOf(list) : null;
   if (list?.type !== 'expression_list' || !stmt || stmt.childForFieldName('left')?.id !== list.id) return false;
   return stmt.type === 'short_var_declaration' || (stmt.type === 'assignment_statement' && stmt.childForFieldName('operator')?.text === '=');
 }

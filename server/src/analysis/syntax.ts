@@ -2,9 +2,12 @@ import { Query, type Language, type Node } from 'web-tree-sitter';
 
 /** Small, allocation-light helpers over tree-sitter-go nodes. */
 
+/**
+ * A node's named children in one call across the wasm boundary. `namedChild(i)` walks the
+ * children from the first each time, so a loop over it is quadratic: random bytes parse into a
+ * source_file with thousands of ERROR children, and 32 KB of them took seconds.
+ */
 export function namedChildren(node: Node): Node[] {
-  // One wasm call for all of them: namedChild(i) walks from the first child each time, which is
-  // quadratic in the body of a 1 100-line test function.
   return node.namedChildren.filter((c): c is Node => c !== null);
 }
 
@@ -43,11 +46,30 @@ export function walk(root: Node, visit: (node: Node) => boolean | void): void {
   }
 }
 
+/** Parents already looked up, per tree (a node's id is unique within its tree). */
+const parents = new WeakMap<object, Map<number, Node | null>>();
+
+/**
+ * `node.parent`, remembered per tree. tree-sitter finds a parent by descending from the root, so
+ * each `.parent` costs the node's depth, and an ancestor walk costs depth²: 300 nested
+ * EventuallyWithT took 12 s. With the memo each node's parent is looked up once per tree.
+ */
+export function parentOf(node: Node): Node | null {
+  let memo = parents.get(node.tree);
+  if (!memo) parents.set(node.tree, (memo = new Map()));
+  let p = memo.get(node.id);
+  if (p === undefined) {
+    p = node.parent;
+    memo.set(node.id, p);
+  }
+  return p;
+}
+
 export function ancestor(node: Node, types: ReadonlySet<string> | string): Node | null {
-  let p = node.parent;
+  let p = parentOf(node);
   while (p) {
     if (typeof types === 'string' ? p.type === types : types.has(p.type)) return p;
-    p = p.parent;
+    p = parentOf(p);
   }
   return null;
 }
@@ -65,7 +87,8 @@ export function blockStatements(block: Node | null): Node[] {
 
 /** The statements beside `stmt` in its statement list (comments are named siblings there, so skipped). */
 export function siblingStatements(stmt: Node): Node[] {
-  return stmt.parent ? namedChildren(stmt.parent).filter((c) => c.type !== 'comment') : [];
+  const parent = parentOf(stmt);
+  return parent ? namedChildren(parent).filter((c) => c.type !== 'comment') : [];
 }
 
 /** The statement that directly holds `node` inside `block`'s statement list, if any. */
@@ -77,10 +100,8 @@ export function statementIn(block: Node, node: Node): Node | null {
 /** Nearest enclosing node that is a statement in some block's statement list. */
 export function enclosingStatement(node: Node): Node | null {
   let cur: Node | null = node;
-  while (cur && cur.parent) {
-    const p: Node = cur.parent;
+  for (let p = parentOf(cur); p; cur = p, p = parentOf(p)) {
     if (p.type === 'statement_list' || p.type === 'block') return cur;
-    cur = p;
   }
   return null;
 }

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as readline from 'readline';
 import type { ErrorsWithContextResult } from '../../../shared/src/artifacts';
+import { StringDecoder } from 'string_decoder';
+import { openRegular } from '../safeRead';
 import { scanFiles } from './errorScan';
 import type { Marker } from './markers';
 
@@ -15,6 +16,21 @@ const MAX_LINE = 2000;
  * header maps back to the error's line in the original log.
  */
 export async function errorsWithContext(file: string, context: number, markers: readonly Marker[], rg: string | null): Promise<ErrorsWithContextResult> {
+  // Only a regular file is scanned: opening a FIFO would wait for a writer forever.
+  let fd: number;
+  try {
+    fd = openRegular(file, Number.MAX_SAFE_INTEGER).fd;
+  } catch (e) {
+    return { text: `# Errors with context: ${path.basename(file)}\n# ${(e as Error).message}\n`, links: [] };
+  }
+  try {
+    return await withContext(file, fd, context, markers, rg);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function withContext(file: string, fd: number, context: number, markers: readonly Marker[], rg: string | null): Promise<ErrorsWithContextResult> {
   const scan = (await scanFiles([file], markers, MAX_ERRORS, rg)).get(file)!;
   const header = [`# Errors with context: ${path.basename(file)}`, `# ${scan.errorCount} errors, ${scan.warningCount} warnings${scan.errorCount + scan.warningCount > MAX_ERRORS ? ` (first ${MAX_ERRORS} shown)` : ''}; ${context} lines around each. Each "── line N" header links to the log.`];
   if (scan.problem) header.push(`# ${scan.problem}`);
@@ -33,13 +49,10 @@ export async function errorsWithContext(file: string, context: number, markers: 
     out.push(`${mark}${String(n).padStart(8)}  ${text.length > MAX_LINE ? text.slice(0, MAX_LINE) + ' …' : text}`);
     printedUpTo = n;
   };
-  const stream = fs.createReadStream(file, { encoding: 'utf8' });
-  const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
   let n = 0;
   try {
-    for await (const raw of lines) {
+    for await (const text of boundedLines(fd, MAX_LINE + 1)) {
       n++;
-      const text = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE + 1) : raw;
       while (next < wanted.length && wanted[next] - context <= n) {
         const error = scan.errors[next];
         if (error.line - context > printedUpTo + 1 || printedUpTo === 0) {
@@ -58,9 +71,37 @@ export async function errorsWithContext(file: string, context: number, markers: 
     }
   } catch (e) {
     out.push('', `# reading stopped: ${(e as Error).message}`);
-  } finally {
-    lines.close();
-    stream.destroy();
   }
   return { text: out.join('\n') + '\n', links };
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * The file's lines, each cut to `keep` characters, from a descriptor. Unlike readline, a line is
+ * never held whole: a 600 MB line (a sparse log, a dump without newlines) costs `keep` characters,
+ * not a RangeError that leaves the request unanswered. Yields between chunks so the server keeps
+ * answering while a multi-gigabyte log is read.
+ */
+export async function* boundedLines(fd: number, keep: number): AsyncGenerator<string> {
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  const decoder = new StringDecoder('utf8');
+  let position = 0;
+  let current = '';
+  for (;;) {
+    const n = await new Promise<number>((resolve, reject) => fs.read(fd, buffer, 0, CHUNK, position, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+    if (n === 0) break;
+    position += n;
+    const text = decoder.write(buffer.subarray(0, n));
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+      if (current.length < keep) current += text.slice(from, Math.min(nl, from + keep - current.length));
+      yield current.endsWith('\r') ? current.slice(0, -1) : current;
+      current = '';
+      from = nl + 1;
+    }
+    if (current.length < keep) current += text.slice(from, from + keep - current.length);
+  }
+  current += decoder.end();
+  if (current) yield current.slice(0, keep);
 }

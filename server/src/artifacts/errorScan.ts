@@ -1,25 +1,40 @@
 import * as fs from 'fs';
-import type { ErrorLine } from '../../../shared/src/artifacts';
+import type { ErrorLine, MarkerTally } from '../../../shared/src/artifacts';
 import { combined, type Marker } from './markers';
 import { ripgrepLines } from './ripgrep';
 
 /**
  * A streaming scan of one log for marker lines, in bounded memory: the file is read in chunks and
- * only matching lines (cut to MAX_TEXT characters) are kept, at most `maxErrors` of them. Results
- * are cached by path, size and mtime; when a file only grew, the scan resumes where it stopped.
+ * only matching lines (cut to MAX_TEXT characters) are kept. Lines are kept in two tiers, so the
+ * thousands of `WRN` lines of a real headscale log never crowd out its few errors: the first
+ * KEEP_ERRORS error lines and the first KEEP_WARNINGS warning lines. Counts are exact for both
+ * tiers and per marker (with each marker's first line), which is what triage reads.
+ *
+ * Results are cached by the file's content identity (path, size, mtime) and the markers, never by
+ * how many lines a caller wants: the Runs view and "errors with context" share one scan. When a
+ * file only grew, the scan resumes where it stopped.
  */
 export type { ErrorLine };
 
 export interface ScanResult {
   errorCount: number;
   warningCount: number;
+  /** The error tier: the first KEEP_ERRORS error lines, in file order. */
   errors: ErrorLine[];
+  /** The warning tier: the first KEEP_WARNINGS warning lines, in file order. */
+  warnings: ErrorLine[];
+  /** Exact count and first line per marker id. */
+  markers: Record<string, MarkerTally>;
   lines: number;
   bytes: number;
   /** Why the file was not (fully) scanned: binary, unreadable, vanished. */
   problem?: string;
 }
 
+/** Error lines kept per file (the largest view, errors with context, shows this many). */
+export const KEEP_ERRORS = 1000;
+/** Warning lines kept per file: a collapsed group nobody reads past the first screens. */
+export const KEEP_WARNINGS = 200;
 const MAX_TEXT = 500;
 /**
  * 64 KB: chunk strings stay below V8's large-object size, so they die young instead of piling up
@@ -27,13 +42,16 @@ const MAX_TEXT = 500;
  * 6.2 s with 39 MB (128 KB and up are as slow as 1 MB).
  */
 const CHUNK = 1 << 16;
-/** Files at least this big go to ripgrep; smaller ones (live logs) are scanned here and resume on append. */
-export const RIPGREP_MIN_BYTES = 2 << 20;
+/**
+ * Files at least this big go to ripgrep (a tailscaled log at --verbose=10 is megabytes); smaller
+ * ones, like a log still being written, are scanned here and resume on append.
+ */
+export const RIPGREP_MIN_BYTES = 512 << 10;
 /** One read buffer for every JS scan (the scan is synchronous, so it is never shared at once). */
 const buffer = Buffer.allocUnsafe(CHUNK);
 
 interface CacheEntry {
-  /** Which markers and cap produced it: other settings mean another scan. */
+  /** Which markers produced it: other settings mean another scan. */
   key: string;
   size: number;
   mtimeMs: number;
@@ -51,32 +69,45 @@ export function clearScanCache(): void {
   cache.clear();
 }
 
-function cacheKey(markers: readonly Marker[], maxErrors: number): string {
-  return `${maxErrors}\n${markers.map((m) => `${m.id}\t${m.severity}\t${m.pattern.source}`).join('\n')}`;
+function cacheKey(markers: readonly Marker[]): string {
+  return markers.map((m) => `${m.id}\t${m.severity}\t${m.pattern.source}`).join('\n');
 }
 
-/** The cache entry for `file` when it was made with the same markers and cap. */
+/** The cache entry for `file` when it was made with the same markers. */
 function cached(file: string, key: string): CacheEntry | undefined {
   const hit = cache.get(file);
   return hit && hit.key === key ? hit : undefined;
 }
 
-export function scanFile(file: string, markers: readonly Marker[], maxErrors = 200): ScanResult {
+/**
+ * One log's scan. `limit` cuts each tier for the caller (a copy; the cached scan keeps
+ * KEEP_ERRORS/KEEP_WARNINGS whatever the limit).
+ */
+export function scanFile(file: string, markers: readonly Marker[], limit?: number): ScanResult {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
   } catch (e) {
     return empty(`cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  return scanStatted(file, st, markers, maxErrors, cacheKey(markers, maxErrors));
+  return limited(scanStatted(file, st, markers, cacheKey(markers)), limit);
+}
+
+function limited(r: ScanResult, limit: number | undefined): ScanResult {
+  if (limit === undefined || (r.errors.length <= limit && r.warnings.length <= limit)) return r;
+  return { ...r, errors: r.errors.slice(0, limit), warnings: r.warnings.slice(0, limit) };
+}
+
+function copy(r: ScanResult): ScanResult {
+  return { ...r, errors: [...r.errors], warnings: [...r.warnings], markers: Object.fromEntries(Object.entries(r.markers).map(([k, v]) => [k, { ...v }])) };
 }
 
 /** scanFile for a file already stat'ed by the caller. */
-function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], maxErrors: number, key: string): ScanResult {
+function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key: string): ScanResult {
   const hit = cached(file, key);
   if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.result;
   const appended = hit && st.size > hit.size && hit.resumeAt >= 0 && !hit.result.problem ? hit : undefined;
-  const result: ScanResult = appended ? { ...appended.complete, errors: [...appended.complete.errors] } : empty();
+  const result: ScanResult = appended ? copy(appended.complete) : empty();
   const start = appended ? appended.resumeAt : 0;
   let fd: number;
   try {
@@ -95,8 +126,11 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], max
   try {
     for (;;) {
       let n: number;
+      // Read up to the size stat'ed before the scan: a log that grows while it is scanned (a live
+      // run) cannot keep the scan going; what was appended is picked up by the next, resumed scan.
+      if (position >= st.size) break;
       try {
-        n = fs.readSync(fd, buffer, 0, CHUNK, position);
+        n = fs.readSync(fd, buffer, 0, Math.min(CHUNK, st.size - position), position);
       } catch (e) {
         result.problem = `read failed: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
         break;
@@ -125,7 +159,7 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], max
         lineNo++;
         if (!any.test(raw)) continue;
         const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        count(result, markers, lineNo, lineText, maxErrors);
+        count(result, markers, lineNo, lineText);
       }
     }
   } finally {
@@ -134,56 +168,71 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], max
   result.lines = lineNo;
   result.bytes = st.size;
   const complete = result;
-  const final: ScanResult = { ...complete, errors: [...complete.errors] };
+  const final: ScanResult = carry && !complete.problem ? copy(complete) : complete;
   if (carry && !complete.problem) {
     final.lines++;
     const lineText = carry.endsWith('\r') ? carry.slice(0, -1) : carry;
-    if (any.test(lineText)) count(final, markers, final.lines, lineText, maxErrors);
+    if (any.test(lineText)) count(final, markers, final.lines, lineText);
   }
   cache.set(file, { key, size: st.size, mtimeMs: st.mtimeMs, resumeAt, complete, result: final });
   return final;
 }
 
-/** Counts a candidate line under the first marker it matches and keeps it while under the cap. */
-function count(result: ScanResult, markers: readonly Marker[], line: number, text: string, maxErrors: number): void {
+/** Counts a candidate line under the first marker it matches and keeps it while its tier has room. */
+function count(result: ScanResult, markers: readonly Marker[], line: number, text: string): void {
   const marker = markers.find((m) => m.pattern.test(text));
   if (!marker) return;
-  if (marker.severity === 'error') result.errorCount++;
-  else result.warningCount++;
-  if (result.errors.length < maxErrors) result.errors.push({ line, text: text.slice(0, MAX_TEXT), marker: marker.id, severity: marker.severity });
+  const tally = result.markers[marker.id];
+  let entry: ErrorLine | undefined;
+  const make = () => (entry ??= { line, text: text.slice(0, MAX_TEXT), marker: marker.id, severity: marker.severity, ...(marker.note ? { note: marker.note } : {}) });
+  if (tally) tally.count++;
+  else result.markers[marker.id] = { count: 1, first: make() };
+  if (marker.severity === 'error') {
+    result.errorCount++;
+    if (result.errors.length < KEEP_ERRORS) result.errors.push(make());
+  } else {
+    result.warningCount++;
+    if (result.warnings.length < KEEP_WARNINGS) result.warnings.push(make());
+  }
 }
 
 /**
  * Scans many logs at once: unchanged files come from the cache, small or appended ones are scanned
  * here (resuming), and the rest go to one ripgrep call when `rg` is given. Never rejects.
  */
-export async function scanFiles(files: readonly string[], markers: readonly Marker[], maxErrors: number, rg: string | null): Promise<Map<string, ScanResult>> {
+export async function scanFiles(files: readonly string[], markers: readonly Marker[], limit: number | undefined, rg: string | null): Promise<Map<string, ScanResult>> {
   const out = new Map<string, ScanResult>();
   const big: { file: string; st: fs.Stats }[] = [];
-  const key = cacheKey(markers, maxErrors);
+  const here: { file: string; st: fs.Stats }[] = [];
+  const key = cacheKey(markers);
   for (const file of files) {
     let st: fs.Stats;
     try {
       st = fs.statSync(file);
     } catch {
-      out.set(file, scanFile(file, markers, maxErrors)); // which says why it cannot be read
+      out.set(file, scanFile(file, markers, limit)); // which says why it cannot be read
       continue;
     }
     const hit = cached(file, key);
     const fresh = hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs;
     const resumable = hit && st.size > hit.size && hit.resumeAt >= 0;
-    if (!rg || fresh || resumable || st.size < RIPGREP_MIN_BYTES || startsBinary(file)) out.set(file, scanStatted(file, st, markers, maxErrors, key));
+    if (!rg || fresh || resumable || st.size < RIPGREP_MIN_BYTES || startsBinary(file)) here.push({ file, st });
     else big.push({ file, st });
   }
-  if (!big.length) return out;
+  // ripgrep starts first and reads the big logs on another core while the small ones are scanned here.
   const results = new Map(big.map(({ file }) => [file, empty()]));
-  const outcome = await ripgrepLines(rg!, combined(markers).source, big.map((b) => b.file), ({ file, line, text }) => {
-    const r = results.get(file);
-    if (r) count(r, markers, line, text, maxErrors);
-  });
+  const pending = big.length
+    ? ripgrepLines(rg!, combined(markers).source, big.map((b) => b.file), ({ file, line, text }) => {
+        const r = results.get(file);
+        if (r) count(r, markers, line, text);
+      })
+    : null;
+  for (const { file, st } of here) out.set(file, limited(scanStatted(file, st, markers, key), limit));
+  if (!pending) return sameOrder(files, out);
+  const outcome = await pending;
   for (const { file, st } of big) {
     if (outcome.failed) {
-      out.set(file, scanStatted(file, st, markers, maxErrors, key)); // e.g. a user marker rg's regex engine rejects
+      out.set(file, limited(scanStatted(file, st, markers, key), limit)); // e.g. a user marker rg's regex engine rejects
       continue;
     }
     const result = results.get(file)!;
@@ -192,9 +241,14 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
     if (problem) result.problem = `cannot read: ${problem}`;
     // rg gives no line total or resume point: a grown file is rescanned whole (by rg, which is fast).
     else cache.set(file, { key, size: st.size, mtimeMs: st.mtimeMs, resumeAt: -1, complete: result, result });
-    out.set(file, result);
+    out.set(file, limited(result, limit));
   }
-  return out;
+  return sameOrder(files, out);
+}
+
+/** The results in the callers' order (a Map iterates in insertion order). */
+function sameOrder(files: readonly string[], out: Map<string, ScanResult>): Map<string, ScanResult> {
+  return new Map(files.filter((f) => out.has(f)).map((f) => [f, out.get(f)!]));
 }
 
 /** How much of a file's head is sniffed for a NUL byte, the sign of a binary or sparse file. */
@@ -225,5 +279,5 @@ function countNewlines(text: string): number {
 }
 
 function empty(problem?: string): ScanResult {
-  return { errorCount: 0, warningCount: 0, errors: [], lines: 0, bytes: 0, ...(problem ? { problem } : {}) };
+  return { errorCount: 0, warningCount: 0, errors: [], warnings: [], markers: {}, lines: 0, bytes: 0, ...(problem ? { problem } : {}) };
 }

@@ -9,7 +9,31 @@ import { listRuns, walkFiles } from './runIndex';
  * directly under control_logs whose names look like hi run ids are ever touched, and never through
  * a symlink.
  */
+/**
+ * Why nothing may be deleted under `controlLogs`, or null. A cloned repo can ship
+ * `control_logs -> /home/me/elsewhere`: deleting its run-id folders would delete outside the
+ * workspace, and the confirmation would show the link, not the target. So a linked root is refused.
+ */
+export function controlLogsProblem(controlLogs: string): string | null {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(controlLogs);
+  } catch {
+    return null; // nothing there: nothing to delete either
+  }
+  if (!st.isSymbolicLink()) return null;
+  let target: string;
+  try {
+    target = fs.realpathSync(controlLogs);
+  } catch {
+    target = 'a missing target';
+  }
+  return `${controlLogs} is a symbolic link to ${target}: hi workbench deletes runs only inside a real control_logs folder (delete them there by hand if you mean to)`;
+}
+
 export function planDeletion(params: PlanDeletionParams, now = new Date()): DeletionPlan {
+  const refused = controlLogsProblem(params.controlLogs);
+  if (refused) return { runs: [], totalBytes: 0, refused };
   const runs = listRuns(params.controlLogs).filter((r) => isRunFolder(params.controlLogs, r.id));
   let chosen = runs;
   if (params.ids) chosen = chosen.filter((r) => params.ids!.includes(r.id));
@@ -25,6 +49,8 @@ export function planDeletion(params: PlanDeletionParams, now = new Date()): Dele
 
 export function deleteRuns(controlLogs: string, ids: readonly string[]): DeleteRunsResult {
   const result: DeleteRunsResult = { deleted: [], freedBytes: 0, failed: [] };
+  const refused = controlLogsProblem(controlLogs);
+  if (refused) return { ...result, failed: ids.map((id) => ({ id, message: refused })) };
   for (const id of ids) {
     if (!isRunFolder(controlLogs, id)) {
       result.failed.push({ id, message: 'not a run folder under control_logs' });
@@ -53,5 +79,5 @@ function isRunFolder(controlLogs: string, id: string): boolean {
 }
 
 function folderSize(dir: string): number {
-  return walkFiles(dir).reduce((n, f) => n + f.size, 0);
+  return walkFiles(dir).files.reduce((n, f) => n + f.size, 0);
 }

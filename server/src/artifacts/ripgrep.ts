@@ -46,17 +46,20 @@ const MAX_COLUMNS = 4096;
 /** Keeps argv well under the kernel's limit. */
 const FILES_PER_CALL = 400;
 
-/** Streams every line of `files` that `pattern` matches to `onMatch`, file by file (argv, no shell). */
-export async function ripgrepLines(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void): Promise<RgOutcome> {
+/**
+ * Streams every line of `files` that `pattern` matches to `onMatch`, file by file (argv, no shell).
+ * `maxPerFile` stops reading a file after that many matches (a search's first screen).
+ */
+export async function ripgrepLines(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, maxPerFile?: number): Promise<RgOutcome> {
   const outcome: RgOutcome = { problems: new Map() };
   for (let i = 0; i < files.length && !outcome.failed; i += FILES_PER_CALL) {
-    await runOnce(rg, pattern, files.slice(i, i + FILES_PER_CALL), onMatch, outcome);
+    await runOnce(rg, pattern, files.slice(i, i + FILES_PER_CALL), onMatch, outcome, maxPerFile);
   }
   return outcome;
 }
 
-function runOnce(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, outcome: RgOutcome): Promise<void> {
-  const args = ['--no-config', '--no-heading', '--with-filename', '--line-number', '--null', '--text', '--max-columns', String(MAX_COLUMNS), '--max-columns-preview', '--regexp', pattern, '--', ...files];
+function runOnce(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, outcome: RgOutcome, maxPerFile?: number): Promise<void> {
+  const args = ['--no-config', '--no-heading', '--with-filename', '--line-number', '--null', '--text', '--max-columns', String(MAX_COLUMNS), '--max-columns-preview', ...(maxPerFile ? ['--max-count', String(maxPerFile)] : []), '--regexp', pattern, '--', ...files];
   return new Promise((resolve) => {
     let child;
     try {

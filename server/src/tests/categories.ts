@@ -73,15 +73,46 @@ function userMatch(patterns: CategoryPatterns | undefined, name: string, file: s
   return null;
 }
 
+/** `/regexp/` rather than a glob (ignored in untrusted workspaces, see settingsStore.ts). */
+export function isRegexpPattern(pattern: string): boolean {
+  return pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/');
+}
+
 /** `Test*`-style globs, or `/regexp/`. */
 export function matches(pattern: string, value: string): boolean {
-  if (pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/')) {
+  if (isRegexpPattern(pattern)) {
     try {
       return new RegExp(pattern.slice(1, -1)).test(value);
     } catch {
       return false;
     }
   }
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
-  return re.test(value);
+  return globMatches(pattern, value);
+}
+
+/**
+ * `*` (any run) and `?` (one character) against the whole value, without a regexp: the classic
+ * two-pointer match that backtracks only to the last `*`, so it takes at most
+ * O(pattern × value) steps whatever the pattern (a glob turned into a regexp such as `.*a.*a.*b`
+ * backtracks polynomially, and settings are workspace input).
+ */
+export function globMatches(pattern: string, value: string): boolean {
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let resume = 0;
+  while (v < value.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === value[v])) {
+      p++;
+      v++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      resume = v;
+    } else if (star >= 0) {
+      p = star + 1;
+      v = ++resume;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }

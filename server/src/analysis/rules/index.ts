@@ -1,4 +1,5 @@
 import type { Rule } from '../rule';
+import type { BaseRule } from '../contract/baseRule';
 import { rule as ewtNested } from './ewt-nested';
 import { rule as ewtMutatingCall } from './ewt-mutating-call';
 import { rule as ewtShadowedResult } from './ewt-shadowed-result';
@@ -12,6 +13,8 @@ import { rule as ewtRequireGuard } from './ewt-require-guard';
 import { rule as ewtOrderAssumption } from './ewt-order-assumption';
 import { rule as ewtTiming } from './ewt-timing';
 import { rule as hsAnnouncedRoutes } from './hs-announced-routes';
+import { rule as hsTestContract } from './hs-test-contract';
+import { rule as hsTestDoc } from './hs-test-doc';
 
 /**
  * Every rule, in priority order: when fixes overlap, the earlier rule's fix wins, and findings
@@ -33,4 +36,11 @@ export const allRules: readonly Rule[] = [
   hsAnnouncedRoutes,
 ];
 
-export const rulesById: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));
+/** Rules that compare a file with its base revision (git); they run on their own schedule. */
+export const baseRules: readonly BaseRule[] = [hsTestContract, hsTestDoc];
+
+/** Everything with a rule id: its doc, severity and setting (README, hovers, SARIF). */
+export type DocumentedRule = Rule | BaseRule;
+export const documentedRules: readonly DocumentedRule[] = [...allRules, ...baseRules];
+
+export const rulesById: ReadonlyMap<string, DocumentedRule> = new Map(documentedRules.map((r) => [r.id, r]));

@@ -1,13 +1,10 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import type { ArtifactView, ViewArtifactParams } from '../../../../shared/src/artifacts';
 import { readDatabase } from './database';
 import { mapResponseTimeline } from './mapResponses';
 import { summarizeMetrics } from './metrics';
 import { summarizeStatus } from './status';
-
-/** Text artifacts bigger than this are not parsed (a dump this large is not a real one). */
-const MAX_TEXT_BYTES = 64 << 20;
+import { READ_LIMITS, readRegularText } from '../../safeRead';
 
 /** The data behind one viewer; a file that cannot be read or parsed becomes a clear error view. */
 export async function viewArtifact({ path: file, kind }: ViewArtifactParams): Promise<ArtifactView> {
@@ -30,8 +27,7 @@ export async function viewArtifact({ path: file, kind }: ViewArtifactParams): Pr
   }
 }
 
+/** Text artifacts: regular files only, and none bigger than a real dump (a FIFO or /dev/zero is refused). */
 function readText(file: string): string {
-  const size = fs.statSync(file).size;
-  if (size > MAX_TEXT_BYTES) throw new Error(`${(size / 1048576).toFixed(0)} MB is too large to summarise; open it as text`);
-  return fs.readFileSync(file, 'utf8');
+  return readRegularText(file, READ_LIMITS.textArtifact);
 }

@@ -21,13 +21,26 @@ export function summarizeStatus(text: string): Omit<StatusView, 'title' | 'path'
     primaryRoutes: Array.isArray(p.PrimaryRoutes) ? p.PrimaryRoutes.map(String) : [],
     expired: typeof p.Expired === 'boolean' ? p.Expired : null,
     // Go's zero time means "never".
-    lastSeen: !p.LastSeen || p.LastSeen.startsWith('0001-01-01') ? '' : String(p.LastSeen),
+    lastSeen: typeof p.LastSeen !== 'string' || p.LastSeen.startsWith('0001-01-01') ? '' : p.LastSeen,
   });
+  // One malformed peer is noted and the others still render.
+  const peers: StatusView['peers'] = [];
+  const skipped: string[] = [];
+  const peerMap = status.Peer && typeof status.Peer === 'object' ? status.Peer : {};
+  for (const [key, p] of Object.entries(peerMap)) {
+    try {
+      if (!p || typeof p !== 'object' || Array.isArray(p)) throw new Error('not an object');
+      peers.push(row(p));
+    } catch (e) {
+      skipped.push(`peer ${key.slice(0, 80)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   return {
     kind: 'status',
-    self: String(status.Self?.HostName ?? '?'),
+    self: typeof status.Self === 'object' && status.Self ? String(status.Self.HostName ?? '?') : '?',
     backendState: String(status.BackendState ?? '?'),
     health: Array.isArray(status.Health) ? status.Health.map(String) : [],
-    peers: Object.values(status.Peer ?? {}).map(row).sort((a, b) => a.hostName.localeCompare(b.hostName)),
+    peers: peers.sort((a, b) => a.hostName.localeCompare(b.hostName)),
+    ...(skipped.length ? { skipped } : {}),
   };
 }

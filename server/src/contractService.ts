@@ -1,0 +1,181 @@
+import { pathToFileURL } from 'url';
+import { CONTRACT_BASE_SCHEME } from '../../shared/src/protocol';
+import type { ContractChange } from './analysis/contract';
+import { LineIndex } from './analysis/lineIndex';
+import type { GoParser } from './analysis/parser';
+import { ContractBaseReader } from './git/contractBase';
+import { checkContractOf } from './git/contractCheck';
+import { CompareMemo, missingTestDocs, type FileContract, type MissingDoc } from './analysis/contract';
+import type { ResolvedSettings } from './settingsStore';
+
+/** What the server knows about one document's contract, for the version it was computed on. */
+export interface ContractState {
+  version: number;
+  /** Lines of the text it was computed on (a stale state is shown only while this still holds). */
+  lineCount: number;
+  changes: ContractChange[];
+  /** The base document (read-only, served through `hi/contractBase`), when there is a base. */
+  base: { uri: string; lines: LineIndex; text: string; label: string } | null;
+  /** Tests that did not exist at the base (all of them for a file new since the base). */
+  newTests: Set<string> | 'all';
+  /** hs-test-doc: integration tests without a doc comment (new ones, or all with docExistingTests). */
+  docs: MissingDoc[];
+}
+
+export interface ContractHost {
+  trusted(): boolean;
+  settings(uri: string): Promise<ResolvedSettings>;
+  /** The document's current text and version, or undefined when it was closed. */
+  document(uri: string): { path: string; text: string; version: number } | undefined;
+  /** The open document's contract from its own tree (null with conflict markers). */
+  contract(uri: string): FileContract | null | undefined;
+  /** A document's contract state changed: its diagnostics need a refresh. */
+  changed(uri: string): void;
+  /** Say something once (a missing base), to the user and the log. */
+  warnOnce(key: string, message: string): void;
+}
+
+/** Edits are checked after the typing stops: git and the comparison stay off the typing path. */
+const QUIET_MS = 400;
+
+/**
+ * hs-test-contract's own schedule: after an open or a pause in typing, read the base with git
+ * (cached by blob id) and compare. Nothing runs in Restricted Mode, because git is a process.
+ */
+export class ContractService {
+  private states = new Map<string, ContractState>();
+  private timers = new Map<string, NodeJS.Timeout>();
+  private memos = new Map<string, CompareMemo>();
+  private readonly reader: ContractBaseReader;
+
+  constructor(parser: GoParser, private readonly host: ContractHost) {
+    this.reader = new ContractBaseReader(parser);
+  }
+
+  /**
+   * The state for this version. While typing, the previous version's state is returned as long as
+   * the line count is unchanged (its squiggles stay where they were until the next check, instead of
+   * flickering off and on with every keystroke); `exact` asks for this version only (edits).
+   */
+  state(uri: string, version: number, lineCount: number | 'exact' = 'exact'): ContractState | undefined {
+    const s = this.states.get(uri);
+    return s && (s.version === version || (lineCount !== 'exact' && s.lineCount === lineCount)) ? s : undefined;
+  }
+
+  schedule(uri: string, delay = QUIET_MS): void {
+    if (!uri.startsWith('file:') || !uri.endsWith('_test.go')) return;
+    clearTimeout(this.timers.get(uri));
+    this.timers.set(uri, setTimeout(() => void this.run(uri), delay));
+  }
+
+  /** Trust or settings changed: everything again, now. */
+  recheckAll(uris: string[]): void {
+    for (const uri of uris) this.schedule(uri, 0);
+  }
+
+  private memo(uri: string): CompareMemo {
+    let m = this.memos.get(uri);
+    if (!m) this.memos.set(uri, (m = new CompareMemo()));
+    return m;
+  }
+
+  forget(uri: string): void {
+    this.memos.delete(uri);
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    if (this.states.delete(uri)) this.host.changed(uri);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  /** The text behind a `hi-contract-base:` URI. */
+  async baseText(uri: string): Promise<string | null> {
+    if (!this.host.trusted()) return null;
+    const parsed = parseBaseUri(uri);
+    return parsed ? this.reader.show(parsed.file, parsed.commit, parsed.basePath) : null;
+  }
+
+  private async run(uri: string): Promise<void> {
+    this.timers.delete(uri);
+    const doc = this.host.document(uri);
+    if (!doc) return;
+    const had = this.states.has(uri);
+    const settings = await this.host.settings(uri);
+    if (!this.host.trusted() || (settings.settings.rules['hs-test-contract'] === 'off' && settings.settings.rules['hs-test-doc'] === 'off')) {
+      this.states.delete(uri);
+      if (had) this.host.changed(uri);
+      return;
+    }
+    const { lookup, changes, current } = await checkContractOf(this.reader, doc.path, () => (this.host.document(uri)?.version === doc.version ? this.host.contract(uri) ?? null : null), settings.contract.base, this.memo(uri));
+    // Typed on while git answered: the next scheduled run will catch up.
+    if (this.host.document(uri)?.version !== doc.version) return;
+    if (lookup.kind === 'missing-base') this.host.warnOnce(`base:${lookup.label}`, lookup.message);
+    let state: ContractState | undefined;
+    const docsOf = (base: FileContract | null, label: string) =>
+      current && isIntegrationPath(doc.path) && settings.settings.rules['hs-test-doc'] !== 'off'
+        ? missingTestDocs(current, base, { existing: settings.contract.docExistingTests, baseLabel: label })
+        : [];
+    if (lookup.kind === 'found') {
+      const baseNames = new Set(lookup.contract.functions.keys());
+      state = {
+        version: doc.version,
+        lineCount: lineCountOf(doc.text),
+        changes: settings.settings.rules['hs-test-contract'] === 'off' ? [] : changes,
+        base: { uri: baseUri(doc.path, lookup.commit, lookup.path, lookup.label), lines: new LineIndex(lookup.text), text: lookup.text, label: lookup.label },
+        newTests: new Set(currentTestNames(doc.text).filter((n) => !baseNames.has(n))),
+        docs: docsOf(lookup.contract, lookup.label),
+      };
+    } else if (lookup.kind === 'new-file') {
+      state = { version: doc.version, lineCount: lineCountOf(doc.text), changes: [], base: null, newTests: 'all', docs: docsOf(null, lookup.label) };
+    }
+    if (state) this.states.set(uri, state);
+    else this.states.delete(uri);
+    if (state || had) this.host.changed(uri);
+  }
+}
+
+function lineCountOf(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Headscale's integration tests live in `integration/`; unit tests elsewhere are not asked for godoc. */
+function isIntegrationPath(file: string): boolean {
+  return /(^|[\\/])integration[\\/]/.test(file);
+}
+
+/** Top-level test names, cheaply (only to tell new tests from old ones). */
+function currentTestNames(text: string): string[] {
+  return [...text.matchAll(/^func (Test\w*)\s*\(/gm)].map((m) => m[1]);
+}
+
+/** `hi-contract-base:/<abs path>?commit=…&path=…&label=…`: keeps the file name (and so Go highlighting). */
+export function baseUri(file: string, commit: string, basePath: string, label: string): string {
+  const filePath = pathToFileURL(file).pathname;
+  const query = new URLSearchParams({ commit, path: basePath, label }).toString();
+  return `${CONTRACT_BASE_SCHEME}:${filePath}?${encodeURIComponent(query)}`;
+}
+
+export function parseBaseUri(uri: string): { file: string; commit: string; basePath: string } | null {
+  if (!uri.startsWith(`${CONTRACT_BASE_SCHEME}:`)) return null;
+  const rest = uri.slice(CONTRACT_BASE_SCHEME.length + 1);
+  const q = rest.indexOf('?');
+  if (q < 0) return null;
+  let params: URLSearchParams;
+  let file: string;
+  try {
+    params = new URLSearchParams(decodeURIComponent(rest.slice(q + 1)));
+    file = new URL(`file://${rest.slice(0, q)}`).pathname;
+    file = decodeURIComponent(file);
+  } catch {
+    return null;
+  }
+  const commit = params.get('commit');
+  const basePath = params.get('path');
+  if (!commit || !/^[0-9a-f]{7,64}$/.test(commit) || !basePath) return null;
+  return { file, commit, basePath };
+}

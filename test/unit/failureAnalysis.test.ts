@@ -1,0 +1,269 @@
+/**
+ * Failure analysis on realistic runs (test/support/runGenerator.ts): 100 000-line headscale logs
+ * with ~10 % WRN noise and the errors late, several clients, hundreds of map responses. Every
+ * expectation comes from what the generator wrote, never from a hard-coded answer.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { clearScanCache, scanFile, scanFiles } from '../../server/src/artifacts/errorScan';
+import { failureSummary } from '../../server/src/artifacts/failureSummary';
+import { defaultMarkers } from '../../server/src/artifacts/markers';
+import { findRipgrep } from '../../server/src/artifacts/ripgrep';
+import { describeRun, runById, runLogs } from '../../server/src/artifacts/runIndex';
+import { searchRun } from '../../server/src/artifacts/runSearch';
+import { timeline } from '../../server/src/artifacts/timeline';
+import { lineTime } from '../../server/src/artifacts/timestamps';
+import { diffMapResponses } from '../../server/src/artifacts/viewers/mapResponseDiff';
+import { mapResponseTimeline } from '../../server/src/artifacts/viewers/mapResponses';
+import { DEBUG_FLOWS } from '../../shared/src/debugFlows';
+import { repoRoot } from '../support/parser';
+import { codeRefs } from '../../shared/src/codeRefs';
+import { generateRun, type GeneratedRun, type Variant } from '../support/runGenerator';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-noisy-'));
+const controlLogs = path.join(root, 'control_logs');
+const variants: Variant[] = ['panic', 'testify', 'dns', 'container-timeout', 'port-conflict', 'init-stall', 'disk-full'];
+let runs: GeneratedRun[] = [];
+
+before(() => {
+  // The panic run has no run record: its name comes from the checkout's hsic.WithTestName call.
+  fs.mkdirSync(path.join(root, 'integration'));
+  fs.writeFileSync(path.join(root, 'integration', 'route_test.go'), 'package integration\n\nfunc TestHASubnetRouterFailover(t *testing.T) {\n\tIntegrationSkip(t)\n\terr = scenario.CreateHeadscaleEnv(nil, hsic.WithTestName("rt-hafailover"))\n}\n');
+  runs = variants.map((variant, i) => generateRun(controlLogs, { variant, seed: i + 1, record: variant !== 'panic', ...(variant === 'panic' ? { fragment: 'rt-hafailover' } : {}) }));
+});
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+for (const [scanner, rg] of [['JS scanner', null], ['ripgrep', findRipgrep()]] as const) {
+  test(`noisy runs (${scanner}): every error line is in its file's error tier, counts are exact, triage is right`, { skip: scanner === 'ripgrep' && !rg ? 'rg is not installed' : false }, async () => {
+    clearScanCache();
+    for (const g of runs) {
+      const d = await describeRun(runById(controlLogs, g.id)!, defaultMarkers, 200, rg);
+      for (const [file, lines] of Object.entries(g.errorLines)) {
+        const f = d.files.find((x) => x.relative === file);
+        assert.ok(f, `${g.variant}: ${file} listed`);
+        assert.deepEqual(f.errors.map((e) => e.line), lines, `${g.variant}: ${file} error tier`);
+        assert.equal(f.errorCount, lines.length, `${g.variant}: ${file} error count`);
+        assert.equal(f.warningCount, g.warningCounts[file], `${g.variant}: ${file} warning count`);
+        assert.ok(f.warnings.length <= 200 && f.warnings.every((w) => w.severity === 'warning'));
+      }
+      assert.equal(d.triage, g.expectedTriage, `${g.variant}: triage ${JSON.stringify(d.evidence)}`);
+      assert.ok(d.evidence.length > 0, `${g.variant}: evidence`);
+      assert.equal(d.test, g.test, `${g.variant}: named by its test`);
+    }
+  });
+}
+
+test('a panic run: the panic is code even with thousands of warnings before it, and its evidence is the panic line', async () => {
+  const g = runs[variants.indexOf('panic')];
+  const d = await describeRun(runById(controlLogs, g.id)!, defaultMarkers, 200, null);
+  const hs = d.files.find((f) => f.kind === 'hs-stderr')!;
+  assert.ok(hs.warningCount > 5000, `noise: ${hs.warningCount} warnings`);
+  assert.equal(d.evidence[0].marker, 'panic');
+  assert.match(d.evidence[0].text, /^panic: runtime error/);
+});
+
+test('infrastructure evidence uses the guide\'s signatures; a stalled initialisation is found without a message', async () => {
+  const byVariant = async (v: Variant) => describeRun(runById(controlLogs, runs[variants.indexOf(v)].id)!, defaultMarkers, 200, null);
+  assert.match((await byVariant('dns')).evidence[0].text, /failed to resolve "hs-[^"]+": no DNS fallback candidates remain/);
+  assert.match((await byVariant('container-timeout')).evidence[0].text, /container creation timeout: ts-\S+ did not start within 120s/);
+  assert.match((await byVariant('port-conflict')).evidence[0].text, /bind: address already in use/);
+  assert.match((await byVariant('disk-full')).evidence[0].text, /no space left on device/);
+  const stall = await byVariant('init-stall');
+  assert.equal(stall.evidence[0].marker, 'init-stall');
+  assert.match(stall.evidence[0].text, /no log progress for \d+m\d\ds during initialisation/);
+});
+
+test('one scan serves every cap: the cache is keyed by content, a changed file is rescanned, a growing log does not stall the scan', () => {
+  clearScanCache();
+  // A copy: the run itself stays as generated for the other tests.
+  const g = { hsLog: path.join(root, 'copy-hs.stderr.log') };
+  fs.copyFileSync(runs[variants.indexOf('testify')].hsLog, g.hsLog);
+  const t0 = performance.now();
+  const full = scanFile(g.hsLog, defaultMarkers);
+  const first = performance.now() - t0;
+  const t1 = performance.now();
+  const few = scanFile(g.hsLog, defaultMarkers, 1);
+  const many = scanFile(g.hsLog, defaultMarkers, 1000);
+  const cached = performance.now() - t1;
+  assert.equal(few.errors.length, 1);
+  assert.deepEqual(many.errors, full.errors);
+  assert.equal(few.errorCount, full.errorCount, 'counts do not depend on the cap');
+  assert.ok(cached < first, `served from the cache (${cached.toFixed(1)} ms vs ${first.toFixed(1)} ms)`);
+  // Same size, new mtime (a rewritten file): a fresh scan, not the old answer.
+  const text = fs.readFileSync(g.hsLog, 'utf8').replace(/ ERR /, ' INF ');
+  fs.writeFileSync(g.hsLog, text);
+  fs.utimesSync(g.hsLog, new Date(), new Date(Date.now() + 5000));
+  assert.equal(scanFile(g.hsLog, defaultMarkers).errorCount, full.errorCount - 1);
+});
+
+test('a log that grows while it is scanned: the scan stops at the size it saw and the next one resumes', async () => {
+  clearScanCache();
+  const file = path.join(root, 'growing.stderr.log');
+  fs.writeFileSync(file, '2026-11-24T10:00:00Z ERR first\n'.repeat(1000));
+  const fd = fs.openSync(file, 'a');
+  let writes = 0;
+  const writer = setInterval(() => {
+    fs.writeSync(fd, '2026-11-24T10:00:01Z ERR more\n'.repeat(1000));
+    writes++;
+  }, 1);
+  const scans = await scanFiles([file], defaultMarkers, undefined, null);
+  clearInterval(writer);
+  fs.closeSync(fd);
+  const r = scans.get(file)!;
+  assert.ok(r.errorCount >= 1000, 'it finished');
+  const later = scanFile(file, defaultMarkers);
+  assert.equal(later.errorCount, 1000 + writes * 1000, 'the appended lines are picked up next time');
+});
+
+test('failure summary: the failing test with its testify message, triage evidence, the first headscale error, client errors, duration and size, with links', async () => {
+  for (const g of runs) {
+    const d = await describeRun(runById(controlLogs, g.id)!, defaultMarkers, 1000, null);
+    const s = failureSummary(d);
+    const lines = s.text.split('\n');
+    const sections = lines.filter((l) => l.startsWith('## '));
+    assert.deepEqual(sections.map((l) => l.replace(/:.*/, '')), ['## Failing tests', '## Triage', '## Headscale server log', '## Client logs', '## Size'], g.variant);
+    assert.ok(s.title.startsWith(g.test), `${g.variant}: named by its test`);
+    if (g.variant !== 'panic') assert.ok(lines.some((l) => l.includes('route_test.go:1322: ')), `${g.variant}: the testify failure from the record`);
+    assert.ok(lines.includes(`## Triage: ${g.expectedTriage}`), g.variant);
+    if (g.firstHsError) {
+      const at = lines.indexOf('  first error:');
+      assert.ok(at > 0, g.variant);
+      assert.ok(lines[at + 1].includes(`:${g.firstHsError.line}  `) && lines[at + 1].includes(g.firstHsError.text.slice(0, 60)), `${g.variant}: ${lines[at + 1]}`);
+      // Its link opens exactly that line of the server log; its caller links to the source.
+      const logLink = s.links.find((l) => l.line === at + 1 && l.target.path === g.hsLog);
+      assert.equal(logLink?.target.line, g.firstHsError.line);
+      const caller = /(hscontrol\/\S+\.go):(\d+) >/.exec(g.firstHsError.text);
+      if (caller) assert.ok(s.links.some((l) => l.line === at + 1 && l.target.path === path.join(root, caller[1]) && l.target.line === Number(caller[2]) && !l.target.inWorkspace), `${g.variant}: caller link`);
+    }
+    for (const l of s.links) assert.equal(lines[l.line].slice(l.start, l.end).split(':').pop(), String(l.target.line), `${g.variant}: link text ends in its line`);
+    // Without a record (the panic run) and written long after its id's time, no duration is claimed.
+    assert.match(lines[1], g.variant === 'panic' ? /started [^,]+, \d+(\.\d)? [KM]B in \d+ files$/ : /ran \d+m\d\ds, \d+(\.\d)? [KM]B in \d+ files$/);
+  }
+});
+
+test('code references: zerolog callers, goroutine frames, testify traces and go test lines map to module paths', () => {
+  const refs = (t: string) => codeRefs(t).map((r) => [r.relative, r.line, t.slice(r.start, r.end)]);
+  assert.deepEqual(refs('2026-07-21T09:31:02Z ERR hscontrol/state/state.go:812 > failed error="x"'), [['hscontrol/state/state.go', 812, 'hscontrol/state/state.go:812']]);
+  assert.deepEqual(refs('\t/go/src/headscale/hscontrol/mapper/batcher.go:401 +0x1a4'), [['hscontrol/mapper/batcher.go', 401, '/go/src/headscale/hscontrol/mapper/batcher.go:401']]);
+  assert.deepEqual(refs('2024-09-09T20:34:17+02:00 TRC ../../../runner/work/headscale/headscale/cmd/headscale/cli/utils.go:121 > Connecting via gRPC'), [['cmd/headscale/cli/utils.go', 121, '../../../runner/work/headscale/headscale/cmd/headscale/cli/utils.go:121']]);
+  assert.deepEqual(refs('        \tError Trace:\t/go/src/headscale/integration/route_test.go:110'), [['integration/route_test.go', 110, '/go/src/headscale/integration/route_test.go:110']]);
+  assert.deepEqual(refs('    route_test.go:1322: Condition never satisfied'), [['integration/route_test.go', 1322, 'route_test.go:1322']]);
+  assert.deepEqual(refs('\t/usr/local/go/src/runtime/panic.go:770 +0x132'), [[null, 770, '/usr/local/go/src/runtime/panic.go:770']], 'GOROOT is not the module');
+  assert.deepEqual(refs('2026-07-21T09:30:12Z INF node connected node.id=1'), []);
+});
+
+test('debug flows: each of the guide\'s searches finds exactly what grep -nE finds, grouped by file in reading order, with ripgrep and without', async () => {
+  const g = runs[variants.indexOf('testify')];
+  const logs = runLogs(runById(controlLogs, g.id)!);
+  assert.equal(logs[0].kind, 'hs-stderr', 'headscale first');
+  for (const flow of DEBUG_FLOWS) {
+    const expected = new Map<string, number[]>();
+    for (const l of logs) {
+      const r = spawnSync('grep', ['-nE', flow.pattern, l.path], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const lines = r.stdout.split('\n').filter(Boolean).map((x) => Number(x.slice(0, x.indexOf(':'))));
+      if (lines.length) expected.set(l.relative, lines);
+    }
+    for (const rg of [findRipgrep(), null]) {
+      const result = await searchRun(logs, flow.pattern, 1_000_000, rg);
+      assert.equal(result.error, undefined);
+      assert.deepEqual(result.files.map((f) => f.relative), [...expected.keys()], `${flow.id} (${rg ? 'rg' : 'JS'}): files in reading order`);
+      for (const f of result.files) assert.deepEqual(f.matches.map((m) => m.line), expected.get(f.relative), `${flow.id}: ${f.relative}`);
+      const capped = await searchRun(logs, flow.pattern, 5, rg);
+      for (const f of capped.files) assert.equal(f.more, expected.get(f.relative)!.length > 5, `${flow.id}: "more" is exact`);
+    }
+  }
+  const bad = await searchRun(logs, '(unclosed', 10, findRipgrep());
+  assert.match(bad.error ?? '', /not a regular expression/);
+});
+
+test('cli runs --flow ha-failover: the same flow from a terminal, text and JSON; an unknown flow is a usage error', () => {
+  const g = runs[variants.indexOf('testify')];
+  const cli = path.join(repoRoot, 'dist', 'cli.js');
+  const json = spawnSync(process.execPath, [cli, 'runs', controlLogs, '--flow', 'ha-failover', '--run', g.id, '--format', 'json', '--max-per-file', '3'], { encoding: 'utf8' });
+  assert.equal(json.status, 0, json.stderr);
+  const [r] = JSON.parse(json.stdout);
+  assert.equal(r.id, g.id);
+  assert.ok(r.files.length > 0 && r.files.every((f: { matches: unknown[] }) => f.matches.length <= 3));
+  const text = spawnSync(process.execPath, [cli, 'runs', controlLogs, '--flow', 'ha-failover', '--run', g.id], { encoding: 'utf8' });
+  assert.match(text.stdout, new RegExp(`^${g.id}  \\d+ matching lines  /Disconnect\\|NodeWentOffline\\|PrimaryRoutes/\\n  hs-`));
+  const unknown = spawnSync(process.execPath, [cli, 'runs', controlLogs, '--flow', 'nope'], { encoding: 'utf8' });
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown flow "nope"; flows: route-approval/);
+});
+
+/** The timeline's oracle: every log read whole, continuation lines take the time before them. */
+function bruteTimeline(logs: { path: string; relative: string }[], from: number, to: number): string[] {
+  const out: { ms: number; order: number; line: number; key: string }[] = [];
+  for (const [order, l] of logs.entries()) {
+    let last: number | null = null;
+    const all = fs.readFileSync(l.path, 'utf8').split('\n');
+    if (all[all.length - 1] === '') all.pop();
+    all.forEach((text, i) => {
+      const ms = lineTime(text);
+      if (ms !== null) last = ms;
+      if (last !== null && last >= from && last <= to) out.push({ ms: last, order, line: i + 1, key: `${l.relative}:${i + 1}` });
+    });
+  }
+  return out.sort((a, b) => a.ms - b.ms || a.order - b.order || a.line - b.line).map((e) => e.key);
+}
+
+test('timeline: every log merged by timestamp within ±N seconds of a line, prefixed with its container and linked; logs without timestamps are skipped with a message', () => {
+  const g = runs[variants.indexOf('testify')];
+  const run = runById(controlLogs, g.id)!;
+  // A log without timestamps (entrypoint output) is in every run: ts-*.stdout.log.
+  const logs = runLogs(run);
+  const anchor = { path: g.hsLog, line: g.firstHsError!.line };
+  const t = timeline(logs, anchor, 10, root);
+  const at = lineTime(g.firstHsError!.text)!;
+  const expected = bruteTimeline(logs.filter((l) => !t.skipped.some((s) => s.startsWith(l.relative + ':'))), at - 10_000, at + 10_000);
+  const lines = t.text.split('\n');
+  const body = lines.filter((l) => /^[> ] \d\d:\d\d:\d\d\.\d{3}  /.test(l));
+  assert.equal(body.length, expected.length);
+  const got = t.links.filter((l) => l.target.path.endsWith('.log') && lines[l.line].slice(l.start, l.end) === path.basename(l.target.path).replace(/\.(stderr|stdout)\.log$/, '')).map((l) => `${path.basename(l.target.path)}:${l.target.line}`);
+  assert.deepEqual(got, expected, 'same lines, same order, each linked to its log line under its container name');
+  assert.ok(new Set(got.map((k) => k.split('-')[0])).size >= 2, 'headscale and clients together');
+  assert.ok(lines.some((l) => l.startsWith('> ') && l.includes(g.firstHsError!.text)), 'the chosen line is marked');
+  assert.ok(t.skipped.some((s) => /ts-.*\.stdout\.log: no timestamps/.test(s)) && lines.some((l) => l.startsWith('# skipped ')), 'skipped logs are said');
+  const none = fs.mkdtempSync(path.join(root, 'nots-'));
+  fs.writeFileSync(path.join(none, 'x.log'), 'no time here\n');
+  assert.match(timeline([{ path: path.join(none, 'x.log'), relative: 'x.log' }], { path: path.join(none, 'x.log'), line: 1 }, 10, root).text, /has no timestamp before it/);
+});
+
+test('map responses as changes per node: peers added and removed, primary routes moved, online flips, policy changes; unparseable JSON is said', () => {
+  const dir = fs.mkdtempSync(path.join(root, 'mr-'));
+  const write = (name: string, body: unknown) => {
+    fs.writeFileSync(path.join(dir, name), typeof body === 'string' ? body : JSON.stringify(body));
+    return path.join(dir, name);
+  };
+  const r1 = { ID: 2, Name: 'ts-router1.headscale.net.', Online: true, PrimaryRoutes: ['10.33.0.0/16'], AllowedIPs: ['100.64.0.2/32', '10.33.0.0/16'] };
+  const r2 = { ID: 3, Name: 'ts-router2.headscale.net.', Online: true, PrimaryRoutes: [], AllowedIPs: ['100.64.0.3/32'] };
+  const files = [
+    write('1-full.json', { Node: { ID: 1 }, Peers: [r1, r2], PacketFilter: [{ SrcIPs: ['*'] }] }),
+    write('2-change.json', { PeersChangedPatch: [{ NodeID: 2, Online: false }] }),
+    write('3-change.json', { PeersChanged: [{ ...r1, Online: false, PrimaryRoutes: [] }, { ...r2, PrimaryRoutes: ['10.33.0.0/16'], AllowedIPs: ['100.64.0.3/32', '10.33.0.0/16'] }] }),
+    write('4-policy.json', { PacketFilter: [{ SrcIPs: ['100.64.0.0/10'] }, { SrcIPs: ['*'] }] }),
+    write('5-change.json', { PeersRemoved: [2] }),
+    write('6-change.json', '{"Peers": [tru'),
+    write('7-change.json', { PeersChanged: [{ ID: 4, Name: 'ts-new.headscale.net.', Online: true }] }),
+    write('8-change.json', { OnlineChange: { 4: false } }),
+  ];
+  const d = diffMapResponses(files);
+  assert.deepEqual(d[0].changes, ['2 peers; ts-router1.headscale.net primary 10.33.0.0/16']);
+  assert.deepEqual(d[1].changes, ['ts-router1.headscale.net offline']);
+  assert.deepEqual(d[2].changes, ['ts-router1.headscale.net primary routes: 10.33.0.0/16 → none', 'ts-router2.headscale.net primary routes: none → 10.33.0.0/16', 'ts-router2.headscale.net routes: none → 10.33.0.0/16']);
+  assert.deepEqual(d[3].changes, ['policy: packet filter changed (1 → 2 rules)']);
+  assert.deepEqual(d[4].changes, ['− peer ts-router1.headscale.net']);
+  assert.match(d[5].error ?? '', /^unparseable JSON: /);
+  assert.deepEqual(d[6].changes, ['+ peer ts-new.headscale.net']);
+  assert.deepEqual(d[7].changes, ['ts-new.headscale.net offline']);
+  // The generated run's hundreds of captures: the router's primary route disappears halfway.
+  const g = runs[variants.indexOf('testify')];
+  const view = mapResponseTimeline(path.join(g.dir, 'mapresponses'));
+  assert.ok(view.nodes.reduce((n, x) => n + x.entries.length, 0) >= 300);
+  const node2 = view.nodes.find((n) => n.node === '2')!;
+  assert.ok(node2.entries.some((e) => e.changes?.some((c) => /primary routes: 10\.33\.0\.0\/16 → none/.test(c))), 'the failover shows as a primary-route change');
+});
