@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, HoverRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol/node';
-import { ContractBaseRequest, TrustChangedNotification, type ContractBaseResult } from '../../shared/src/protocol';
+import { ContractBaseRequest, TrustChangedNotification } from '../../shared/src/protocol';
 import { pullDiagnostics, startServer, type LspSession } from '../support/lspClient';
 
 const ORIGINAL = `package integration
@@ -71,7 +71,7 @@ test('contract over LSP: warning with the base line, restore quick fix, hover, t
     const related = d.relatedInformation![0];
     assert.match(related.location.uri, /^hi-contract-base:/);
     assert.equal(related.message, 'At HEAD: require.Len(t, nodes, 3)');
-    const base = await s.connection.sendRequest<ContractBaseResult>(ContractBaseRequest, { uri: related.location.uri });
+    const base = await s.connection.sendRequest(ContractBaseRequest, { uri: related.location.uri });
     assert.equal(base.text, ORIGINAL);
     assert.equal(ORIGINAL.split('\n')[related.location.range.start.line].trim(), 'require.Len(t, nodes, 3)');
 
@@ -105,7 +105,7 @@ test('contract over LSP: Restricted Mode runs no git until the workspace is trus
     await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'go', version: 1, text: edited } });
     assert.deepEqual((await pullDiagnostics(s, uri)).filter((d) => d.code === 'hs-test-contract'), []);
     const baseUri = `hi-contract-base:${new URL(uri).pathname}?${encodeURIComponent('commit=0123456789abcdef&path=integration/general_test.go&label=HEAD')}`;
-    assert.equal((await s.connection.sendRequest<ContractBaseResult>(ContractBaseRequest, { uri: baseUri })).text, null);
+    assert.equal((await s.connection.sendRequest(ContractBaseRequest, { uri: baseUri })).text, null);
     await s.connection.sendNotification(TrustChangedNotification, { trusted: true });
     const items = await contractDiagnostics(s, uri, (list) => list.length > 0);
     assert.match(items[0].message, /Expected 3 nodes at HEAD, now 2/);
