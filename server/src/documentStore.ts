@@ -1,8 +1,12 @@
+import * as path from 'path';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { Analyzer } from './analysis/analyze';
 import { IncrementalDocument } from './analysis/incremental';
 import { LineIndex } from './analysis/lineIndex';
 import type { GoParser } from './analysis/parser';
+import { readHeader } from './analysis/goFile';
+import { mergeFacts } from './analysis/facts';
+import { PackageFactsProvider, type SiblingFacts } from './packageFacts';
 import type { Finding } from './analysis/types';
 import { ContractModeler, hasConflictMarkers, type FileContract } from './analysis/contract';
 import type { DiscoverTestsResult } from '../../shared/src/protocol';
@@ -76,18 +80,52 @@ function applyToText(text: string, changes: readonly TextDocumentContentChangeEv
  */
 const TREES_KEPT = 2;
 
+const NO_SIBLINGS: SiblingFacts = { key: '', facts: mergeFacts([]), json: JSON.stringify(mergeFacts([])) };
+
+interface Entry {
+  doc: IncrementalDocument;
+  analyzer: Analyzer;
+  path: string;
+  contract?: ContractModeler;
+  /** The package clause at one version (siblings are matched on it). */
+  pkg?: { version: number; name: string | null };
+  cached?: AnalyzedDocument & { generation: number; factsJson: string };
+  tests?: { key: string; result: DiscoverTestsResult };
+}
+
 /**
  * Open Go documents, kept in step with edits (incremental tree-sitter re-parse) and analysed at
- * most once per (version, settings generation).
+ * most once per (version, settings generation, facts of the package's other files).
  */
 export class DocumentStore {
   /** Most recently used last. */
   private treeOrder: string[] = [];
 
-  private docs = new Map<string, { doc: IncrementalDocument; analyzer: Analyzer; path: string; contract?: ContractModeler; cached?: AnalyzedDocument & { generation: number }; tests?: { key: string; result: DiscoverTestsResult } }>();
+  private docs = new Map<string, Entry>();
+  /** Package facts of the other files in each document's directory (packageFacts.ts). */
+  readonly packageFacts: PackageFactsProvider;
   private large = new Map<string, { path: string; doc: LargeText; cached?: AnalyzedDocument }>();
 
-  constructor(private readonly parser: GoParser, private readonly onRuleError: (ruleId: string, error: unknown) => void) {}
+  /** `onFactsFilled(dir)`: sibling files left for the background were read (see packageFacts.ts). */
+  constructor(private readonly parser: GoParser, private readonly onRuleError: (ruleId: string, error: unknown) => void, onFactsFilled?: (dir: string) => void) {
+    this.packageFacts = new PackageFactsProvider(parser, {
+      byPath: (file) => {
+        const found = [...this.docs].find(([, e]) => e.path === file);
+        if (!found) return undefined;
+        const [uri, entry] = found;
+        return {
+          version: entry.doc.version,
+          withTree: (use) => {
+            try {
+              return use(entry.doc.currentTree());
+            } finally {
+              this.releaseUnlessEdited(uri, entry.doc);
+            }
+          },
+        };
+      },
+    }, onFactsFilled);
+  }
 
   open(uri: string, path: string, text: string, version: number): void {
     this.close(uri);
@@ -125,7 +163,9 @@ export class DocumentStore {
   }
 
   close(uri: string): void {
-    this.docs.get(uri)?.doc.dispose();
+    const entry = this.docs.get(uri);
+    entry?.doc.dispose();
+    if (entry) this.packageFacts.closed(entry.path);
     this.docs.delete(uri);
     this.large.delete(uri);
     this.treeOrder = this.treeOrder.filter((u) => u !== uri);
@@ -171,16 +211,50 @@ export class DocumentStore {
     if (!entry) return undefined;
     const { doc } = entry;
     const cached = entry.cached;
-    if (cached && cached.version === doc.version && cached.generation === settings.generation) return cached;
+    const siblings = this.siblingsOf(entry);
+    if (cached && cached.version === doc.version && cached.generation === settings.generation && cached.factsJson === siblings.json) return cached;
     const tree = doc.currentTree();
     const findings = entry.analyzer.analyze(entry.path, doc.text, tree, {
       vocabulary: settings.vocabulary,
       ruleLevels: settings.settings.rules,
+      packageFacts: siblings.facts,
       onRuleError: (rule, error) => this.onRuleError(rule.id, error),
     });
-    entry.cached = { uri, path: entry.path, version: doc.version, text: doc.text, lines: new LineIndex(doc.text), findings, generation: settings.generation };
+    entry.cached = { uri, path: entry.path, version: doc.version, text: doc.text, lines: new LineIndex(doc.text), findings, generation: settings.generation, factsJson: siblings.json };
     this.releaseUnlessEdited(uri, doc);
     return entry.cached;
+  }
+
+  /**
+   * Open documents in `dir` whose last analysis used other package facts than they would get now
+   * (a sibling changed its helpers): their diagnostics need a refresh. Documents never analysed
+   * are not listed.
+   */
+  staleDependants(dir: string): string[] {
+    const out: string[] = [];
+    for (const [uri, entry] of this.docs) {
+      if (!entry.cached || path.dirname(entry.path) !== dir || !path.isAbsolute(entry.path)) continue;
+      if (this.siblingsOf(entry).json !== entry.cached.factsJson) out.push(uri);
+    }
+    return out;
+  }
+
+  /** The directory of an open document, when it is a file (untitled documents have none). */
+  directoryOf(uri: string): string | undefined {
+    const entry = this.docs.get(uri);
+    return entry && path.isAbsolute(entry.path) ? path.dirname(entry.path) : undefined;
+  }
+
+  /** Whether another open document shares this one's directory (only then do its facts matter). */
+  hasSiblingsOpen(uri: string): boolean {
+    const dir = this.directoryOf(uri);
+    return dir !== undefined && [...this.docs].some(([u, e]) => u !== uri && path.dirname(e.path) === dir);
+  }
+
+  private siblingsOf(entry: Entry): SiblingFacts {
+    if (!path.isAbsolute(entry.path)) return NO_SIBLINGS;
+    if (entry.pkg?.version !== entry.doc.version) entry.pkg = { version: entry.doc.version, name: readHeader(entry.doc.currentTree().rootNode).packageName };
+    return this.packageFacts.siblingsOf(entry.path, entry.pkg.name);
   }
 
   /**
@@ -213,6 +287,7 @@ export class DocumentStore {
   }
 
   dispose(): void {
+    this.packageFacts.dispose();
     for (const uri of this.uris()) this.close(uri);
   }
 }

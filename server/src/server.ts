@@ -2,11 +2,13 @@ import { fileURLToPath } from 'url';
 import {
   CodeActionKind,
   createConnection,
+  DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   ProposedFeatures,
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import * as path from 'path';
 import {
   ContractBaseRequest,
   DiscoverTestsRequest,
@@ -62,6 +64,12 @@ let historyGeneration = 0;
 /** ripgrep for large logs: VS Code's bundled binary (sent by the extension) or `rg` on PATH. */
 let ripgrep: string | null = null;
 const reportedRuleErrors = new Set<string>();
+/** The client can watch files for us (workspace/didChangeWatchedFiles with dynamic registration). */
+let canWatchFiles = false;
+/** Directories whose open documents may need new package facts, checked once edits pause. */
+const pendingFactChecks = new Map<string, NodeJS.Timeout>();
+/** Typing in a helper file recomputes its facts once it pauses, not on every keystroke. */
+const FACT_CHECK_DELAY_MS = 150;
 
 function uriToPath(uri: string): string {
   try {
@@ -75,6 +83,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   const caps = params.capabilities;
   settings.supportsConfiguration = !!caps.workspace?.configuration;
   pullDiagnostics = !!caps.textDocument?.diagnostic;
+  canWatchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   const options = params.initializationOptions as InitializationOptions | undefined;
   trusted = options?.trusted === true;
   settings.setTrusted(trusted);
@@ -86,7 +95,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     if (reportedRuleErrors.has(ruleId)) return;
     reportedRuleErrors.add(ruleId);
     connection.console.error(`rule ${ruleId} failed and was skipped: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-  });
+  }, (dir) => checkPackageFacts(dir, 0));
   contract = new ContractService(parser, {
     trusted: () => trusted,
     settings: (uri) => settings.forResource(uri),
@@ -120,7 +129,36 @@ connection.onInitialized(() => {
   // After a restart the editor may have pulled while the documents were still being re-sent, and
   // keystrokes typed meanwhile trigger no new pull: ask once for fresh diagnostics of all open files.
   if (pullDiagnostics) connection.languages.diagnostics.refresh();
+  // Package facts of files that are not open come from the disk; the client tells us when they
+  // change. Without a watcher the server re-stats the directory on each analysis instead.
+  if (canWatchFiles) {
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.go' }] })
+      .then(() => {
+        if (store) store.packageFacts.watching = true;
+      })
+      .catch(() => undefined);
+  }
 });
+
+/**
+ * A file's package facts may have changed (a helper edited, opened, closed or changed on disk):
+ * documents of its directory whose analysis used other facts get fresh diagnostics.
+ */
+function checkPackageFacts(dir: string | undefined, delayMs: number): void {
+  if (!dir) return;
+  clearTimeout(pendingFactChecks.get(dir));
+  pendingFactChecks.set(
+    dir,
+    setTimeout(() => {
+      pendingFactChecks.delete(dir);
+      const stale = store?.staleDependants(dir) ?? [];
+      if (stale.length === 0) return;
+      if (pullDiagnostics) connection.languages.diagnostics.refresh();
+      else for (const uri of stale) void push(uri);
+    }, delayMs),
+  );
+}
 
 async function analyzed(uri: string): Promise<AnalyzedDocument | undefined> {
   if (!store?.has(uri)) return undefined;
@@ -149,18 +187,33 @@ connection.onDidOpenTextDocument(({ textDocument }) => {
   store?.open(textDocument.uri, uriToPath(textDocument.uri), textDocument.text, textDocument.version);
   contract?.schedule(textDocument.uri, 0);
   if (!pullDiagnostics) void push(textDocument.uri);
+  if (store?.hasSiblingsOpen(textDocument.uri)) checkPackageFacts(store.directoryOf(textDocument.uri), FACT_CHECK_DELAY_MS);
 });
 
 connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
   store?.change(textDocument.uri, contentChanges, textDocument.version);
   contract?.schedule(textDocument.uri);
   if (!pullDiagnostics) void push(textDocument.uri);
+  if (store?.hasSiblingsOpen(textDocument.uri)) checkPackageFacts(store.directoryOf(textDocument.uri), FACT_CHECK_DELAY_MS);
 });
 
 connection.onDidCloseTextDocument(({ textDocument }) => {
+  const dir = store?.directoryOf(textDocument.uri);
   store?.close(textDocument.uri);
   contract?.forget(textDocument.uri);
   if (!pullDiagnostics) connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+  checkPackageFacts(dir, FACT_CHECK_DELAY_MS);
+});
+
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  const dirs = new Set<string>();
+  for (const { uri } of changes) {
+    if (!uri.endsWith('.go')) continue;
+    const file = uriToPath(uri);
+    store?.packageFacts.changedOnDisk(file);
+    dirs.add(path.dirname(file));
+  }
+  for (const dir of dirs) checkPackageFacts(dir, 0);
 });
 
 connection.languages.diagnostics.on(async ({ textDocument }) => {
@@ -216,6 +269,9 @@ connection.onRequest(DiscoverTestsRequest, async ({ uri }: DiscoverTestsParams):
   const open = store?.tests(uri, s, historyGeneration);
   if (open) return open;
   const file = uriToPath(uri);
+  // The Test Explorer asks again when a test file changed on disk: its package facts may have too.
+  store?.packageFacts.changedOnDisk(file);
+  checkPackageFacts(path.dirname(file), 0);
   if (!parser || !isIntegrationTestFile(file)) return { tests: [], fileRun: null, fileRunPostgres: null };
   let text: string;
   try {
@@ -264,6 +320,8 @@ registerArtifacts(connection, async (uri) => (await settings.forResource(uri)).m
 const docker = registerDocker(connection, async () => (await settings.forResource('')).docker, () => trusted);
 
 connection.onShutdown(() => {
+  for (const timer of pendingFactChecks.values()) clearTimeout(timer);
+  pendingFactChecks.clear();
   contract?.dispose();
   store?.dispose();
   docker.dispose();

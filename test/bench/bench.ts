@@ -6,7 +6,7 @@
 import { median } from './stats';
 import { defaultMarkers } from '../../server/src/artifacts/markers';
 import { defaultContractSettings, normalizeDocker } from '../../shared/src/settings';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +25,7 @@ import { contractDiff } from './contractBench';
 import { history500, makeRuns } from './historyBench';
 import { generateFile } from './generate';
 import { setupCheck } from './setupBench';
+import { longTestsBench, timeCliCheck } from './longTestsBench';
 
 const benchDir = path.join(repoRoot, '.bench');
 
@@ -137,24 +138,7 @@ async function editToDiagnostics(): Promise<void> {
 }
 
 function cliColdRun(): void {
-  const dir = path.join(benchDir, 'cli');
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  let lines = 0;
-  for (let i = 0; i < 40; i++) {
-    const text = generateFile(100 + i, 850, 3);
-    lines += text.split('\n').length;
-    fs.writeFileSync(path.join(dir, `gen${i}_test.go`), text);
-  }
-  const cli = path.join(repoRoot, 'dist', 'cli.js');
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'check', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    times.push(performance.now() - t0);
-    if (r.status !== 1) throw new Error(`cli exited ${r.status}: ${r.stderr}`);
-  }
-  const m = median(times) / 1000;
+  const { lines, seconds: m } = timeCliCheck(path.join(benchDir, 'cli'), 40, (i) => generateFile(100 + i, 850, 3), 5);
   report(`CLI cold run, 40 files / ${lines} lines incl. wasm init, median of 5`, `${m.toFixed(2)} s`, '≤ 1.5 s', m <= 1.5);
 }
 
@@ -187,6 +171,7 @@ async function main(): Promise<void> {
   cliColdRun();
   history500(path.join(benchDir, 'history500'), report);
   await serverRss();
+  await longTestsBench(benchDir, report);
   await artifactsBenches(benchDir, report);
   await dockerBench(report);
 }

@@ -108,3 +108,27 @@ test('package facts from other files reach the analysis and its cache key', asyn
   assert.equal(must({ packageFacts }), 1, 'with it, the same cached analyzer reports it');
   assert.equal(must({}), 0, 'and drops it again when the fact goes');
 });
+
+test('factsOfTree reusing per-function summaries across edits equals a fresh computation', async () => {
+  const parser = await loadParser();
+  const doc = new IncrementalDocument(parser, SOURCE, 1);
+  const reuse = new Map();
+  const check = (step: string) => {
+    const tree = parser.parse(doc.text);
+    try {
+      assert.deepEqual(factsOfTree('r_test.go', doc.text, doc.currentTree(), reuse), factsOfTree('r_test.go', doc.text, tree), step);
+    } finally {
+      tree.delete();
+    }
+    return factsOfTree('r_test.go', doc.text, doc.currentTree(), reuse);
+  };
+  assert.deepEqual(check('start').functionsWithEwt, ['TestRouter', 'waitForRoutes']);
+  // The wait moves into a new function that the unchanged helper calls: the callee set of a
+  // reused summary must see the new name.
+  edit(doc, '\tassert.EventuallyWithT(t, func(c *assert.CollectT) {\n\t\tnodes, err := headscale.ListNodes()\n\t\tassert.NoError(c, err)\n\t\tassert.NotEmpty(c, nodes)\n\t}, 10*time.Second, 500*time.Millisecond, "routes should be listed")', '\tpollRoutes(t, headscale)', 2);
+  assert.deepEqual(check('helper delegates').functionsWithEwt, ['TestRouter'], 'pollRoutes does not exist yet');
+  edit(doc, '// MustFindNode panics', 'func pollRoutes(t *testing.T, headscale ControlServer) {\n\tassert.EventuallyWithT(t, func(c *assert.CollectT) {}, time.Second, time.Second)\n}\n\n// MustFindNode panics', 3);
+  assert.deepEqual(check('callee defined').functionsWithEwt, ['TestRouter', 'pollRoutes', 'waitForRoutes']);
+  edit(doc, 'panic("node not found")', 'return nil', 4);
+  assert.deepEqual(check('no panic').panickingLookups, []);
+});

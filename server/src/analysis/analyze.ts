@@ -203,28 +203,53 @@ function fileFacts(summaries: DeclarationSummary[], functions: Map<string, Node>
 /**
  * The facts one file contributes to its package (for callers that analyse a whole directory:
  * compute every file's facts, merge them, pass the result as packageFacts). Cheaper than a full
- * model: two queries per function. Never throws.
+ * model: two queries per function. `reuse` (kept by the caller between versions of one
+ * document) holds each function's summary by its text, so after an edit only the changed
+ * functions are queried again. Never throws.
  */
-export function factsOfTree(_path: string, _text: string, tree: Tree): PackageFacts {
+export function factsOfTree(_path: string, _text: string, tree: Tree, reuse?: Map<string, DeclarationFactsSummary>): PackageFacts {
   try {
     const header = readHeader(tree.rootNode);
     const summaries: DeclarationSummary[] = [];
+    const next = new Map<string, DeclarationFactsSummary>();
     for (const decl of header.functions.values()) {
       const name = decl.childForFieldName('name')?.text;
       if (!name) continue;
-      const own = declarationFacts(decl);
-      const callees = new Set(queryIn(decl, '(call_expression function: (identifier) @f)').map((n) => n.text).filter((n) => header.functions.has(n)));
+      const key = decl.text;
+      const own = reuse?.get(key) ?? declarationFactsSummary(decl);
+      next.set(key, own);
+      // Callees are filtered here, not in the reused summary: they depend on the file's names.
       summaries.push({
-        containsEwt: queryIn(decl, '(call_expression function: (selector_expression field: (field_identifier) @f (#match? @f "^EventuallyWithTf?$")))').length > 0 ? [name] : [],
-        calls: new Map([[name, callees]]),
+        containsEwt: own.containsEwt ? [name] : [],
+        calls: new Map([[name, new Set(own.callees.filter((n) => header.functions.has(n)))]]),
         collectHelpers: own.collectHelper ? [name] : [],
         panickingLookups: own.panickingLookup ? [name] : [],
       });
+    }
+    if (reuse) {
+      reuse.clear();
+      for (const [k, v] of next) reuse.set(k, v);
     }
     return fileFacts(summaries, header.functions);
   } catch {
     return mergeFacts([]);
   }
+}
+
+/** What factsOfTree learns from one function declaration's text alone. */
+export interface DeclarationFactsSummary {
+  containsEwt: boolean;
+  callees: string[];
+  collectHelper: boolean;
+  panickingLookup: boolean;
+}
+
+function declarationFactsSummary(decl: Node): DeclarationFactsSummary {
+  return {
+    ...declarationFacts(decl),
+    containsEwt: queryIn(decl, '(call_expression function: (selector_expression field: (field_identifier) @f (#match? @f "^EventuallyWithTf?$")))').length > 0,
+    callees: [...new Set(queryIn(decl, '(call_expression function: (identifier) @f)').map((n) => n.text))],
+  };
 }
 
 /** Old offset → new offset: through the declaration that held it, or unchanged in the header. */

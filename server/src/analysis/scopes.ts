@@ -4,6 +4,20 @@ import { ancestor, assignedNames, identifiersIn, mentionsWord, namedChildren, pa
 
 /** Name-based scope facts, enough for fixes that move code across a callback boundary. */
 
+/**
+ * Statements of a block, materialised once per tree: every EventuallyWithT of a 1 100-line test
+ * looks through the same function body, and marshalling it from wasm each time is quadratic.
+ * Keyed by the Tree object (a re-parse makes a new one) and node id (unique within a tree).
+ */
+const statementsCache = new WeakMap<object, Map<number, Node[]>>();
+function statementsOf(list: Node): Node[] {
+  let byId = statementsCache.get(list.tree);
+  if (!byId) statementsCache.set(list.tree, (byId = new Map()));
+  let statements = byId.get(list.id);
+  if (!statements) byId.set(list.id, (statements = namedChildren(list)));
+  return statements;
+}
+
 /** Names declared (`:=` or `var`) anywhere inside the given statements. */
 export function declaredNames(statements: readonly Node[]): Set<string> {
   const names = new Set<string>();
@@ -31,7 +45,7 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
   let cur: Node | null = ewt.statement;
   for (let parent = cur ? parentOf(cur) : null; cur && parent; cur = parent, parent = parentOf(parent)) {
     if (parent.type === 'statement_list') {
-      for (const s of namedChildren(parent)) {
+      for (const s of statementsOf(parent)) {
         if (s.startIndex >= cur.startIndex) break;
         if (s.type === 'short_var_declaration') assignedNames(s).forEach(note);
         if (s.type === 'var_declaration') for (const spec of queryIn(s, '(var_spec) @v')) spec.childrenForFieldName('name').forEach(note);
@@ -55,7 +69,7 @@ export function firstReadAfter(stmt: Node, name: string): Node | null {
   for (let parent = parentOf(cur); parent; cur = parent, parent = parentOf(parent)) {
     if (FUNC_TYPES.has(parent.type)) return null;
     if (parent.type === 'statement_list') {
-      for (const s of namedChildren(parent)) {
+      for (const s of statementsOf(parent)) {
         if (s.startIndex <= cur.startIndex) continue;
         // Identifiers in a nested scope that declares its own `name` (a later callback's
         // `var err error` or `err :=`) are another variable: look past them.

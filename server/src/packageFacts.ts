@@ -1,0 +1,207 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { factsOfTree, type DeclarationFactsSummary } from './analysis/analyze';
+import { mergeFacts, type PackageFacts } from './analysis/facts';
+import { readHeader } from './analysis/goFile';
+import type { GoParser } from './analysis/parser';
+import type { Tree } from 'web-tree-sitter';
+
+/** A Go file larger than this is not read for facts (generated code, not a helper file). */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** At most this many sibling files per directory are read. */
+const MAX_FILES_PER_DIRECTORY = 500;
+/**
+ * How much sibling source one analysis reads before it answers: the rest is read in the
+ * background, one file per turn of the event loop, and dependants are refreshed after. Opening the
+ * first file of a 30k-line directory then costs about one helper file, not the whole package.
+ */
+const SYNC_READ_BYTES = 128 * 1024;
+
+/** One file's contribution to its package: facts and package clause, for one version of it. */
+interface FileFacts {
+  /** `v<version>` for an open document, `<mtime>:<size>` for a file on disk. */
+  key: string;
+  pkg: string | null;
+  facts: PackageFacts;
+}
+
+/** What the provider needs to know about open documents (their text wins over the disk). */
+export interface OpenDocuments {
+  /** The open document at this path: its version and its current tree (borrowed for the call). */
+  byPath(file: string): { version: number; withTree<T>(use: (tree: Tree) => T): T } | undefined;
+}
+
+/** The merged facts of a document's siblings and a key that changes exactly when they do. */
+export interface SiblingFacts {
+  /** Which version of which file each part came from. */
+  key: string;
+  facts: PackageFacts;
+  /** The merged facts serialised: what analyses are cached by and compared on. */
+  json: string;
+}
+
+/**
+ * Package facts of the other `.go` files in a document's directory, as the CLI computes them for a
+ * package (analyzePackage): same package clause, merged. Open documents contribute their in-memory
+ * text (cached per version, re-querying only changed functions), the others are read from disk
+ * (regular files only, bounded) and cached by mtime and size. With a file watcher the disk is
+ * trusted until an event says otherwise; without one, every use re-stats the directory.
+ */
+export class PackageFactsProvider {
+  private readonly disk = new Map<string, FileFacts>();
+  private readonly open = new Map<string, FileFacts & { reuse: Map<string, DeclarationFactsSummary> }>();
+  private readonly listings = new Map<string, string[]>();
+  /** Disk entries an event put in doubt: re-stat before use. */
+  private readonly unverified = new Set<string>();
+  /** The last merge per document, so an unchanged set of siblings is not merged again. */
+  private readonly merged = new Map<string, SiblingFacts>();
+  /** Disk files left for the background (over the synchronous budget). */
+  private readonly pending = new Set<string>();
+  private filling = false;
+  private disposed = false;
+  /** Set when the client sends workspace/didChangeWatchedFiles for Go files. */
+  watching = false;
+
+  /** `onFilled(dir)`: the background finished reading files of `dir`; dependants may be stale. */
+  constructor(private readonly parser: GoParser, private readonly docs: OpenDocuments, private readonly onFilled: (dir: string) => void = () => undefined) {}
+
+  dispose(): void {
+    this.disposed = true;
+    this.pending.clear();
+  }
+
+  /** Facts of the files beside `file` that share its package clause `pkg`. */
+  siblingsOf(file: string, pkg: string | null): SiblingFacts {
+    const dir = path.dirname(file);
+    const parts: string[] = [];
+    const list: PackageFacts[] = [];
+    const budget = { bytes: SYNC_READ_BYTES };
+    for (const name of this.listing(dir)) {
+      const sibling = path.join(dir, name);
+      if (sibling === file) continue;
+      const f = this.factsOf(sibling, budget);
+      if (f === 'pending') {
+        parts.push(`${name}@pending`);
+        continue;
+      }
+      if (!f || f.pkg !== pkg) continue;
+      parts.push(`${name}@${f.key}`);
+      list.push(f.facts);
+    }
+    if (this.pending.size) this.scheduleFill();
+    const key = `${pkg}/${parts.join('|')}`;
+    const last = this.merged.get(file);
+    if (last?.key === key) return last;
+    const facts = mergeFacts(list);
+    const result = { key, facts, json: JSON.stringify(facts) };
+    this.merged.set(file, result);
+    return result;
+  }
+
+  /** A watched-file event (or a re-read of a test file): check the disk again (mtime and size). */
+  changedOnDisk(file: string): void {
+    this.unverified.add(file);
+    this.listings.delete(path.dirname(file));
+  }
+
+  /** An open document closed: its facts come from the disk again. */
+  closed(file: string): void {
+    this.open.delete(file);
+    this.merged.delete(file);
+  }
+
+  private listing(dir: string): string[] {
+    const cached = this.watching ? this.listings.get(dir) : undefined;
+    if (cached) return cached;
+    let names: string[] = [];
+    try {
+      // Helper files first: that is where package helpers (MustFindNode, …WithCollect) live.
+      const isTest = (n: string) => (n.endsWith('_test.go') ? 1 : 0);
+      names = fs
+        .readdirSync(dir)
+        .filter((n) => n.endsWith('.go'))
+        .sort((a, b) => isTest(a) - isTest(b) || (a < b ? -1 : a > b ? 1 : 0))
+        .slice(0, MAX_FILES_PER_DIRECTORY);
+    } catch {
+      // An unreadable or vanished directory has no siblings.
+    }
+    this.listings.set(dir, names);
+    return names;
+  }
+
+  private factsOf(file: string, budget?: { bytes: number }): FileFacts | null | 'pending' {
+    const doc = this.docs.byPath(file);
+    if (doc) {
+      const key = `v${doc.version}`;
+      const cached = this.open.get(file);
+      if (cached?.key === key) return cached;
+      const reuse = cached?.reuse ?? new Map<string, DeclarationFactsSummary>();
+      const entry = { key, reuse, ...doc.withTree((tree) => ({ pkg: readHeader(tree.rootNode).packageName, facts: factsOfTree(file, '', tree, reuse) })) };
+      this.open.set(file, entry);
+      return entry;
+    }
+    const cached = this.disk.get(file);
+    if (cached && this.watching && !this.unverified.has(file)) return cached;
+    if (this.pending.has(file)) return 'pending';
+    this.unverified.delete(file);
+    return this.readDisk(file, cached, budget);
+  }
+
+  /** Reads the files left over, one per turn, then tells the directories' dependants. */
+  private scheduleFill(): void {
+    if (this.filling || this.disposed) return;
+    this.filling = true;
+    const dirs = new Set<string>();
+    const step = () => {
+      const next = this.pending.values().next();
+      if (this.disposed || next.done) {
+        this.filling = false;
+        if (!this.disposed) for (const dir of dirs) this.onFilled(dir);
+        return;
+      }
+      this.pending.delete(next.value);
+      dirs.add(path.dirname(next.value));
+      this.readDisk(next.value, this.disk.get(next.value));
+      setImmediate(step);
+    };
+    setImmediate(step);
+  }
+
+  /** Reads a regular file of bounded size (never blocks on a FIFO, never follows into a device). */
+  private readDisk(file: string, cached: FileFacts | undefined, budget?: { bytes: number }): FileFacts | null | 'pending' {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      const stat = fs.fstatSync(fd);
+      if (!stat.isFile() || stat.size > MAX_FILE_BYTES) {
+        this.disk.delete(file);
+        return null;
+      }
+      const key = `${stat.mtimeMs}:${stat.size}`;
+      if (cached?.key === key) return cached;
+      if (budget) {
+        if (stat.size > budget.bytes) {
+          this.pending.add(file);
+          return 'pending';
+        }
+        budget.bytes -= stat.size;
+      }
+      const buffer = Buffer.alloc(stat.size);
+      const read = fs.readSync(fd, buffer, 0, stat.size, 0);
+      const text = buffer.subarray(0, read).toString('utf8');
+      const tree = this.parser.parse(text);
+      try {
+        const entry: FileFacts = { key, pkg: readHeader(tree.rootNode).packageName, facts: factsOfTree(file, text, tree) };
+        this.disk.set(file, entry);
+        return entry;
+      } finally {
+        tree.delete();
+      }
+    } catch {
+      this.disk.delete(file);
+      return null;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+}
