@@ -62,8 +62,29 @@ export interface TableCase {
   table: number;
   /** The case's name (its `name:` field, map key or first string), null when unnamed. */
   name: string | null;
+  /** The field that holds the name (`name`, or the positional field's name), '' for a map key or none. */
+  nameField: string;
   start: number;
   end: number;
+  /** The case's struct literal (`{…}`), where a restored field goes. */
+  valueStart: number;
+  valueEnd: number;
+  /** Its fields by name: keyed ones as written, positional ones named from the table's inline struct type. */
+  fields: CaseField[];
+}
+
+export interface CaseField {
+  key: string;
+  /** Normalised value (like an assertion's expectation; locals marked). */
+  valueKey: string;
+  valueText: string;
+  /** The whole element (`want: 3`), and its value. */
+  start: number;
+  end: number;
+  valueStart: number;
+  valueEnd: number;
+  /** Written as `key: value` (a positional field cannot be removed on its own). */
+  keyed: boolean;
 }
 
 export interface Skip {
@@ -100,9 +121,22 @@ export interface FunctionContract {
   hasDoc: boolean;
   assertions: Assertion[];
   subtests: Subtest[];
-  tables: { start: number; end: number; cases: TableCase[] }[];
+  tables: Table[];
+  /** Fields read in an assertion's expectation (`tt.want` in `assert.Equal(t, tt.want, got)`): a table's expected values. */
+  expectationFields: string[];
   skips: Skip[];
   comments: CommentText[];
+}
+
+export interface Table {
+  start: number;
+  end: number;
+  /** The literal's `{…}` holding the cases. */
+  bodyStart: number;
+  bodyEnd: number;
+  /** Inside another table's case (data such as a policy's ACL list), not a table of test cases. */
+  nested: boolean;
+  cases: TableCase[];
 }
 
 export interface FileContract {
@@ -120,6 +154,12 @@ const EWT = new Set(['EventuallyWithT', 'EventuallyWithTf']);
 const LEN_BOUNDS = new Set(['Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual']);
 /** Helper arguments that tune timing or wording, not the expectation. */
 const NOT_EXPECTATION = /^(?:"|`)|\btime\.|Timeout|Interval/;
+/**
+ * `tt.want` in an expectation: a field of a case variable, the field a table case sets. Only a
+ * one-level selector on a plain name: `nodes[0].User.Id` or `tt.spec.want()` read something else.
+ */
+const SELECTED_FIELD = /(?<![\w.\])]\s*)[A-Za-z_]\w*\s*\.\s*([A-Za-z_]\w*)\b(?!\s*[.([])/g;
+const NAME_FIELD = /^(name|desc|description|title|test|tc)$/i;
 
 /**
  * One query over the file (it runs inside wasm; only matches cross into JS): calls on an
@@ -257,6 +297,7 @@ function functionContract(fn: Node, previous: Node | null, raw: Raw, text: strin
   const inEwt = (offset: number) => ewtBodies.some(([s, e]) => s <= offset && offset < e);
 
   const assertions: Assertion[] = [];
+  const expectationFields = new Set<string>();
   const subtests: Subtest[] = [];
   const skips: Skip[] = [];
   for (const { call, recv, method: methodNode, args: argList } of raw.calls) {
@@ -319,6 +360,7 @@ function functionContract(fn: Node, previous: Node | null, raw: Raw, text: strin
       actualText = actualText.replace(/^len\(\s*([\s\S]*?)\s*\)$/, '$1');
       if (method === 'Equal') normMethod = 'Len';
     }
+    for (const e of expected) for (const m of e.text.matchAll(SELECTED_FIELD)) expectationFields.add(m[1]);
     const first = expected[0];
     const last = expected[expected.length - 1];
     assertions.push({
@@ -359,7 +401,8 @@ function functionContract(fn: Node, previous: Node | null, raw: Raw, text: strin
     hasDoc: hasDocComment(fn, previous, text),
     assertions,
     subtests,
-    tables: tablesIn(raw.tables),
+    tables: tablesIn(raw.tables, norm),
+    expectationFields: [...expectationFields],
     skips,
     comments: raw.comments.map((n) => ({ text: n.text, start: n.startIndex, end: n.endIndex })),
   };
@@ -437,38 +480,92 @@ function hasDocComment(fn: Node, previous: Node | null, text: string): boolean {
 }
 
 /** Slice and map literals of composite values in the function: test tables and their cases. */
-function tablesIn(found: Raw['tables']): FunctionContract['tables'] {
-  const tables: FunctionContract['tables'] = [];
+function tablesIn(found: Raw['tables'], norm: (n: Node) => string): Table[] {
+  const tables: Table[] = [];
   for (const { table, body } of found) {
     const elems = namedChildren(body).filter((e) => e.type !== 'comment');
     // A table's cases are composite values themselves; `[]string{"a"}` is data, not cases.
     const caseValue = (e: Node) => (e.type === 'keyed_element' ? e.namedChild(1)?.namedChild(0) : e.namedChild(0));
     if (elems.length === 0 || !elems.every((e) => caseValue(e)?.type === 'literal_value' || caseValue(e)?.type === 'composite_literal')) continue;
     const index = tables.length;
+    const positional = structFieldNames(table);
     tables.push({
       start: table.startIndex,
       end: table.endIndex,
-      cases: elems.map((e) => ({ table: index, name: caseName(e), start: e.startIndex, end: e.endIndex })),
+      bodyStart: body.startIndex,
+      bodyEnd: body.endIndex,
+      nested: tables.some((t) => t.start < table.startIndex && table.endIndex <= t.end),
+      cases: elems.map((e) => {
+        const value = caseValue(e)!;
+        const fieldsNode = value.type === 'composite_literal' ? value.childForFieldName('body') : value;
+        const { name, nameField } = caseName(e, positional);
+        return {
+          table: index,
+          name,
+          nameField,
+          start: e.startIndex,
+          end: e.endIndex,
+          valueStart: (fieldsNode ?? value).startIndex,
+          valueEnd: (fieldsNode ?? value).endIndex,
+          fields: fieldsNode ? caseFields(fieldsNode, positional, norm) : [],
+        };
+      }),
     });
   }
   return tables;
 }
 
-function caseName(element: Node): string | null {
-  if (element.type === 'keyed_element') return stringValue(element.namedChild(0)?.namedChild(0) ?? null);
+/** Field names of a table's inline element struct (`[]struct{ name string; want int }`), in order. */
+function structFieldNames(table: Node): string[] {
+  const type = table.childForFieldName('type');
+  const element = type?.childForFieldName(type.type === 'map_type' ? 'value' : 'element');
+  if (element?.type !== 'struct_type') return [];
+  const list = namedChildren(element).find((n) => n.type === 'field_declaration_list');
+  if (!list) return [];
+  const names: string[] = [];
+  for (const decl of namedChildren(list)) {
+    if (decl.type !== 'field_declaration') continue;
+    const declared = decl.childrenForFieldName('name').filter((n): n is Node => n !== null);
+    // An embedded field is named by its type.
+    if (declared.length === 0) names.push(decl.childForFieldName('type')?.text.replace(/^\*|^.*\./g, '') ?? '');
+    else declared.forEach((n) => names.push(n.text));
+  }
+  return names;
+}
+
+function caseFields(fields: Node, positional: string[], norm: (n: Node) => string): CaseField[] {
+  const out: CaseField[] = [];
+  namedChildren(fields)
+    .filter((f) => f.type !== 'comment')
+    .forEach((f, i) => {
+      const keyed = f.type === 'keyed_element';
+      const key = keyed ? f.namedChild(0)?.text : positional[i];
+      const value = keyed ? f.namedChild(1)?.namedChild(0) : f.namedChild(0);
+      if (!key || !value || !/^[A-Za-z_]\w*$/.test(key)) return;
+      out.push({ key, valueKey: norm(value), valueText: value.text, start: f.startIndex, end: f.endIndex, valueStart: value.startIndex, valueEnd: value.endIndex, keyed });
+    });
+  return out;
+}
+
+function caseName(element: Node, positional: string[]): { name: string | null; nameField: string } {
+  const none = { name: null, nameField: '' };
+  if (element.type === 'keyed_element') return { name: stringValue(element.namedChild(0)?.namedChild(0) ?? null), nameField: '' };
   const value = element.namedChild(0);
-  if (!value) return null;
+  if (!value) return none;
   const fields = value.type === 'composite_literal' ? value.childForFieldName('body') : value;
-  if (!fields) return null;
+  if (!fields) return none;
+  let i = 0;
   for (const f of namedChildren(fields)) {
+    if (f.type === 'comment') continue;
     if (f.type === 'keyed_element') {
       const key = f.namedChild(0)?.text;
-      if (key && /^(name|desc|description|title|test|tc)$/i.test(key)) return stringValue(f.namedChild(1)?.namedChild(0) ?? null);
+      if (key && NAME_FIELD.test(key)) return { name: stringValue(f.namedChild(1)?.namedChild(0) ?? null), nameField: key };
     } else if (f.type === 'literal_element') {
       const s = stringValue(f.namedChild(0));
-      if (s !== null) return s;
+      if (s !== null) return { name: s, nameField: positional[i] ?? '' };
       break;
     }
+    i++;
   }
-  return null;
+  return none;
 }
