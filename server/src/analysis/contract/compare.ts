@@ -289,7 +289,7 @@ function compareTables(baseFn: FunctionContract, curFn: FunctionContract, cx: Ta
         baseStart: table.start,
         baseEnd: table.end,
         restore: certain ? restoreCases(goneUnnamed, table, now, pairs, cx) : null,
-        restoreTitle: `Restore the ${plural(goneUnnamed.length, 'removed case')} from ${label}`,
+        restoreTitle: `Restore the ${goneUnnamed.length === 1 ? 'removed case' : `${goneUnnamed.length} removed cases`} from ${label}`,
       });
     }
   });
