@@ -3,7 +3,8 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { Analyzer } from './analysis/analyze';
 import { IncrementalDocument } from './analysis/incremental';
 import { LineIndex } from './analysis/lineIndex';
-import type { GoParser } from './analysis/parser';
+import type { GoParser, Pause } from './analysis/parser';
+import type { Tree } from 'web-tree-sitter';
 import { readHeader } from './analysis/goFile';
 import { mergeFacts } from './analysis/facts';
 import { PackageFactsProvider, type SiblingFacts } from './packageFacts';
@@ -183,16 +184,26 @@ export class DocumentStore {
 
   /**
    * The document's test contract from its own tree (hs-test-contract), functions unchanged since
-   * the last call reused; null with merge conflict markers (the file is not Go yet).
+   * the last call reused, read in slices; null with merge conflict markers (the file is not Go yet).
+   * It works on a copy of the tree (an edit during a break replaces the document's), or, when the
+   * tree was given back, on a sliced parse of its own that is not kept.
    */
-  contract(uri: string): FileContract | null | undefined {
+  async contract(uri: string, pause: Pause): Promise<FileContract | null | undefined> {
     const entry = this.docs.get(uri);
     if (!entry) return undefined;
     if (hasConflictMarkers(entry.doc.text)) return null;
-    entry.contract ??= new ContractModeler();
-    const result = entry.contract.contract(entry.doc.currentTree(), entry.doc.text);
-    this.releaseUnlessEdited(uri, entry.doc);
-    return result;
+    const text = entry.doc.text;
+    let tree: Tree;
+    if (entry.doc.hasTree) {
+      tree = entry.doc.currentTree().copy();
+      this.releaseUnlessEdited(uri, entry.doc);
+    } else tree = await this.parser.parseSliced(text, pause);
+    try {
+      entry.contract ??= new ContractModeler();
+      return await entry.contract.contractSliced(tree, text, pause);
+    } finally {
+      tree.delete();
+    }
   }
 
   uris(): string[] {

@@ -100,7 +100,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     trusted: () => trusted,
     settings: (uri) => settings.forResource(uri),
     document: (uri) => store?.snapshot(uri),
-    contract: (uri) => store?.contract(uri),
+    contract: async (uri, pause) => store?.contract(uri, pause),
     changed: (uri) => {
       if (pullDiagnostics) connection.languages.diagnostics.refresh();
       else void push(uri);

@@ -1,5 +1,6 @@
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import { readHeader } from '../goFile';
+import type { Pause } from '../parser';
 import { namedChildren, stringValue } from '../syntax';
 import { baseMethod, METHODS } from './assertions';
 
@@ -208,6 +209,30 @@ export class ContractModeler {
   private headerKey = '';
 
   contract(tree: Tree, text: string): FileContract {
+    const steps = this.steps(tree, text);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return step.value;
+  }
+
+  /**
+   * The same, asking `pause` after each function read afresh: the first contract of a 4 500-line
+   * file takes a few hundred ms, and other requests must not wait for all of it. The tree must
+   * stay alive until the promise settles (pass a copy of a tree that edits may replace).
+   */
+  async contractSliced(tree: Tree, text: string, pause: Pause): Promise<FileContract> {
+    const steps = this.steps(tree, text);
+    let step = steps.next();
+    while (!step.done) {
+      const wait = pause();
+      if (wait) await wait;
+      step = steps.next();
+    }
+    return step.value;
+  }
+
+  /** Yields after each function whose contract was not cached. */
+  private *steps(tree: Tree, text: string): Generator<void, FileContract> {
     const root = tree.rootNode;
     const header = readHeader(root);
     const headerKey = `${header.imports.assert}|${header.imports.require}`;
@@ -219,8 +244,9 @@ export class ContractModeler {
     const pkgNode = tops.find((n) => n.type === 'package_clause');
     const functions = new Map<string, FunctionContract>();
     const next = new Map<string, FunctionContract>();
-    tops.forEach((top, i) => {
-      if (top.type !== 'function_declaration') return;
+    for (let i = 0; i < tops.length; i++) {
+      const top = tops[i];
+      if (top.type !== 'function_declaration') continue;
       const previous = tops[i - 1] ?? null;
       const start = top.startIndex;
       const key = `${hasDocComment(top, previous, text) ? 'doc' : ''}\0${text.slice(start, top.endIndex)}`;
@@ -228,10 +254,12 @@ export class ContractModeler {
       let fn: FunctionContract | null;
       if (cached) fn = cached.start === start ? cached : shifted(cached, start - cached.start);
       else fn = functionContract(top, previous, rawOf(top, text), text, header.imports.assert, header.imports.require);
-      if (!fn) return;
-      next.set(key, fn);
-      if (!functions.has(fn.name)) functions.set(fn.name, fn);
-    });
+      if (fn) {
+        next.set(key, fn);
+        if (!functions.has(fn.name)) functions.set(fn.name, fn);
+      }
+      if (!cached) yield;
+    }
     this.cache = next;
     return { text, packageStart: pkgNode?.startIndex ?? 0, packageEnd: pkgNode?.endIndex ?? 0, functions };
   }
