@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { applyFixes } from '../../server/src/analysis/applyFixes';
-import { CompareMemo, compareContracts, compareTexts, contractOfText, ContractModeler, missingTestDocs } from '../../server/src/analysis/contract';
+import { CompareMemo, compareContracts, compareTexts, contractOfText, contractOfTextSliced, ContractModeler, missingTestDocs } from '../../server/src/analysis/contract';
 import { IncrementalDocument } from '../../server/src/analysis/incremental';
 import { generateFile, rng } from '../bench/generate';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
@@ -112,6 +112,47 @@ test('hs-test-contract: incremental contract + memoised compare equal a fresh co
     }
   } finally {
     doc.dispose();
+  }
+});
+
+test('hs-test-contract: a contract read in slices equals one read in one stretch, while other parses run in the breaks', async () => {
+  const parser = await loadParser();
+  const text = generateFile(15, 4500, 14);
+  let breaks = 0;
+  let typed = 0;
+  // Each break parses another document on the typing path's parser, as a keystroke would.
+  const pause = () => {
+    breaks++;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        parser.parse(`package integration\n\nfunc TestTyped${typed++}(t *testing.T) {}\n`).delete();
+        resolve();
+      }),
+    );
+  };
+  const sliced = await contractOfTextSliced(parser, text, pause);
+  const whole = contractOfText(parser, text);
+  assert.ok(sliced && whole);
+  assert.deepEqual(sliced, whole);
+  // At least one break per function read, and more inside the parse.
+  assert.ok(breaks > whole.functions.size, `${breaks} breaks for ${whole.functions.size} functions`);
+  const tree = await parser.parseSliced(text, pause);
+  const once = parser.parse(text);
+  try {
+    assert.equal(tree.rootNode.toString(), once.rootNode.toString());
+  } finally {
+    tree.delete();
+    once.delete();
+  }
+  // Two sliced parses at once take turns on their parser and both come out whole.
+  const [a, b] = await Promise.all([parser.parseSliced(text, pause), parser.parseSliced(text.slice(0, text.length / 2), pause)]);
+  try {
+    assert.equal(a.rootNode.endIndex, text.length);
+    assert.equal(b.rootNode.endIndex, Math.floor(text.length / 2));
+    assert.equal(a.rootNode.hasError, false);
+  } finally {
+    a.delete();
+    b.delete();
   }
 });
 

@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, HoverRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol/node';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import { ContractBaseRequest, TrustChangedNotification } from '../../shared/src/protocol';
+import { generateFile } from '../bench/generate';
 import { pullDiagnostics, startServer, type LspSession } from '../support/lspClient';
 
 const ORIGINAL = `package integration
@@ -194,6 +195,54 @@ test('contract over LSP: Restricted Mode runs no git until the workspace is trus
     await s.connection.sendNotification(TrustChangedNotification, { trusted: true });
     const items = await contractDiagnostics(s, uri, (list) => list.length > 0);
     assert.match(items[0].message, /Expected 3 nodes at HEAD, now 2/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('contract over LSP: hovers sent during the first check of a 4 500-line file are answered between its slices', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-contract-lsp-'));
+  temps.push(dir);
+  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' };
+  fs.mkdirSync(path.join(dir, 'integration'));
+  const file = path.join(dir, 'integration', 'big_test.go');
+  const uri = pathToFileURL(file).toString();
+  const big = generateFile(15, 4500, 14);
+  fs.writeFileSync(file, big);
+  // No commit yet: the check at open is silent and reads nothing, so the first real read comes later.
+  execFileSync('git', ['init', '-q'], { cwd: dir, env });
+  const lines = big.split('\n');
+  const line = lines.findIndex((l) => l.startsWith('func Test'));
+  const position = { line, character: 6 };
+  const s = await startServer();
+  try {
+    await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'go', version: 1, text: big } });
+    // The first hover analyses the whole file; the ones during the check only re-analyse an edit.
+    await s.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    for (const args of [['add', '.'], ['commit', '-qm', 'base']]) execFileSync('git', args, { cwd: dir, env });
+    const at = big.indexOf('assert.Len(c, nodes, 2)') + 'assert.Len(c, nodes, '.length;
+    const pos = { line: big.slice(0, at).split('\n').length - 1, character: at - big.lastIndexOf('\n', at - 1) - 1 };
+    let checked = false;
+    const refreshed = nextRefresh(s).then(() => (checked = true));
+    const t0 = performance.now();
+    // The edit schedules the first check against the new commit: the base (4 500 lines) and the document are read cold.
+    await s.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '3' }] });
+    const waits: number[] = [];
+    while (!checked) {
+      const sent = performance.now();
+      await s.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+      waits.push(performance.now() - sent);
+    }
+    await refreshed;
+    // What the check took after the quiet period that starts it (400 ms after the last edit).
+    const check = performance.now() - t0 - 400;
+    const items = await contractDiagnostics(s, uri, (list) => list.length > 0);
+    assert.match(items[0].message, /Expected 2 nodes at HEAD, now 3/);
+    // Had the check held the server in one stretch, one hover would have waited for most of it.
+    const longest = Math.max(...waits.slice(1));
+    assert.ok(check > 0 && waits.length >= 5, `${waits.length} hovers answered, the check took ${check.toFixed(0)} ms`);
+    assert.ok(longest < check / 2, `the longest hover waited ${longest.toFixed(0)} ms of a ${check.toFixed(0)} ms check`);
+    console.log(`hovers during the first check: ${waits.length}, longest ${longest.toFixed(0)} ms, check ${check.toFixed(0)} ms`);
   } finally {
     await s.close();
   }

@@ -253,7 +253,7 @@ export class ContractModeler {
       const cached = this.cache.get(key);
       let fn: FunctionContract | null;
       if (cached) fn = cached.start === start ? cached : shifted(cached, start - cached.start);
-      else fn = functionContract(top, previous, rawOf(top, text), text, header.imports.assert, header.imports.require);
+      else fn = functionContract(top, previous, yield* rawSteps(top, text), text, header.imports.assert, header.imports.require);
       if (fn) {
         next.set(key, fn);
         if (!functions.has(fn.name)) functions.set(fn.name, fn);
@@ -278,27 +278,48 @@ function shifted<T>(value: T, delta: number): T {
   return value;
 }
 
-/** The query's matches inside one function, sorted into what the model needs. */
-function rawOf(fn: Node, text: string): Raw {
+/**
+ * The query's matches inside one function, sorted into what the model needs. The query runs on
+ * the function's parts (its signature, then each statement of its body) and yields between them:
+ * every pattern is rooted inside one statement, so the union is the same as one run over the
+ * function, and a long test does not hold the server for all of it.
+ */
+function* rawSteps(fn: Node, text: string): Generator<void, Raw> {
   const raw: Raw = { calls: [], comments: [], decls: [], varspecs: [], params: [], tables: [] };
-  for (const match of contractQuery(fn.tree.language).matches(fn)) {
-    const cap = new Map(match.captures.map((c) => [c.name, c.node]));
-    if (cap.has('call')) {
-      const method = cap.get('method') ?? cap.get('helper')!;
-      raw.calls.push({ call: cap.get('call')!, recv: cap.get('recv') ?? null, method, args: cap.get('args')! });
-    } else if (cap.has('comment')) raw.comments.push(cap.get('comment')!);
-    else if (cap.has('decl')) raw.decls.push({ at: cap.get('decl')!.startIndex, left: cap.get('left')!.text, right: cap.get('right')!.text, kind: cap.get('decl')!.type });
-    else if (cap.has('varspec')) raw.varspecs.push(cap.get('varspec')!);
-    else if (cap.has('param')) {
-      const param = cap.get('param')!;
-      const type = cap.get('ptype')!;
-      const names = text.slice(param.startIndex, type.startIndex).split(',').map((n) => n.trim()).filter((n) => /^\w+$/.test(n));
-      raw.params.push({ at: param.startIndex, names, type: type.text.replace(/\s+/g, '') });
-    } else if (cap.has('table')) raw.tables.push({ table: cap.get('table')!, body: cap.get('body')! });
+  const query = contractQuery(fn.tree.language);
+  for (const part of partsOf(fn)) {
+    for (const match of query.matches(part)) {
+      const cap = new Map(match.captures.map((c) => [c.name, c.node]));
+      if (cap.has('call')) {
+        const method = cap.get('method') ?? cap.get('helper')!;
+        raw.calls.push({ call: cap.get('call')!, recv: cap.get('recv') ?? null, method, args: cap.get('args')! });
+      } else if (cap.has('comment')) raw.comments.push(cap.get('comment')!);
+      else if (cap.has('decl')) raw.decls.push({ at: cap.get('decl')!.startIndex, left: cap.get('left')!.text, right: cap.get('right')!.text, kind: cap.get('decl')!.type });
+      else if (cap.has('varspec')) raw.varspecs.push(cap.get('varspec')!);
+      else if (cap.has('param')) {
+        const param = cap.get('param')!;
+        const type = cap.get('ptype')!;
+        const names = text.slice(param.startIndex, type.startIndex).split(',').map((n) => n.trim()).filter((n) => /^\w+$/.test(n));
+        raw.params.push({ at: param.startIndex, names, type: type.text.replace(/\s+/g, '') });
+      } else if (cap.has('table')) raw.tables.push({ table: cap.get('table')!, body: cap.get('body')! });
+    }
+    yield;
   }
   // Matches come in pattern order per node; the model wants document order.
   raw.calls.sort((a, b) => a.call.startIndex - b.call.startIndex);
   return raw;
+}
+
+/** A function's signature nodes and its body's statements (and comments), in document order. */
+function partsOf(fn: Node): Node[] {
+  const body = fn.childForFieldName('body');
+  const parts = namedChildren(fn).filter((n) => n !== body && n.startIndex < (body?.startIndex ?? Infinity));
+  if (!body) return parts;
+  for (const child of namedChildren(body)) {
+    if (child.type === 'statement_list') parts.push(...namedChildren(child));
+    else parts.push(child);
+  }
+  return parts;
 }
 
 function functionContract(fn: Node, previous: Node | null, raw: Raw, text: string, assertAlias: string | null, requireAlias: string | null): FunctionContract | null {
