@@ -4,7 +4,7 @@ import type { ContractChange } from './analysis/contract';
 import { LineIndex } from './analysis/lineIndex';
 import type { GoParser, Pause } from './analysis/parser';
 import { ContractBaseReader } from './git/contractBase';
-import { checkContractOf } from './git/contractCheck';
+import { CheckSuperseded, checkContractOf } from './git/contractCheck';
 import { CompareMemo, contractOfText, missingTestDocs, type FileContract, type MissingDoc } from './analysis/contract';
 import type { ResolvedSettings } from './settingsStore';
 import { everyMs } from './timeSlices';
@@ -116,7 +116,13 @@ export class ContractService {
       if (had) this.host.changed(uri);
       return;
     }
-    const current$ = async () => (this.host.document(uri)?.version === doc.version ? (await this.host.contract(uri, this.pause)) ?? null : null);
+    // The document's own contract is for this version only: an edit during it abandons the rest
+    // (the edit scheduled the next check), so typing never waits on a check that is thrown away.
+    const pauseUnlessEdited = () => {
+      if (this.host.document(uri)?.version !== doc.version) throw new CheckSuperseded();
+      return this.pause();
+    };
+    const current$ = async () => (this.host.document(uri)?.version === doc.version ? (await this.host.contract(uri, pauseUnlessEdited)) ?? null : null);
     const { lookup, changes, current } = await checkContractOf(this.reader, doc.path, current$, settings.contract.base, this.memo(uri));
     // Typed on while git answered: the next scheduled run will catch up.
     if (this.host.document(uri)?.version !== doc.version) return;

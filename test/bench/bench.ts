@@ -21,7 +21,7 @@ import { pullDiagnostics, startServer } from '../support/lspClient';
 import { loadParser, repoRoot } from '../support/parser';
 import { artifactsBenches } from './artifactsBench';
 import { dockerBench } from './dockerBench';
-import { contractDiff } from './contractBench';
+import { contractDiff, typingWithContract } from './contractBench';
 import { history500, makeRuns } from './historyBench';
 import { generateFile } from './generate';
 import { setupCheck } from './setupBench';
@@ -167,6 +167,7 @@ async function main(): Promise<void> {
   await editToDiagnostics();
   await lensesAfterEdit();
   await contractDiff(report);
+  await typingWithContract(benchDir, report);
   await lensesAfterEditWithHistory();
   cliColdRun();
   history500(path.join(benchDir, 'history500'), report);

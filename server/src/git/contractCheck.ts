@@ -2,6 +2,13 @@ import type { GoParser } from '../analysis/parser';
 import { compareContracts, contractOfText, type CompareMemo, type ContractChange, type FileContract } from '../analysis/contract';
 import type { BaseLookup, ContractBaseReader } from './contractBase';
 
+/** Thrown from a pause when the document changed during its check: the rest is not worth reading. */
+export class CheckSuperseded extends Error {
+  constructor() {
+    super('the document changed during its contract check');
+  }
+}
+
 export interface ContractCheck {
   lookup: BaseLookup;
   changes: ContractChange[];
@@ -30,7 +37,8 @@ export async function checkContractOf(reader: ContractBaseReader, file: string, 
   let current: FileContract | null;
   try {
     current = await currentContract();
-  } catch {
+  } catch (error) {
+    if (error instanceof CheckSuperseded) return { lookup: { kind: 'silent', why: error.message }, changes: [] };
     current = null;
   }
   if (!current) return { lookup: { kind: 'silent', why: 'the file has merge conflict markers' }, changes: [] };

@@ -253,12 +253,16 @@ export class ContractModeler {
       const cached = this.cache.get(key);
       let fn: FunctionContract | null;
       if (cached) fn = cached.start === start ? cached : shifted(cached, start - cached.start);
-      else fn = functionContract(top, previous, yield* rawSteps(top, text), text, header.imports.assert, header.imports.require);
+      else {
+        fn = functionContract(top, previous, yield* rawSteps(top, text), text, header.imports.assert, header.imports.require);
+        // Kept at once: a read abandoned at a later pause (the document changed) keeps what it read.
+        if (fn) this.cache.set(key, fn);
+      }
       if (fn) {
         next.set(key, fn);
         if (!functions.has(fn.name)) functions.set(fn.name, fn);
       }
-      if (!cached) yield;
+      yield;
     }
     this.cache = next;
     return { text, packageStart: pkgNode?.startIndex ?? 0, packageEnd: pkgNode?.endIndex ?? 0, functions };
