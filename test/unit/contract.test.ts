@@ -156,6 +156,43 @@ test('hs-test-contract: a contract read in slices equals one read in one stretch
   }
 });
 
+test('hs-test-contract: a contract read abandoned at a pause (the document changed) leaves the modeler consistent', async () => {
+  const parser = await loadParser();
+  const doc = new IncrementalDocument(parser, generateFile(3, 1500, 6), 1);
+  const modeler = new ContractModeler();
+  const r = rng(11);
+  let abandoned = 0;
+  try {
+    for (let i = 0; i < 12; i++) {
+      // Two edits somewhere, then a read given up after a few steps, as when typing goes on during a check.
+      for (let k = 0; k < 2; k++) {
+        const at = doc.text.indexOf('assert.NoError(c, err)', Math.floor(r() * (doc.text.length - 200)));
+        const pos = new LineIndex(doc.text).positionAt((at >= 0 ? at : 100) + 8);
+        doc.applyChanges([{ range: { start: pos, end: pos }, text: 'x' }], doc.version + 1);
+      }
+      const stopAfter = 1 + Math.floor(r() * 30);
+      let steps = 0;
+      const stop = new Error('superseded');
+      const copy = doc.currentTree().copy();
+      try {
+        await modeler.contractSliced(copy, doc.text, () => {
+          if (++steps > stopAfter) throw stop;
+          return undefined;
+        });
+      } catch (e) {
+        assert.equal(e, stop);
+        abandoned++;
+      } finally {
+        copy.delete();
+      }
+      if (i % 3 === 2) assert.deepEqual(modeler.contract(doc.currentTree(), doc.text), new ContractModeler().contract(doc.currentTree(), doc.text), `after edit ${i}`);
+    }
+    assert.ok(abandoned >= 6, `${abandoned} of 12 reads were abandoned`);
+  } finally {
+    doc.dispose();
+  }
+});
+
 for (const name of fs.readdirSync(docRoot).sort()) {
   test(`hs-test-doc fixture: ${name}`, async () => {
     const parser = await loadParser();
