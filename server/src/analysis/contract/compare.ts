@@ -332,7 +332,7 @@ function compareCaseFields(was: TableCase, is: TableCase, index: number, isExpec
       if (cx.baseKey(before.valueKey) === cx.curKey(after.valueKey)) continue;
       cx.add({
         kind: 'expected-changed',
-        message: `Expected ${brief(before.valueText)} in ${where} at ${cx.label}, now ${brief(after.valueText)} (field ${key}).`,
+        message: `Expected ${briefPair(before.valueText, after.valueText).join(` in ${where} at ${cx.label}, now `)} (field ${key}).`,
         start: after.valueStart,
         end: after.valueEnd,
         baseStart: before.valueStart,
@@ -367,6 +367,18 @@ function compareCaseFields(was: TableCase, is: TableCase, index: number, isExpec
 function brief(text: string): string {
   const one = text.replace(/\s+/g, ' ');
   return one.length > 60 ? `${one.slice(0, 57)}…` : one;
+}
+
+/** Two long values as a message quotes them: around where they first differ. */
+function briefPair(a: string, b: string): [string, string] {
+  const x = a.replace(/\s+/g, ' ');
+  const y = b.replace(/\s+/g, ' ');
+  if (x.length <= 60 && y.length <= 60) return [x, y];
+  let same = 0;
+  while (same < x.length && x[same] === y[same]) same++;
+  const from = Math.max(0, same - 25);
+  const cut = (v: string) => `${from > 0 ? '…' : ''}${v.slice(from, from + 50)}${from + 50 < v.length ? '…' : ''}`;
+  return [cut(x), cut(y)];
 }
 
 /** `key: value` back into a case literal, after its last field, in the literal's layout. */
@@ -533,9 +545,7 @@ function reinsert(
       break;
     }
   }
-  const statement = baseText.slice(was.statementStart, was.statementEnd);
-  const baseIndent = indentAt(baseText, was.statementStart);
-  const body = statement.split('\n').map((line, i) => (i === 0 ? line : line.startsWith(baseIndent) ? indent + line.slice(baseIndent.length) : line)).join('\n');
+  const body = reindent(baseText.slice(was.statementStart, was.statementEnd), indentAt(baseText, was.statementStart), indent);
   if (anchorEnd === curFn.bodyOpen) indent = indentAt(curText, curFn.start) + '\t';
   return { start: anchorEnd, end: anchorEnd, newText: `\n${indent}${renamed(body)}` };
 }

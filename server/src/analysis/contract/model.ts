@@ -309,8 +309,9 @@ function* rawSteps(fn: Node, text: string): Generator<void, Raw> {
     }
     yield;
   }
-  // Matches come in pattern order per node; the model wants document order.
+  // Matches come when they complete (an inner literal before the one around it); the model wants document order.
   raw.calls.sort((a, b) => a.call.startIndex - b.call.startIndex);
+  raw.tables.sort((a, b) => a.table.startIndex - b.table.startIndex);
   return raw;
 }
 
