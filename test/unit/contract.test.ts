@@ -144,6 +144,16 @@ test('hs-test-contract: a contract read in slices equals one read in one stretch
     tree.delete();
     once.delete();
   }
+  // A pause that throws (the document changed) cancels the parse cleanly: the error comes out, and the next parse is whole.
+  const superseded = new Error('superseded');
+  let calls = 0;
+  await assert.rejects(
+    parser.parseSliced(text, () => {
+      if (++calls > 3) throw superseded;
+      return new Promise<void>((resolve) => setImmediate(resolve));
+    }),
+    (e) => e === superseded,
+  );
   // Two sliced parses at once take turns on their parser and both come out whole.
   const [a, b] = await Promise.all([parser.parseSliced(text, pause), parser.parseSliced(text.slice(0, text.length / 2), pause)]);
   try {

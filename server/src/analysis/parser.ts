@@ -60,8 +60,24 @@ export class GoParser {
       parser.reset();
       for (;;) {
         let waiting: Promise<void> | undefined;
-        const tree = parser.parse(text, null, { progressCallback: () => (waiting ??= pause()) !== undefined });
+        let failed: { error: unknown } | undefined;
+        // An exception must not unwind through wasm frames: note it, cancel the parse, throw it here.
+        const progressCallback = () => {
+          if (!waiting && !failed) {
+            try {
+              waiting = pause();
+            } catch (error) {
+              failed = { error };
+            }
+          }
+          return waiting !== undefined || failed !== undefined;
+        };
+        const tree = parser.parse(text, null, { progressCallback });
         if (tree) return tree;
+        if (failed) {
+          parser.reset();
+          throw failed.error;
+        }
         if (!waiting) throw new Error('tree-sitter returned no tree');
         await waiting;
       }
