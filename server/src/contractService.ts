@@ -122,8 +122,8 @@ export class ContractService {
       if (this.host.document(uri)?.version !== doc.version) throw new CheckSuperseded();
       return this.pause();
     };
-    const current$ = async () => (this.host.document(uri)?.version === doc.version ? (await this.host.contract(uri, pauseUnlessEdited)) ?? null : null);
-    const { lookup, changes, current } = await checkContractOf(this.reader, doc.path, current$, settings.contract.base, this.memo(uri));
+    const currentContract = async () => (this.host.document(uri)?.version === doc.version ? (await this.host.contract(uri, pauseUnlessEdited)) ?? null : null);
+    const { lookup, changes, current } = await checkContractOf(this.reader, doc.path, currentContract, settings.contract.base, this.memo(uri));
     // Typed on while git answered: the next scheduled run will catch up.
     if (this.host.document(uri)?.version !== doc.version) return;
     if (lookup.kind === 'missing-base') this.host.warnOnce(`base:${lookup.label}`, lookup.message);
