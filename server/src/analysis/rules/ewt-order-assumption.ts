@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { FUNC_TYPES, queryIn } from '../goFile';
+import { FUNC_TYPES, callsOfMethods, inModel, queryIn } from '../goFile';
+import { SORTED_LISTINGS } from '../vocabulary';
 import type { Rule } from '../rule';
 import { ancestor, assignedNames, callee, namedChildren } from '../syntax';
 
-const LIST_METHODS = new Set(['ListNodes', 'ListUsers']);
 const STATEMENT_LISTS = new Set(['block', 'statement_list']);
 
 export const rule: Rule = {
@@ -29,10 +29,15 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
   },
   check(ctx) {
     // Per outermost function: list variable → the ListNodes/ListUsers calls that filled it.
+    // A list filled in one EventuallyWithT and indexed in another is still one list: the calls
+    // come from the whole declaration (parts.ts keeps these selectors in region skeletons).
     const listed = new Map<number, { fn: Node; vars: Map<string, Node[]> }>();
-    for (const call of ctx.file.calls) {
+    // No `x[0]` in this model's text: nothing to look at.
+    if (!/\[\s*\d+\s*\]/.test(ctx.file.text.slice(ctx.file.scope.startIndex, ctx.file.scope.endIndex))) return;
+    const declaration = ctx.file.scope.type === 'call_expression' ? outermostFunction(ctx.file.scope) ?? ctx.file.scope : ctx.file.scope;
+    for (const call of callsOfMethods(ctx.file, declaration, SORTED_LISTINGS)) {
       const c = callee(call);
-      if (!c || !c.receiver || !LIST_METHODS.has(c.name)) continue;
+      if (!c || !c.receiver) continue;
       const stmt = call.parent?.parent;
       if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) continue;
       if (stmt.childForFieldName('right')?.namedChild(0)?.id !== call.id) continue;
@@ -47,7 +52,10 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
       // Group the positional reads by list and by the statement list holding them: one group is
       // one place where the test looks at several elements side by side.
       const groups = new Map<string, { list: string; source: Node; uses: { index: Node; position: string; statement: Node }[] }>();
-      for (const n of queryIn(fn, '(index_expression operand: (identifier) index: (int_literal)) @i')) {
+      // Only this model's part of the function (a region, or the frame without its regions).
+      const searched = ctx.file.scope.type === 'call_expression' ? ctx.file.scope : fn;
+      for (const n of queryIn(searched, '(index_expression operand: (identifier) index: (int_literal)) @i')) {
+        if (!inModel(ctx.file, n)) continue;
         const operand = n.childForFieldName('operand')!;
         // The last list call assigned to the variable before this use.
         const source = vars.get(operand.text)?.filter((c) => c.startIndex < n.startIndex).pop();
