@@ -70,7 +70,7 @@ export async function editInsideLongFunction(benchDir: string, report: Report): 
  * didOpen → first diagnostics of a 4 500-line file, and the server's memory with 40 of them open in
  * one package directory (each open also reads its siblings' facts).
  */
-async function openAndMemory(benchDir: string, report: Report): Promise<void> {
+export async function openAndMemory(benchDir: string, report: Report): Promise<void> {
   const dir = freshDir(path.join(benchDir, 'long-package'));
   const files = Array.from({ length: 40 }, (_, i) => {
     const file = path.join(dir, `long${i}_test.go`);

@@ -1,14 +1,14 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { RuleLevel } from '../../../shared/src/settings';
 import { buildGoFile, callsIn, functionsContainingEwt, readHeader, summarize, type DeclarationSummary, type FileHeader, type GoFile } from './goFile';
-import { changedSpan, findRegions, mapFindings, offsetsOf, regionNode, skeleton, type Region } from './parts';
+import { changedSpan, codeOnly, findRegions, mapFindings, offsetsOf, regionNode, skeleton, type Region } from './parts';
 import { declarationFacts, factSets, mergeFacts, type Facts, type PackageFacts } from './facts';
 import { LineIndex } from './lineIndex';
 import type { GoParser } from './parser';
 import type { Rule } from './rule';
 import { allRules } from './rules';
 import { isSuppressed, parseSuppressions } from './suppress';
-import { namedChildren, queryIn } from './syntax';
+import { namedChildren } from './syntax';
 import type { Finding } from './types';
 import { defaultVocabulary, type Vocabulary } from './vocabulary';
 
@@ -470,11 +470,17 @@ export interface DeclarationFactsSummary {
   panickingLookup: boolean;
 }
 
+/**
+ * From the text with comments and literals dropped, not from tree queries: the CLI computes
+ * this for every function of a package before analysing it, and two queries per function were
+ * a fifth of a cold run.
+ */
 function declarationFactsSummary(decl: Node): DeclarationFactsSummary {
+  const code = codeOnly(decl.text);
   return {
     ...declarationFacts(decl),
-    containsEwt: queryIn(decl, '(call_expression function: (selector_expression field: (field_identifier) @f (#match? @f "^EventuallyWithTf?$")))').length > 0,
-    callees: [...new Set(queryIn(decl, '(call_expression function: (identifier) @f)').map((n) => n.text))],
+    containsEwt: /\.\s*EventuallyWithTf?\s*\(/.test(code),
+    callees: [...new Set([...code.matchAll(/(?<![.\w])([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]))],
   };
 }
 

@@ -67,7 +67,15 @@ export function findRegions(decl: Node, text: string): Region[] {
  * and exact (no nested comments, no newlines in interpreted strings); anything unrecognised (an
  * unterminated string while typing) stays in the skeleton, which only means more re-analysis.
  */
-const NOT_SKELETON = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:\\.|[^"\\\n])*"|`[^`]*`|'(?:\\.|[^'\\\n])*'|\.[ \t]*[A-Za-z_]\w*|\b\d[\w.]*|\s+/g;
+
+const LITERALS_AND_COMMENTS = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:\\.|[^"\\\n])*"|`[^`]*`|'(?:\\.|[^'\\\n])*'/g;
+
+/** The code of a text with comments and the contents of literals dropped (same lexing as skeleton). */
+export function codeOnly(text: string): string {
+  return text.replace(LITERALS_AND_COMMENTS, (t) => (t[0] === '/' ? ' ' : '""'));
+}
+
+const NOT_SKELETON = new RegExp(`${LITERALS_AND_COMMENTS.source}|\\.[ \\t]*[A-Za-z_]\\w*|\\b\\d[\\w.]*|\\s+`, 'g');
 
 export function skeleton(text: string): string {
   return text.replace(NOT_SKELETON, (t) => {

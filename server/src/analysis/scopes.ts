@@ -82,6 +82,29 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
 }
 
 /**
+ * Indexes of the statements of a block, before offset `before`, whose text mentions `name` as a
+ * word: a text search, then a binary search over the statements' start offsets (plain numbers on
+ * the nodes), so only the statements that mention it are looked at as nodes.
+ */
+function statementsMentioning(statements: readonly Node[], text: string, name: string, before: number): number[] {
+  const out: number[] = [];
+  if (statements.length === 0) return out;
+  const from = statements[0].startIndex;
+  for (let at = text.indexOf(name, from); at !== -1 && at < before; at = text.indexOf(name, at + name.length)) {
+    if (!mentionsWord(text.slice(Math.max(0, at - 1), at + name.length + 1), name)) continue;
+    let lo = 0;
+    let hi = statements.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (statements[mid].startIndex <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    if (out[out.length - 1] !== lo) out.push(lo);
+  }
+  return out;
+}
+
+/**
  * outerDeclarations(ewt).get(name), without materialising every declaration: a statement can
  * declare `name` only if its text mentions it, and the statements' start offsets (plain numbers
  * on the nodes) bound their texts. A rule asking about the few names a callback assigns thus
@@ -93,10 +116,9 @@ export function outerDeclaration(ewt: EwtCall, text: string, name: string): Node
     if (parent.type === 'statement_list') {
       const statements = statementsOf(parent);
       const before = cur.startIndex;
-      for (let i = 0; i < statements.length && statements[i].startIndex < before; i++) {
+      for (const i of statementsMentioning(statements, text, name, before)) {
         const s = statements[i];
-        const to = i + 1 < statements.length ? statements[i + 1].startIndex : before;
-        if (!mentionsWord(text.slice(s.startIndex, to), name)) continue;
+        if (s.startIndex >= before) break;
         const type = s.type;
         if (type === 'short_var_declaration') {
           const id = assignedNames(s).find((n) => n.text === name);

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { FUNC_TYPES, callsOfMethods, inModel, queryIn } from '../goFile';
+import { FUNC_TYPES, callsOfMethods, inModel, queryIn, type GoFile } from '../goFile';
 import { SORTED_LISTINGS } from '../vocabulary';
 import type { Rule } from '../rule';
 import { ancestor, assignedNames, callee, namedChildren } from '../syntax';
@@ -28,26 +28,10 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
 }`,
   },
   check(ctx) {
-    // Per outermost function: list variable → the ListNodes/ListUsers calls that filled it.
-    // A list filled in one EventuallyWithT and indexed in another is still one list: the calls
-    // come from the whole declaration (parts.ts keeps these selectors in region skeletons).
-    const listed = new Map<number, { fn: Node; vars: Map<string, Node[]> }>();
     // No `x[0]` in this model's text: nothing to look at.
     if (!/\[\s*\d+\s*\]/.test(ctx.file.text.slice(ctx.file.scope.startIndex, ctx.file.scope.endIndex))) return;
     const declaration = ctx.file.scope.type === 'call_expression' ? outermostFunction(ctx.file.scope) ?? ctx.file.scope : ctx.file.scope;
-    for (const call of callsOfMethods(ctx.file, declaration, SORTED_LISTINGS)) {
-      const c = callee(call);
-      if (!c || !c.receiver) continue;
-      const stmt = call.parent?.parent;
-      if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) continue;
-      if (stmt.childForFieldName('right')?.namedChild(0)?.id !== call.id) continue;
-      const first = assignedNames(stmt)[0];
-      const fn = outermostFunction(call);
-      if (!first || first.text === '_' || !fn) continue;
-      const entry = listed.get(fn.id) ?? { fn, vars: new Map<string, Node[]>() };
-      entry.vars.set(first.text, [...(entry.vars.get(first.text) ?? []), call]);
-      listed.set(fn.id, entry);
-    }
+    const listed = listsFilled(ctx.file, declaration);
     for (const { fn, vars } of listed.values()) {
       // Group the positional reads by list and by the statement list holding them: one group is
       // one place where the test looks at several elements side by side.
@@ -94,6 +78,38 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
     }
   },
 };
+
+type Filled = Map<number, { fn: Node; vars: Map<string, Node[]> }>;
+const filledCache = new WeakMap<object, Map<number, Filled>>();
+
+/**
+ * Per outermost function: list variable → the ListNodes/ListUsers calls that filled it. A list
+ * filled in one EventuallyWithT and indexed in another is still one list, so the calls come from
+ * the whole declaration (parts.ts keeps these selectors in region skeletons); once per tree, as
+ * every block of a long test asks.
+ */
+function listsFilled(file: GoFile, declaration: Node): Filled {
+  let byId = filledCache.get(file.tree);
+  if (!byId) filledCache.set(file.tree, (byId = new Map()));
+  let listed = byId.get(declaration.id);
+  if (listed) return listed;
+  listed = new Map();
+  for (const call of callsOfMethods(file, declaration, SORTED_LISTINGS)) {
+    const c = callee(call);
+    if (!c || !c.receiver) continue;
+    const stmt = call.parent?.parent;
+    if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) continue;
+    if (stmt.childForFieldName('right')?.namedChild(0)?.id !== call.id) continue;
+    const first = assignedNames(stmt)[0];
+    const fn = outermostFunction(call);
+    if (!first || first.text === '_' || !fn) continue;
+    const entry = listed.get(fn.id) ?? { fn, vars: new Map<string, Node[]>() };
+    entry.vars.set(first.text, [...(entry.vars.get(first.text) ?? []), call]);
+    listed.set(fn.id, entry);
+  }
+  byId.set(declaration.id, listed);
+  return listed;
+}
 
 /** `nodes[1]` → `nodes[#]`, and comments and spacing dropped, so equal expectations compare equal. */
 function normalise(text: string, list: string): string {
