@@ -32,6 +32,8 @@ export class TestInfoMemo {
   private index: unknown = null;
   private current = new Map<string, TestInfo>();
   private next = new Map<string, TestInfo>();
+  /** How many tests the last request took from the memo (the rest were looked at again). */
+  reused = 0;
 
   begin(key: string, index: unknown): void {
     if (key !== this.key || index !== this.index) {
@@ -40,10 +42,13 @@ export class TestInfoMemo {
       this.index = index;
     }
     this.next = new Map();
+    this.reused = 0;
   }
 
   lookup(declaration: string, compute: () => TestInfo): TestInfo {
-    const info = this.next.get(declaration) ?? this.current.get(declaration) ?? compute();
+    let info = this.next.get(declaration) ?? this.current.get(declaration);
+    if (info) this.reused++;
+    else info = compute();
     this.next.set(declaration, info);
     return info;
   }
