@@ -74,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     'hi.showTestHistory': (uri?: string, test?: string) => (uri && test ? histories.open(uri, test) : undefined),
     'hi.runSuite': () => runPattern(explorer, 'Test'),
     'hi.cancelRun': () => runner.cancel(),
+    'hi.showRunOutput': () => runner.showOutput(),
     'hi.runMenu': () => runMenu(runner),
     'hi.revealRun': async (dir: string) => {
       if (!(await runsView.reveal(dir))) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
