@@ -189,6 +189,9 @@ test('14. one run model: a lens run lands in the Test Explorer with a gutter mar
     const centre = page.locator('.notifications-center .notification-list-item', { hasText: /TestEnablingRoutes (passed|failed) in/ });
     await centre.first().waitFor({ timeout: 10_000 });
     assert.equal(await centre.count(), 1, 'the notification centre holds the last summary only');
+    // Its links work: "Open artifacts" reveals the run in the Runs view.
+    await centre.first().locator('a', { hasText: 'Open artifacts' }).click();
+    await page.locator(`${RUNS_ROWS}.selected`, { hasText: 'TestEnablingRoutes' }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Escape');
     const badge = lens(page, `⚠ flaky (passed and failed on ${head.slice(0, 7)})`).filter({ visible: true }).first();
     await badge.waitFor({ timeout: 30_000 });
