@@ -83,6 +83,18 @@ export class TestExplorer implements vscode.Disposable {
   }
 
   /**
+   * The earlier durations of a single-test run as the server has them now, on the run's backend: a
+   * run queued behind another run of the same test gets an ETA that counts that run too.
+   */
+  async previousDurations(args: RunTestArgs): Promise<number[] | null> {
+    if (!args.uri || !args.testName) return null;
+    const file = await this.discoverFile(vscode.Uri.parse(args.uri));
+    const item = file && this.find(file, `${vscode.Uri.parse(args.uri).toString()}#${args.testName}`);
+    const fresh = item && this.args.get(item);
+    return fresh ? (args.postgres ? fresh.runPostgres : fresh.run).previousDurations : null;
+  }
+
+  /**
    * A run from outside this view (lens, palette, phase) as a TestRun over the items it covers:
    * the test, the tests of a file or phase, or the top-level tests a pattern matches.
    */

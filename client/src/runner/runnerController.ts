@@ -25,6 +25,8 @@ export interface HiRun extends QueuedRun {
   prepare?: (write: (text: string) => void) => Promise<boolean>;
   /** A phase reports its own summary: no end-of-run notification. */
   quiet?: boolean;
+  /** Earlier durations read again when the run starts (the ETA); else the request's. */
+  durations?: number[];
 }
 
 export interface RequestOptions {
@@ -77,6 +79,12 @@ interface Active {
 
 let nextId = 1;
 
+/** ` · ETA 06:10`: the median of the run's earlier durations on its backend (none without history). */
+function etaOf(run: HiRun): string {
+  const previous = run.durations ?? run.args.previousDurations;
+  return previous.length ? ` · ETA ${formatDuration([...previous].sort((x, y) => x - y)[Math.floor(previous.length / 2)])}` : '';
+}
+
 /**
  * Owns the one-at-a-time queue and everything a user sees of a run: the terminal, the status bar
  * ("hi TestX 03:12 / 20:00 · ETA 06:10"), the cancel flow and the end-of-run notification.
@@ -106,6 +114,8 @@ export class RunnerController implements vscode.Disposable {
   readonly onDidFinishRun = this.runFinished.event;
   /** Checks before a run is queued (the Docker environment); false keeps it from starting. */
   beforeRun: ((args: RunTestArgs) => Promise<boolean>) | undefined;
+  /** The earlier durations as they are when a run starts, so the ETA of a queued run is not stale. */
+  durationsFor: ((args: RunTestArgs) => Promise<number[] | null>) | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel, private readonly notifyServer: (method: string) => void, private readonly settings: () => { maxConcurrentRuns: number; cancelGraceSeconds: number; terminalPerRun: boolean }) {
     this.queue = new RunQueue<HiRun>((run) => this.execute(run), settings().maxConcurrentRuns);
@@ -244,6 +254,7 @@ export class RunnerController implements vscode.Disposable {
     let status: RunRecord['status'] | 'skipped' = 'skipped';
     const startedAt = Date.now();
     try {
+      run.durations = (await this.durationsFor?.(run.args).catch(() => null)) ?? run.args.previousDurations;
       this.notice.progress(this.queueMessage(run));
       status = await this.runOne(run);
     } finally {
@@ -255,8 +266,7 @@ export class RunnerController implements vscode.Disposable {
   /** `running TestB (2 of 3) · ETA 06:10 · last ✓ TestA 1m02s`: the queue's notice while it runs. */
   private queueMessage(run: HiRun): string {
     const total = this.batch.length + 1 + this.queue.queued.length;
-    const previous = run.args.previousDurations;
-    const eta = previous.length ? ` · ETA ${formatDuration([...previous].sort((x, y) => x - y)[Math.floor(previous.length / 2)])}` : '';
+    const eta = etaOf(run);
     const last = this.batch[this.batch.length - 1];
     const icon = { passed: '✓', failed: '✗', cancelled: '⊘', skipped: '–' } as const;
     return `running ${run.title}${total > 1 ? ` (${this.batch.length + 1} of ${total})` : ''}${eta}${last ? ` · last ${icon[last.status]} ${last.title} ${formatRunDuration(last.durationSeconds)}` : ''}`;
@@ -376,8 +386,7 @@ export class RunnerController implements vscode.Disposable {
       return;
     }
     const elapsed = (Date.now() - a.startedAt) / 1000;
-    const previous = a.run.args.previousDurations;
-    const eta = previous.length ? ` · ETA ${formatDuration([...previous].sort((x, y) => x - y)[Math.floor(previous.length / 2)])}` : '';
+    const eta = etaOf(a.run);
     const spin = a.cancelling ? '$(loading~spin) stopping' : '$(sync~spin)';
     this.status.text = `${spin} hi ${a.run.title} ${formatDuration(elapsed)} / ${formatDuration(a.run.args.timeoutSeconds)}${eta}${waiting ? ` (+${waiting})` : ''}`;
     this.status.tooltip = `${displayCommand(a.run.args.argv)}\n${Math.max(0, Math.round(a.run.args.timeoutSeconds - elapsed))}s of the timeout remain. Click to cancel or see the queue.`;
