@@ -88,9 +88,16 @@ export class TestExplorer implements vscode.Disposable {
    */
   async previousDurations(args: RunTestArgs): Promise<number[] | null> {
     if (!args.uri || !args.testName) return null;
-    const file = await this.discoverFile(vscode.Uri.parse(args.uri));
-    const item = file && this.find(file, `${vscode.Uri.parse(args.uri).toString()}#${args.testName}`);
-    const fresh = item && this.args.get(item);
+    // Only a question to the server: the Testing view's items are not touched while a run is under way.
+    const result = await this.client.sendRequest(DiscoverTestsRequest, { uri: args.uri });
+    const find = (tests: TestInfo[]): TestInfo | undefined => {
+      for (const t of tests) {
+        const hit = t.name === args.testName ? t : find(t.children);
+        if (hit) return hit;
+      }
+      return undefined;
+    };
+    const fresh = find(result.tests);
     return fresh ? (args.postgres ? fresh.runPostgres : fresh.run).previousDurations : null;
   }
 
