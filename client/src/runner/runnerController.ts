@@ -107,7 +107,7 @@ export class RunnerController implements vscode.Disposable {
   /** The runs of the queue in progress, as its notice counts them. */
   private batch: { title: string; status: RunRecord['status'] | 'skipped'; durationSeconds: number }[] = [];
   /** Results not announced yet: while more runs wait, one summary at the end says it all. */
-  private unannounced: { run: HiRun; finished: FinishedRun; terminal: RunTerminal; spawnError?: Error }[] = [];
+  private unannounced: { run: HiRun; finished: FinishedRun; spawnError?: Error }[] = [];
   /** How each cancel of this queue ended, for its summary. */
   private cancellations: string[] = [];
   /** Fires after each run with hi's run id (for the leftover-containers offer). */
@@ -259,7 +259,8 @@ export class RunnerController implements vscode.Disposable {
       status = await this.runOne(run);
     } finally {
       this.batch.push({ title: run.title, status, durationSeconds: (Date.now() - startedAt) / 1000 });
-      if (!this.queue.queued.length) this.endQueue();
+      // The queue still counts this run as running; it ends when nothing else runs or waits.
+      if (!this.queue.queued.length && this.queue.running.length <= 1) this.endQueue();
     }
   }
 
@@ -339,7 +340,7 @@ export class RunnerController implements vscode.Disposable {
     run.observer?.finished?.(run, parser, record, status);
     this.runChanged.fire();
     this.runFinished.fire(finished);
-    if (status !== 'cancelled' && !run.quiet) this.unannounced.push({ run, finished, terminal, spawnError });
+    if (status !== 'cancelled' && !run.quiet) this.unannounced.push({ run, finished, spawnError });
     return status;
   }
 
