@@ -10,6 +10,8 @@ import { defaultContractSettings, normalizeDocker } from '../../shared/src/setti
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import { CodeLensRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol/node';
 import { defaultAnalysisSettings, defaultRunSettings } from '../../shared/src/settings';
@@ -170,6 +172,34 @@ async function lensesOverStdio(): Promise<void> {
   }
 }
 
+/**
+ * What the lens's caches keep after 400 one-character edits inside test functions: discovery caches
+ * per function text, and a slice of a document's text would keep that whole version alive.
+ */
+async function lensMemoryAfterEdits(): Promise<void> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const store = new DocumentStore(await loadParser(), () => undefined);
+  let text = generateFile(11, 4500, 14);
+  const file = path.join(benchDir, 'memory_test.go');
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).toString();
+  store.open(uri, file, text, 1);
+  store.tests(uri, benchSettings, 0);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 400; i++) {
+    const edit = nthEdit(text, i);
+    store.change(uri, [edit.change], i + 2);
+    store.tests(uri, benchSettings, 0);
+    text = edit.after;
+  }
+  gc();
+  const grown = (process.memoryUsage().heapUsed - before) / 1e6;
+  store.dispose();
+  report(`heap kept after 400 edits with lenses (${(text.length / 1000).toFixed(0)}k-character file)`, `${grown.toFixed(1)} MB`, '≤ 2 MB', grown <= 2);
+}
+
 async function editToDiagnostics(): Promise<void> {
   const text = generateFile(7, 4500, 14);
   const file = path.join(benchDir, 'edit_test.go');
@@ -228,6 +258,7 @@ async function main(): Promise<void> {
     await lensesAfterEdit();
     await lensesAfterEditWithHistory();
     await lensesOverStdio();
+    await lensMemoryAfterEdits();
     return;
   }
   setupCheck(report);
@@ -237,6 +268,7 @@ async function main(): Promise<void> {
   await contractDiff(report);
   await lensesAfterEditWithHistory();
   await lensesOverStdio();
+  await lensMemoryAfterEdits();
   cliColdRun();
   history500(path.join(benchDir, 'history500'), report);
   await serverRss();

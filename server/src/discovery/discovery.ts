@@ -63,7 +63,7 @@ export function testDeclarations(text: string, tree: Tree): TestDeclaration[] {
     if (relative === undefined) {
       relative = discoverFunction(fn);
       if (byFunctionText.size >= CACHE_LIMIT) byFunctionText.clear();
-      byFunctionText.set(fnText, relative);
+      byFunctionText.set(ownCopy(fnText), relative);
     }
     if (!relative) continue;
     const start = fn.startIndex;
@@ -73,6 +73,15 @@ export function testDeclarations(text: string, tree: Tree): TestDeclaration[] {
   return out;
 }
 
+/**
+ * The text as a string of its own. `node.text` is a slice that keeps the whole document text of
+ * that version alive: kept in the cache (key or test name), every edit would pin another copy of
+ * the file until the cache is cleared.
+ */
+function ownCopy(s: string): string {
+  return (' ' + s).slice(1);
+}
+
 function discoverFunction(fn: Node): DiscoveredTest | null {
   const name = fn.childForFieldName('name');
   if (!name || !(TEST_NAME.test(name.text) || name.text === 'Test') || !takesTestingT(fn)) return null;
@@ -80,7 +89,7 @@ function discoverFunction(fn: Node): DiscoveredTest | null {
   // Waits are found once for the whole function; each subtest takes those inside its body.
   const waits = body ? waitsIn(body) : [];
   const t: DiscoveredTest = {
-    name: name.text,
+    name: ownCopy(name.text),
     nameStart: name.startIndex,
     nameEnd: name.endIndex,
     start: fn.startIndex,
@@ -136,7 +145,7 @@ function subtests(body: Node, parent: string, waits: readonly Wait[]): Discovere
     const reachable = !outer || (outer.test !== null && outer.bodyStart <= call.startIndex && call.endIndex <= outer.bodyEnd);
     const literal = reachable ? stringValue(nameArg) : null;
     const test: DiscoveredTest | null = literal === null ? null : {
-      name: `${outer ? outer.test!.name : parent}/${literal.replace(/\s/g, '_')}`,
+      name: ownCopy(`${outer ? outer.test!.name : parent}/${literal.replace(/\s/g, '_')}`),
       nameStart: nameArg.startIndex,
       nameEnd: nameArg.endIndex,
       start: call.startIndex,
