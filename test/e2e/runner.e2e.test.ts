@@ -20,7 +20,7 @@ after(() => closeBrowser());
 // Long enough that a second click lands while the first run is still going, even on a loaded machine.
 const env = { HI_STANDIN_SECONDS: '15' };
 
-const lens = (page: import('playwright-core').Page, title: string) => page.locator('.codelens-decoration a', { hasText: title });
+const lens = (page: import('playwright-core').Page, title: string | RegExp) => page.locator('.codelens-decoration a', { hasText: title });
 
 function standinProcesses(): string[] {
   return spawnSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('cmd/hi/standin.js'));
@@ -178,8 +178,9 @@ test('14. one run model: a lens run lands in the Test Explorer with a gutter mar
     await page.locator('.notification-toast', { hasText: 'TestEnablingRoutes passed' }).waitFor({ timeout: 60_000 });
     // The lens run is a TestRun: a passed mark in the editor gutter and in the Testing view.
     await page.locator('.part.editor .monaco-editor .margin .codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
-    for (const outcome of ['failed', 'passed']) {
-      await lens(page, 'Last run').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+    // Each run starts once the lens shows the one before it, as a user would click.
+    for (const [outcome, shown] of [['failed', /^Last run ✓/], ['passed', /^Last run ✗.*1 of last 2 passed/]] as const) {
+      await lens(page, shown).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
       await lens(page, '▶ Run with hi (1200s)').filter({ visible: true }).first().click();
       await page.locator('.notification-toast', { hasText: `TestEnablingRoutes ${outcome}` }).waitFor({ timeout: 60_000 });
       // Each run's notification replaces the last one's: one hi notification, never a stack.
