@@ -12,7 +12,7 @@ import type { Finding } from './analysis/types';
 import { ContractModeler, hasConflictMarkers, type FileContract } from './analysis/contract';
 import type { DiscoverTestsResult } from '../../shared/src/protocol';
 import type { ResolvedSettings } from './settingsStore';
-import { isIntegrationTestFile, testInfos } from './discovery/testInfo';
+import { isIntegrationTestFile, TestInfoMemo, testInfos } from './discovery/testInfo';
 
 export interface AnalyzedDocument {
   uri: string;
@@ -92,6 +92,8 @@ interface Entry {
   pkg?: { version: number; name: string | null };
   cached?: AnalyzedDocument & { generation: number; factsJson: string };
   tests?: { key: string; result: DiscoverTestsResult };
+  /** Test infos per test function, so an edit re-discovers only the edited one. */
+  testMemo?: TestInfoMemo;
 }
 
 /**
@@ -270,14 +272,16 @@ export class DocumentStore {
 
   /**
    * The tests of an open document with categories and commands, cached per version, settings
-   * generation and run-history generation (a finished run changes "Last run").
+   * generation and run-history generation (a finished run changes "Last run"). It uses the tree the
+   * diagnostics keep (an edit costs one incremental re-parse, shared with them) and the document's
+   * memo of test functions.
    */
   tests(uri: string, settings: ResolvedSettings, historyGeneration: number): DiscoverTestsResult | undefined {
     const entry = this.docs.get(uri);
     if (!entry || !isIntegrationTestFile(entry.path)) return undefined;
     const key = `${entry.doc.version}:${settings.generation}:${historyGeneration}`;
     if (entry.tests?.key === key) return entry.tests.result;
-    const result = testInfos(entry.path, uri, entry.doc.text, entry.doc.currentTree(), settings.run, historyGeneration);
+    const result = testInfos(entry.path, uri, entry.doc.text, entry.doc.currentTree(), settings.run, historyGeneration, (entry.testMemo ??= new TestInfoMemo()));
     this.releaseUnlessEdited(uri, entry.doc);
     entry.tests = { key, result };
     return result;
