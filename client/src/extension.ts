@@ -41,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(log);
   client = createLanguageClient(context, log);
   const lc = client;
-  const runner = new RunnerController(log, (method) => void lc.sendNotification(method), () => ({ ...runSettings(), terminalPerRun: terminalPerRun() }));
+  const runner = new RunnerController(log, (type) => void lc.sendNotification(type), () => ({ ...runSettings(), terminalPerRun: terminalPerRun() }));
   const doctor = new DoctorReports();
   const explorer = new TestExplorer(lc, runner);
   const artifacts = new ArtifactsClient(lc);

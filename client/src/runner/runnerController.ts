@@ -117,7 +117,7 @@ export class RunnerController implements vscode.Disposable {
   /** The earlier durations as they are when a run starts, so the ETA of a queued run is not stale. */
   durationsFor: ((args: RunTestArgs) => Promise<number[] | null>) | undefined;
 
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly notifyServer: (method: string) => void, private readonly settings: () => { maxConcurrentRuns: number; cancelGraceSeconds: number; terminalPerRun: boolean }) {
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly notifyServer: (type: typeof RunsChangedNotification) => void, private readonly settings: () => { maxConcurrentRuns: number; cancelGraceSeconds: number; terminalPerRun: boolean }) {
     this.queue = new RunQueue<HiRun>((run) => this.execute(run), settings().maxConcurrentRuns);
     this.status = vscode.window.createStatusBarItem('hi.run', vscode.StatusBarAlignment.Left, 50);
     this.status.name = 'hi run';
@@ -336,7 +336,7 @@ export class RunnerController implements vscode.Disposable {
     const finished: FinishedRun = { runId: parser.runId, status, args, durationSeconds, runDir, parsed: parser };
     // The server hears of the run first, so whatever the observers ask next (the Test Explorer's
     // arguments, the ETA) already includes it.
-    this.notifyServer(RunsChangedNotification.method);
+    this.notifyServer(RunsChangedNotification);
     run.observer?.finished?.(run, parser, record, status);
     this.runChanged.fire();
     this.runFinished.fire(finished);
