@@ -6,6 +6,7 @@ import { LineIndex } from './lineIndex';
 import type { GoParser } from './parser';
 import type { Rule } from './rule';
 import { allRules } from './rules';
+import { ewtNestingTooDeep, tooDeepFinding, type TooDeep } from './nestingCap';
 import { isSuppressed, parseSuppressions } from './suppress';
 import { namedChildren, queryIn } from './syntax';
 import type { Finding } from './types';
@@ -82,11 +83,21 @@ export class Analyzer {
     // Phase 1: summaries (what each declaration tells the others), reusing unchanged ones.
     const texts = units.map((u) => u.text);
     const models = new Map<number, GoFile>();
+    /** Declarations nested too deep to analyse (nestingCap.ts), looked up once per run. */
+    const deep = new Map<number, TooDeep | null>();
+    const tooDeep = (i: number) => {
+      if (!deep.has(i)) deep.set(i, ewtNestingTooDeep(units[i]));
+      return deep.get(i)!;
+    };
     const summaries: DeclarationSummary[] = [];
     units.forEach((unit, i) => {
       const cached = cache.units.get(texts[i]);
       if (cached) {
         summaries.push(cached.summary);
+        return;
+      }
+      if (tooDeep(i)) {
+        summaries.push(tooDeepSummary(unit));
         return;
       }
       const model = this.safeBuild(path, text, tree, unit, header, options);
@@ -115,6 +126,11 @@ export class Analyzer {
       let findings: Finding[];
       if (cached && cached.findings && !contextChanged && !next.has(key)) {
         findings = rebase(cached.findings, (o) => mapOffset(o, oldUnits, newStartByKey, headerEnd));
+      } else if (tooDeep(i)) {
+        const rule = rules.find((r) => r.id === 'ewt-nested');
+        const level = levels['ewt-nested'] ?? 'default';
+        const testCode = path.endsWith('_test.go') || header.imports.assert !== null || header.imports.require !== null;
+        findings = rule && level !== 'off' && testCode ? [tooDeepFinding(tooDeep(i)!, level === 'default' ? rule.defaultSeverity : level, unit.childForFieldName('name')?.text)] : [];
       } else {
         const model = models.get(i) ?? this.safeBuild(path, text, tree, unit, header, options);
         findings = model ? this.runRules(model, functionsWithEwt, factsForRules, vocab, rules, levels, options) : [];
@@ -172,6 +188,13 @@ export class Analyzer {
     }
     return findings;
   }
+}
+
+/** What a declaration too deep to analyse tells the others: it waits, and what its signature says. */
+function tooDeepSummary(unit: Node): DeclarationSummary {
+  const name = unit.type === 'function_declaration' ? unit.childForFieldName('name')?.text : undefined;
+  const f = name ? declarationFacts(unit) : { collectHelper: false, panickingLookup: false };
+  return { containsEwt: name ? [name] : [], calls: new Map(), collectHelpers: name && f.collectHelper ? [name] : [], panickingLookups: name && f.panickingLookup ? [name] : [] };
 }
 
 type PendingFinding = Finding & { relatedDeclarations?: { name: string; message: string }[] };

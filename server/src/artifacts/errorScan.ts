@@ -47,8 +47,16 @@ const CHUNK = 1 << 16;
  * ones, like a log still being written, are scanned here and resume on append.
  */
 export const RIPGREP_MIN_BYTES = 512 << 10;
-/** One read buffer for every JS scan (the scan is synchronous, so it is never shared at once). */
+/**
+ * One read buffer for every JS scan. Scans may interleave (they yield between chunks), but each
+ * chunk is read and decoded in one step, so no two scans use the buffer at once.
+ */
 const buffer = Buffer.allocUnsafe(CHUNK);
+/**
+ * Milliseconds a scan keeps the event loop before it lets other requests in: a hover must not wait
+ * behind a 600 MB log or 48 logs scanned in a row.
+ */
+const YIELD_AFTER_MS = 15;
 
 interface CacheEntry {
   /** Which markers produced it: other settings mean another scan. */
@@ -102,8 +110,27 @@ function copy(r: ScanResult): ScanResult {
   return { ...r, errors: [...r.errors], warnings: [...r.warnings], markers: Object.fromEntries(Object.entries(r.markers).map(([k, v]) => [k, { ...v }])) };
 }
 
-/** scanFile for a file already stat'ed by the caller. */
+/** scanFile for a file already stat'ed by the caller, in one go (the CLI, tests). */
 function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key: string): ScanResult {
+  const steps = scanSteps(file, st, markers, key);
+  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/** scanStatted that lets other requests in every YIELD_AFTER_MS (the language server). */
+async function scanStattedYielding(file: string, st: fs.Stats, markers: readonly Marker[], key: string): Promise<ScanResult> {
+  const steps = scanSteps(file, st, markers, key);
+  let since = performance.now();
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done) return step.value;
+    if (performance.now() - since >= YIELD_AFTER_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      since = performance.now();
+    }
+  }
+}
+
+/** The scan itself; it pauses after each chunk so a caller may let others run. */
+function* scanSteps(file: string, st: fs.Stats, markers: readonly Marker[], key: string): Generator<void, ScanResult> {
   const hit = cached(file, key);
   if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.result;
   const appended = hit && st.size > hit.size && hit.resumeAt >= 0 && !hit.result.problem ? hit : undefined;
@@ -150,9 +177,13 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key
       if (lastNewline >= 0) resumeAt = position - Buffer.byteLength(carry);
       // Keep the carried partial line bounded (a 2 GB line must not be held in memory).
       if (carry.length > 64 * 1024) carry = carry.slice(0, 64 * 1024);
-      if (lastNewline < 0) continue;
+      if (lastNewline < 0) {
+        yield; // a line longer than a chunk (a sparse log's hole) is still read between yields
+        continue;
+      }
       if (!anyInChunk.test(complete)) {
         lineNo += countNewlines(complete) + 1;
+        yield;
         continue;
       }
       for (const raw of complete.split('\n')) {
@@ -161,6 +192,7 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key
         const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
         count(result, markers, lineNo, lineText);
       }
+      yield;
     }
   } finally {
     fs.closeSync(fd);
@@ -227,12 +259,12 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
         if (r) count(r, markers, line, text);
       })
     : null;
-  for (const { file, st } of here) out.set(file, limited(scanStatted(file, st, markers, key), limit));
+  for (const { file, st } of here) out.set(file, limited(await scanStattedYielding(file, st, markers, key), limit));
   if (!pending) return sameOrder(files, out);
   const outcome = await pending;
   for (const { file, st } of big) {
     if (outcome.failed) {
-      out.set(file, limited(scanStatted(file, st, markers, key), limit)); // e.g. a user marker rg's regex engine rejects
+      out.set(file, limited(await scanStattedYielding(file, st, markers, key), limit)); // e.g. a user marker rg's regex engine rejects
       continue;
     }
     const result = results.get(file)!;

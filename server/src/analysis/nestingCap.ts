@@ -1,0 +1,52 @@
+import type { Node } from 'web-tree-sitter';
+import type { Finding } from './types';
+import { queryIn } from './syntax';
+
+/**
+ * The analyzer's bound on pathological nesting. Every rule looks at each EventuallyWithT's
+ * callback, and a callback holds all the waits nested inside it, so the work grows with the
+ * square of the nesting: 300 nested EventuallyWithT (30 KB) took seconds. Headscale nests at
+ * most one level (which ewt-nested reports), so a declaration nested deeper than
+ * MAX_EWT_NESTING gets one ewt-nested finding saying so, and no other rule runs on it.
+ */
+export const MAX_EWT_NESTING = 8;
+
+const EWT_CALLS = '(call_expression function: (selector_expression field: (field_identifier) @name (#match? @name "^EventuallyWithTf?$"))) @call';
+
+export interface TooDeep {
+  depth: number;
+  /** The method name of the first EventuallyWithT past the limit. */
+  at: Node;
+}
+
+/**
+ * How deep EventuallyWithT calls nest in `unit`, from one query (linear in the declaration):
+ * null when within MAX_EWT_NESTING. Nesting is by call range, which a callback lies in.
+ */
+export function ewtNestingTooDeep(unit: Node): TooDeep | null {
+  const calls = queryIn(unit, EWT_CALLS).filter((n) => n.type === 'call_expression');
+  /** End offsets of the calls enclosing the current one (captures come in document order). */
+  const open: number[] = [];
+  let deepest = 0;
+  let at: Node | null = null;
+  for (const call of calls) {
+    while (open.length && open[open.length - 1] <= call.startIndex) open.pop();
+    open.push(call.endIndex);
+    if (open.length > deepest) deepest = open.length;
+    if (!at && open.length > MAX_EWT_NESTING) at = call.childForFieldName('function')?.childForFieldName('field') ?? call;
+  }
+  return at ? { depth: deepest, at } : null;
+}
+
+/** The one finding for a declaration nested too deep to analyse (ruleId ewt-nested). */
+export function tooDeepFinding(deep: TooDeep, severity: Finding['severity'], functionName: string | undefined): Finding {
+  return {
+    ruleId: 'ewt-nested',
+    severity,
+    message: `EventuallyWithT nested ${deep.depth} deep: every inner wait runs its full timeout on each outer tick. hi workbench analyses at most ${MAX_EWT_NESTING} levels of nesting, so no other rule checked ${functionName ?? 'this declaration'}. Run the waits one after the other.`,
+    start: deep.at.startIndex,
+    end: deep.at.endIndex,
+    related: [],
+    fixes: [],
+  };
+}
