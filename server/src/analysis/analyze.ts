@@ -86,7 +86,7 @@ export class Analyzer {
     /** Declarations nested too deep to analyse (nestingCap.ts), looked up once per run. */
     const deep = new Map<number, TooDeep | null>();
     const tooDeep = (i: number) => {
-      if (!deep.has(i)) deep.set(i, ewtNestingTooDeep(units[i]));
+      if (!deep.has(i)) deep.set(i, ewtNestingTooDeep(units[i], texts[i]));
       return deep.get(i)!;
     };
     const summaries: DeclarationSummary[] = [];

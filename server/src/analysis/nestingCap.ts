@@ -20,10 +20,14 @@ export interface TooDeep {
 }
 
 /**
- * How deep EventuallyWithT calls nest in `unit`, from one query (linear in the declaration):
+ * How deep EventuallyWithT calls nest in `unit` (whose text is `text`), from one query (linear in the declaration):
  * null when within MAX_EWT_NESTING. Nesting is by call range, which a callback lies in.
  */
-export function ewtNestingTooDeep(unit: Node): TooDeep | null {
+export function ewtNestingTooDeep(unit: Node, text: string): TooDeep | null {
+  // Most declarations hold a few waits: counting the name in the text spares them the query.
+  let mentions = 0;
+  for (let i = text.indexOf('EventuallyWithT'); i !== -1 && mentions <= MAX_EWT_NESTING; i = text.indexOf('EventuallyWithT', i + 1)) mentions++;
+  if (mentions <= MAX_EWT_NESTING) return null;
   const calls = queryIn(unit, EWT_CALLS).filter((n) => n.type === 'call_expression');
   /** End offsets of the calls enclosing the current one (captures come in document order). */
   const open: number[] = [];

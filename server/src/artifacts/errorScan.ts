@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import type { ErrorLine, MarkerTally } from '../../../shared/src/artifacts';
 import { combined, type Marker } from './markers';
 import { ripgrepLines } from './ripgrep';
+import { runSteps, runStepsSync } from '../yielding';
 
 /**
  * A streaming scan of one log for marker lines, in bounded memory: the file is read in chunks and
@@ -52,11 +53,6 @@ export const RIPGREP_MIN_BYTES = 512 << 10;
  * chunk is read and decoded in one step, so no two scans use the buffer at once.
  */
 const buffer = Buffer.allocUnsafe(CHUNK);
-/**
- * Milliseconds a scan keeps the event loop before it lets other requests in: a hover must not wait
- * behind a 600 MB log or 48 logs scanned in a row.
- */
-const YIELD_AFTER_MS = 15;
 
 interface CacheEntry {
   /** Which markers produced it: other settings mean another scan. */
@@ -112,24 +108,10 @@ function copy(r: ScanResult): ScanResult {
 
 /** scanFile for a file already stat'ed by the caller, in one go (the CLI, tests). */
 function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key: string): ScanResult {
-  const steps = scanSteps(file, st, markers, key);
-  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  return runStepsSync(scanSteps(file, st, markers, key));
 }
 
-/** scanStatted that lets other requests in every YIELD_AFTER_MS (the language server). */
-async function scanStattedYielding(file: string, st: fs.Stats, markers: readonly Marker[], key: string): Promise<ScanResult> {
-  const steps = scanSteps(file, st, markers, key);
-  let since = performance.now();
-  for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done) return step.value;
-    if (performance.now() - since >= YIELD_AFTER_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      since = performance.now();
-    }
-  }
-}
-
-/** The scan itself; it pauses after each chunk so a caller may let others run. */
+/** The scan itself; it pauses after each chunk so the server can let a hover in (yielding.ts). */
 function* scanSteps(file: string, st: fs.Stats, markers: readonly Marker[], key: string): Generator<void, ScanResult> {
   const hit = cached(file, key);
   if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.result;
@@ -259,12 +241,12 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
         if (r) count(r, markers, line, text);
       })
     : null;
-  for (const { file, st } of here) out.set(file, limited(await scanStattedYielding(file, st, markers, key), limit));
+  for (const { file, st } of here) out.set(file, limited(await runSteps(scanSteps(file, st, markers, key)), limit));
   if (!pending) return sameOrder(files, out);
   const outcome = await pending;
   for (const { file, st } of big) {
     if (outcome.failed) {
-      out.set(file, limited(await scanStattedYielding(file, st, markers, key), limit)); // e.g. a user marker rg's regex engine rejects
+      out.set(file, limited(await runSteps(scanSteps(file, st, markers, key)), limit)); // e.g. a user marker rg's regex engine rejects
       continue;
     }
     const result = results.get(file)!;
