@@ -19,6 +19,7 @@ import { DeleteRunsRequest, DescribeRunRequest, ErrorsWithContextRequest, ListRu
 import { DiscoverTestsRequest, RUN_RECORD_FILE } from '../../shared/src/protocol';
 import { pullDiagnostics, startServer, type LspSession } from '../support/lspClient';
 import { repoRoot } from '../support/parser';
+import { deepEventually, infoLog, writeHeavyRun, writeManyFilesRun, writeSparseLog } from '../support/hostileLoads';
 
 const cliJs = path.join(repoRoot, 'dist', 'cli.js');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-hostile-'));
@@ -43,7 +44,8 @@ interface Limits {
   /**
    * Server rows: how much slower than when idle the slowest hover answered while the row ran may
    * be, in ms (omitted: only recorded). Relative to idle, so a loaded CI machine measures the
-   * blocking the row adds, not the machine.
+   * blocking the row adds, not the machine. Rows of heavy work allow 1 000 ms, which holds on a
+   * loaded 2-core machine; issue 12's goal, 200 ms, is measured by test/bench/hostileBench.ts.
    */
   hoverMs?: number;
 }
@@ -182,14 +184,14 @@ const cases: HostileCase[] = [
     },
   },
   {
-    name: '300 nested EventuallyWithT (30 KB) are analysed, the nesting is reported',
+    name: '300 nested EventuallyWithT (30 KB): the nesting is reported once, past the analyzer\'s depth limit',
     part: 'server',
-    limits: { ms: 40000, rssMB: 400, expect: /^ewt-nested findings: [1-9]\d*$/ },
+    limits: { ms: 10000, rssMB: 400, hoverMs: 1000, expect: /^findings: 1 ewt-nested EventuallyWithT nested 300 deep.*at most 8 levels of nesting, so no other rule checked TestDeep/ },
     drive: async ({ trusted }) => {
       const file = path.join(root, 'deep_test.go');
       await open(trusted, file, fs.readFileSync(file, 'utf8'));
       const items = await pullDiagnostics(trusted, uri(file));
-      return `ewt-nested findings: ${items.filter((d) => d.code === 'ewt-nested').length}`;
+      return `findings: ${items.length} ${items.map((d) => `${d.code} ${d.message}`).join(' | ')}`;
     },
   },
   // 7. The CLI walk does not follow directory symlinks.
@@ -206,7 +208,8 @@ const cases: HostileCase[] = [
   {
     name: 'errors with context: an error before a 600 MB line (sparse log) answers',
     part: 'server',
-    limits: { ms: 60000, rssMB: 250, expect: /── line 401 · zerolog-error/ },
+    // The trusted server's markers make ripgrep refuse them, so the 600 MB line is read here.
+    limits: { ms: 60000, rssMB: 250, hoverMs: 1000, expect: /── line 401 · zerolog-error/ },
     drive: async ({ trusted }) => ((await trusted.connection.sendRequest(ErrorsWithContextRequest, { path: run(ids.sparse, 'ts-sparse-abcdef.stderr.log'), context: 5 })) as { text: string }).text,
   },
   {
@@ -253,10 +256,9 @@ const cases: HostileCase[] = [
   {
     name: 'a run of 48 small logs (62 MB, scanned in-process): hovers keep answering',
     part: 'server',
-    // Logs are scanned between yields, but one describe still holds the server for about 1.1 s on
-    // these 48 logs (measured after the tiered scan landed); issue 12's 200 ms goal is open, and a
-    // finer grain needs yielding inside errorScan's chunk loop. This limit guards against worse.
-    limits: { ms: 30000, rssMB: 200, hoverMs: 2000, expect: /^20261201-100500-aaaaa6 \w+ files=(hs|ts)-heavy/ },
+    // The trusted server's markers make ripgrep refuse them: every log is scanned in-process,
+    // between yields every few milliseconds.
+    limits: { ms: 30000, rssMB: 200, hoverMs: 1000, expect: /^20261201-100500-aaaaa6 \w+ files=(hs|ts)-heavy/ },
     drive: async ({ trusted }) => described((await trusted.connection.sendRequest(DescribeRunRequest, { controlLogs: logs, id: ids.heavy })) as RunView),
   },
   {
@@ -299,11 +301,13 @@ const cases: HostileCase[] = [
   },
   // 11. The run-folder walk.
   {
-    name: 'a run with 21 000 map responses still lists its ts-* logs and says the walk was cut',
+    name: 'a run with 21 000 map responses still lists its ts-* logs, says the walk was cut, and sends the captures as counts',
     part: 'server',
-    // The walk yields every 500 entries; the 20 000 rows are then sorted and sent in one response.
-    limits: { ms: 20000, rssMB: 300, hoverMs: 1000, expect: /ts-many-abcdef\.stderr\.log.* truncated: more than 20,000 files/ },
-    drive: async ({ trusted }) => described((await trusted.connection.sendRequest(DescribeRunRequest, { controlLogs: logs, id: ids.many })) as RunView),
+    limits: { ms: 20000, rssMB: 300, hoverMs: 1000, expect: /ts-many-abcdef\.stderr\.log.* truncated: more than 20,000 files.*; rows=501 map responses: node 7 × 19999, unlisted 19499$/ },
+    drive: async ({ trusted }) => {
+      const v = (await trusted.connection.sendRequest(DescribeRunRequest, { controlLogs: logs, id: ids.many })) as RunView;
+      return `${described(v)}; rows=${v.files.length} map responses: ${v.mapResponseFolders?.map((f) => `node ${f.node} × ${f.count}`).join(', ')}, unlisted ${v.unlistedFiles}`;
+    },
   },
   // 13. Trust enforced by the server; a symlinked control_logs root.
   {
@@ -380,7 +384,7 @@ const PROBE_TEXT = 'package integration\n\nimport "testing"\n\nfunc TestProbe(t 
 async function makeFixtures(): Promise<void> {
   fs.mkdirSync(path.join(ws, 'integration'), { recursive: true });
   for (const id of Object.values(ids)) fs.mkdirSync(run(id), { recursive: true });
-  const log = (n: number, extra = '') => Array.from({ length: n }, (_, i) => `2026-12-01T10:00:${String(i % 60).padStart(2, '0')}Z INF line ${i}`).join('\n') + '\n' + extra;
+  const log = infoLog;
   // Special files.
   fs.symlinkSync('/dev/zero', run(ids.zero, RUN_RECORD_FILE));
   fs.writeFileSync(run(ids.zero, 'hs-zero-abcdef.stderr.log'), log(20));
@@ -408,21 +412,10 @@ async function makeFixtures(): Promise<void> {
   for (let i = 0; i < 50; i++) db.run('INSERT INTO nodes (id) VALUES (?)', [i]);
   fs.writeFileSync(run(ids.plain, 'hs-plain-abcdef.db'), Buffer.from(db.export()));
   db.close();
-  // 21 000 map responses after the run's top-level logs.
-  fs.writeFileSync(run(ids.many, 'ts-many-abcdef.stderr.log'), log(10));
-  const many = run(ids.many, 'mapresponses', '7');
-  fs.mkdirSync(many, { recursive: true });
-  for (let i = 0; i < 21_000; i++) fs.writeFileSync(path.join(many, `2026-12-01T10-00-00.${String(i).padStart(6, '0')}-change.json`), '');
-  // Many logs just under ripgrep's threshold: the in-process scan reads them all.
-  const chunk = log(38_000, '2026-12-01T10:03:00Z WRN late warning\n');
-  for (let i = 0; i < 48; i++) fs.writeFileSync(run(ids.heavy, `${i % 2 ? 'ts' : 'hs'}-heavy${i}-abcdef.stderr.log`), chunk);
-  // A sparse log: an error, then a 600 MB line of NULs (longer than V8's longest string).
-  const sparse = run(ids.sparse, 'ts-sparse-abcdef.stderr.log');
-  // More than the 8 KB a scan sniffs for NUL bytes comes before the hole, so the log is scanned.
-  fs.writeFileSync(sparse, log(400, '2026-12-01T10:02:00Z ERR before the hole\n'));
-  const fd = fs.openSync(sparse, 'r+');
-  fs.writeSync(fd, '\nafter the hole\n', 600 * 1024 * 1024);
-  fs.closeSync(fd);
+  // 21 000 map responses after the run's top-level logs; 48 logs of 1.3 MB; a 600 MB line.
+  writeManyFilesRun(run(ids.many));
+  writeHeavyRun(run(ids.heavy));
+  writeSparseLog(run(ids.sparse, 'ts-sparse-abcdef.stderr.log'));
   // Settings input: a test named for the ReDoS patterns.
   fs.writeFileSync(path.join(ws, 'integration', 'redos_test.go'), `package integration\n\nimport "testing"\n\nfunc TestA${'a'.repeat(34)}B(t *testing.T) {}\n`);
   // A symlinked control_logs root pointing outside its workspace.
@@ -438,10 +431,7 @@ async function makeFixtures(): Promise<void> {
   const rnd = Buffer.alloc(256 * 1024);
   for (let i = 0; i < rnd.length; i++) rnd[i] = (i * 2654435761) >>> 24; // deterministic noise, invalid UTF-8 included
   fs.writeFileSync(path.join(root, 'random_test.go'), rnd);
-  let deep = 'package integration\n\nimport (\n\t"testing"\n\t"time"\n\n\t"github.com/stretchr/testify/assert"\n)\n\nfunc TestDeep(t *testing.T) {\n';
-  for (let i = 0; i < 300; i++) deep += `${'\t'.repeat(i + 1)}assert.EventuallyWithT(t, func(c *assert.CollectT) {\n`;
-  for (let i = 299; i >= 0; i--) deep += `${'\t'.repeat(i + 1)}}, time.Second, time.Millisecond)\n`;
-  fs.writeFileSync(path.join(root, 'deep_test.go'), deep + '}\n');
+  fs.writeFileSync(path.join(root, 'deep_test.go'), deepEventually(300));
   fs.mkdirSync(path.join(root, 'loops', 'inner'), { recursive: true });
   fs.copyFileSync(path.join(fixtures, 'ewt-nested', 'nested_test.go'), path.join(root, 'loops', 'inner', 'nested_test.go'));
   fs.symlinkSync('.', path.join(root, 'loops', 'inner', 'self1'));

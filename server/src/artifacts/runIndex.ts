@@ -10,6 +10,7 @@ import { initStall } from './stall';
 import { properTestName } from './testNames';
 import { triage, type TriageInput, type TriageResult } from './triage';
 import { nextTurn, runSteps, runStepsSync } from '../yielding';
+import { mapResponseFolders } from '../../../shared/src/mapResponseFolders';
 
 /** Runs in control_logs, newest first by the run id's timestamp: names only, no file contents. */
 export interface RunSummary {
@@ -152,11 +153,11 @@ function byReadingOrder(a: RunFile, b: RunFile): number {
  * What a run shows without reading any log: the record (a small JSON file) if hi workbench started
  * it, the test from `hs-<test>-<hex>` names, sizes, and a status inferred from which files exist.
  */
-export function summarizeRun(run: RunSummary): RunView {
-  const { files: walked, truncated } = walkFiles(run.path);
-  const files: RunFile[] = walked.map((f) => ({ path: f.abs, relative: f.relative, kind: kindOf(f.relative), sizeBytes: f.size, errorCount: 0, warningCount: 0, errors: [], warnings: [] }));
+export async function summarizeRun(run: RunSummary): Promise<RunView> {
+  const { files: walked, truncated } = await walkFilesYielding(run.path);
+  const files = await runSteps(rows(walked, new Map(), 0));
   files.sort(byReadingOrder);
-  return assemble(run, files, false, [], lastWrite(walked), truncated);
+  return foldMapResponses(assemble(run, files, false, [], lastWrite(walked), truncated));
 }
 
 /** A run's logs in the guide's reading order (headscale first), for searches and the timeline. */
@@ -181,7 +182,23 @@ export async function describeRun(run: RunSummary, markers: readonly Marker[], m
     const scan = scans.get(f.path);
     return scan ? [{ file: f.relative, markers: scan.markers }] : [];
   });
-  return assemble(run, files, true, tallies, lastWrite(walked), truncated, markers);
+  return foldMapResponses(assemble(run, files, true, tallies, lastWrite(walked), truncated, markers));
+}
+
+/**
+ * Map response rows sent with a described run, at most. The Runs view shows them per node folder
+ * with a count and opens the map-response viewer on the folder, so 20 000 rows (5 MB of JSON that
+ * the server encodes and the extension host parses while a hover waits) are summed up instead.
+ */
+export const MAX_MAP_RESPONSE_ROWS = 500;
+
+/** The view with at most MAX_MAP_RESPONSE_ROWS map response rows and, past that, the folders' counts. */
+function foldMapResponses(view: RunView): RunView {
+  const captures = view.files.filter((f) => f.kind === 'mapresponse');
+  if (captures.length <= MAX_MAP_RESPONSE_ROWS) return view;
+  const kept = new Set(captures.slice(0, MAX_MAP_RESPONSE_ROWS));
+  const files = view.files.filter((f) => f.kind !== 'mapresponse' || kept.has(f));
+  return { ...view, files, mapResponseFolders: mapResponseFolders(captures), unlistedFiles: view.files.length - files.length };
 }
 
 /** A run's file list with each log's scan; 20 000 rows in one go held the server for 100 ms. */
