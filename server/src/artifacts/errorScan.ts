@@ -37,6 +37,9 @@ export const KEEP_ERRORS = 1000;
 /** Warning lines kept per file: a collapsed group nobody reads past the first screens. */
 export const KEEP_WARNINGS = 200;
 const MAX_TEXT = 500;
+/** Characters of an unfinished line carried to the next chunk (a 2 GB line is never held whole). */
+const MAX_CARRY = 64 * 1024;
+const NEWLINE = 0x0a;
 /**
  * 64 KB: chunk strings stay below V8's large-object size, so they die young instead of piling up
  * until a full GC. Measured on 1 GB: 1 MB chunks took 12.7 s with 223 MB peak growth, 64 KB chunks
@@ -151,6 +154,12 @@ function* scanSteps(file: string, st: fs.Stats, markers: readonly Marker[], key:
         break;
       }
       position += n;
+      // Inside a line already cut to MAX_CARRY (a sparse log's 600 MB hole), a chunk without a
+      // newline changes nothing: skip it without decoding.
+      if (carry.length >= MAX_CARRY && buffer.subarray(0, n).indexOf(NEWLINE) === -1) {
+        yield;
+        continue;
+      }
       const text = carry + buffer.toString('utf8', 0, n);
       const lastNewline = text.lastIndexOf('\n');
       const complete = lastNewline < 0 ? '' : text.slice(0, lastNewline);
@@ -158,7 +167,7 @@ function* scanSteps(file: string, st: fs.Stats, markers: readonly Marker[], key:
       // The resume point is just after the last newline (the carry then lies wholly in this chunk).
       if (lastNewline >= 0) resumeAt = position - Buffer.byteLength(carry);
       // Keep the carried partial line bounded (a 2 GB line must not be held in memory).
-      if (carry.length > 64 * 1024) carry = carry.slice(0, 64 * 1024);
+      if (carry.length > MAX_CARRY) carry = carry.slice(0, MAX_CARRY);
       if (lastNewline < 0) {
         yield; // a line longer than a chunk (a sparse log's hole) is still read between yields
         continue;
