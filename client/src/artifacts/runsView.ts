@@ -315,7 +315,9 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         const errors = n.group.files.reduce((s, f) => s + f.errorCount, 0);
         const item = new vscode.TreeItem(n.group.label, n.group.id === 'headscale' || errors ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = nodeId(n);
-        const count = n.group.id === 'mapresponses' ? mapResponseNodes(n.run, n.group.files).reduce((sum, m) => sum + m.count, 0) : n.group.files.length;
+        // Past 500 map responses the server sends the first rows and every folder's count.
+        const folded = n.group.id === 'mapresponses' ? n.run.mapResponseFolders : undefined;
+        const count = folded ? folded.reduce((sum, m) => sum + m.count, 0) : n.group.files.length;
         item.description = errors ? plural(errors, 'error') : plural(count, 'file');
         return item;
       }
