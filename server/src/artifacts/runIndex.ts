@@ -92,7 +92,8 @@ function* walkSteps(dir: string, budget: number): Generator<void, Walk> {
     queue[head] = undefined as never; // let the walked part of the queue be collected
     // Read entry by entry, pausing like the stats below (readdir of mapresponses/<node>/ with
     // 20 000 entries held the server for 70 ms in one call), and no more entries than the budget
-    // has room for: a folder cut here has more than the walk may list anyway.
+    // has room for: a folder of a million captures is not read whole to list a few. Such a folder
+    // is listed in part, the entries the directory gave first, sorted; the walk says it was cut.
     const entries: fs.Dirent[] = [];
     let cut = false;
     let handle: fs.Dir | undefined;
