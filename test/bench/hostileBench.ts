@@ -3,10 +3,11 @@
  * each load of the robustness table that keeps the server busy (test/support/hostileLoads.ts), the
  * load is started a few times on the real server over stdio while hovers are sent every 20 ms, as
  * an editor sends them while the user types; the line gives the median, the 95th percentile and
- * the slowest of those hovers. The target is on the 95th percentile: on a shared 2-core machine
- * the slowest hover measures the scheduler as much as the server (a server-side event-loop monitor
- * showed no block during loads whose slowest hover took 300 ms). Caches are defeated between
- * repetitions (touched logs, a new test name), so every repetition does the full work.
+ * the slowest of those hovers. The target is on the slowest: a stall is one slow hover among many
+ * quick ones (before issue 12, a 9.6 s stall in the sparse-log scan left the p95 at 75 ms). On a
+ * shared 2-core machine the slowest also catches the scheduler, so read a MISS beside the load
+ * average. Caches are defeated between repetitions (touched logs, a new test name), so every
+ * repetition does the full work.
  * Run alone with `node out/test/bench/hostileBench.js` (after build and compile-tests).
  */
 import * as fs from 'node:fs';
@@ -113,8 +114,8 @@ export async function hostileBench(benchDir: string, report: Report, only?: stri
       report(
         `hover while the server does: ${load.name}, median / p95 / slowest of ${times.length} over ${load.repetitions} runs`,
         `${median(times).toFixed(0)} / ${p95.toFixed(0)} / ${Math.max(...times).toFixed(0)} ms`,
-        `p95 ≤ ${TARGET_MS} ms`,
-        p95 <= TARGET_MS,
+        `slowest ≤ ${TARGET_MS} ms`,
+        Math.max(...times) <= TARGET_MS,
       );
     }
   } finally {
