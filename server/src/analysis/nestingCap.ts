@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Finding } from './types';
-import { queryIn } from './syntax';
+import { parentOf } from './syntax';
 
 /**
  * The analyzer's bound on pathological nesting. Every rule looks at each EventuallyWithT's
@@ -11,8 +11,6 @@ import { queryIn } from './syntax';
  */
 export const MAX_EWT_NESTING = 8;
 
-const EWT_CALLS = '(call_expression function: (selector_expression field: (field_identifier) @name (#match? @name "^EventuallyWithTf?$"))) @call';
-
 export interface TooDeep {
   depth: number;
   /** The method name of the first EventuallyWithT past the limit. */
@@ -20,24 +18,30 @@ export interface TooDeep {
 }
 
 /**
- * How deep EventuallyWithT calls nest in `unit` (whose text is `text`), from one query (linear in the declaration):
- * null when within MAX_EWT_NESTING. Nesting is by call range, which a callback lies in.
+ * How deep EventuallyWithT calls nest in `unit` (whose text is `text`): null when within
+ * MAX_EWT_NESTING. The calls are found from the name's occurrences in the text, each resolved to
+ * its node (a query over a 1 100-line test costs tens of milliseconds, an edit's whole budget);
+ * mentions in comments and strings resolve to other nodes and do not count. Nesting is by call
+ * range, which a callback lies in.
  */
 export function ewtNestingTooDeep(unit: Node, text: string): TooDeep | null {
-  // Most declarations hold a few waits: counting the name in the text spares them the query.
-  let mentions = 0;
-  for (let i = text.indexOf('EventuallyWithT'); i !== -1 && mentions <= MAX_EWT_NESTING; i = text.indexOf('EventuallyWithT', i + 1)) mentions++;
-  if (mentions <= MAX_EWT_NESTING) return null;
-  const calls = queryIn(unit, EWT_CALLS).filter((n) => n.type === 'call_expression');
-  /** End offsets of the calls enclosing the current one (captures come in document order). */
+  const mentions: number[] = [];
+  for (let i = text.indexOf('EventuallyWithT'); i !== -1; i = text.indexOf('EventuallyWithT', i + 1)) mentions.push(unit.startIndex + i);
+  // Most declarations hold a few waits: fewer mentions than the limit cannot nest past it.
+  if (mentions.length <= MAX_EWT_NESTING) return null;
+  /** End offsets of the calls enclosing the current one (mentions come in document order). */
   const open: number[] = [];
   let deepest = 0;
   let at: Node | null = null;
-  for (const call of calls) {
+  for (const offset of mentions) {
+    const name = unit.descendantForIndex(offset, offset + 'EventuallyWithT'.length);
+    if (name?.type !== 'field_identifier' || !/^EventuallyWithTf?$/.test(name.text)) continue;
+    const call = parentOf(parentOf(name) ?? name);
+    if (call?.type !== 'call_expression') continue;
     while (open.length && open[open.length - 1] <= call.startIndex) open.pop();
     open.push(call.endIndex);
     if (open.length > deepest) deepest = open.length;
-    if (!at && open.length > MAX_EWT_NESTING) at = call.childForFieldName('function')?.childForFieldName('field') ?? call;
+    if (!at && open.length > MAX_EWT_NESTING) at = name;
   }
   return at ? { depth: deepest, at } : null;
 }
