@@ -36,7 +36,7 @@ test(`past ${MAX_EWT_NESTING} levels: one ewt-nested finding, at the first call 
   const [f] = findings;
   assert.equal(f.ruleId, 'ewt-nested');
   assert.equal(f.severity, 'error');
-  assert.match(f.message, new RegExp(`nested ${MAX_EWT_NESTING + 1} deep.*at most ${MAX_EWT_NESTING} levels.*no other rule checked TestDeep`));
+  assert.match(f.message, new RegExp(`nested more than ${MAX_EWT_NESTING} deep.*at most ${MAX_EWT_NESTING} levels.*no other rule checked TestDeep`));
   // The (MAX+1)-th EventuallyWithT of the text, by its method name.
   let at = -1;
   for (let i = 0; i <= MAX_EWT_NESTING; i++) at = text.indexOf('EventuallyWithT', at + 1);

@@ -1,6 +1,5 @@
 import type { Node } from 'web-tree-sitter';
 import type { Finding } from './types';
-import { parentOf } from './syntax';
 
 /**
  * The analyzer's bound on pathological nesting. Every rule looks at each EventuallyWithT's
@@ -11,39 +10,56 @@ import { parentOf } from './syntax';
  */
 export const MAX_EWT_NESTING = 8;
 
+/** The first EventuallyWithT past the limit: its method name's offsets. */
 export interface TooDeep {
-  depth: number;
-  /** The method name of the first EventuallyWithT past the limit. */
-  at: Node;
+  start: number;
+  end: number;
 }
 
+const NAME = 'EventuallyWithT';
+
 /**
- * How deep EventuallyWithT calls nest in `unit` (whose text is `text`): null when within
- * MAX_EWT_NESTING. The calls are found from the name's occurrences in the text, each resolved to
- * its node (a query over a 1 100-line test costs tens of milliseconds, an edit's whole budget);
- * mentions in comments and strings resolve to other nodes and do not count. Nesting is by call
- * range, which a callback lies in.
+ * Whether EventuallyWithT calls nest more than MAX_EWT_NESTING deep in `unit` (whose text is
+ * `text`), and where. The calls are found from the name's occurrences in the text, each resolved
+ * with two `descendantForIndex` lookups (a query over a 1 100-line test cost 30 ms, an edit's
+ * whole budget; `.parent` walks down from the root). An occurrence in a comment or a string is no
+ * method name and does not count. Nesting is by call range, which a callback lies in; the search
+ * stops at the first call past the limit, so 300 nested waits cost nine lookups.
  */
 export function ewtNestingTooDeep(unit: Node, text: string): TooDeep | null {
   const mentions: number[] = [];
-  for (let i = text.indexOf('EventuallyWithT'); i !== -1; i = text.indexOf('EventuallyWithT', i + 1)) mentions.push(unit.startIndex + i);
+  for (let i = text.indexOf(NAME); i !== -1; i = text.indexOf(NAME, i + 1)) mentions.push(i);
   // Most declarations hold a few waits: fewer mentions than the limit cannot nest past it.
   if (mentions.length <= MAX_EWT_NESTING) return null;
   /** End offsets of the calls enclosing the current one (mentions come in document order). */
   const open: number[] = [];
-  let deepest = 0;
-  let at: Node | null = null;
-  for (const offset of mentions) {
-    const name = unit.descendantForIndex(offset, offset + 'EventuallyWithT'.length);
-    if (name?.type !== 'field_identifier' || !/^EventuallyWithTf?$/.test(name.text)) continue;
-    const call = parentOf(parentOf(name) ?? name);
-    if (call?.type !== 'call_expression') continue;
+  for (const at of mentions) {
+    const call = callNamedAt(unit, text, at);
+    if (!call) continue;
     while (open.length && open[open.length - 1] <= call.startIndex) open.pop();
     open.push(call.endIndex);
-    if (open.length > deepest) deepest = open.length;
-    if (!at && open.length > MAX_EWT_NESTING) at = name;
+    if (open.length > MAX_EWT_NESTING) return { start: unit.startIndex + at, end: unit.startIndex + at + nameLength(text, at) };
   }
-  return at ? { depth: deepest, at } : null;
+  return null;
+}
+
+/** `EventuallyWithT` or `EventuallyWithTf` at `at` in `text`. */
+function nameLength(text: string, at: number): number {
+  return text[at + NAME.length] === 'f' ? NAME.length + 1 : NAME.length;
+}
+
+/** The call `x.EventuallyWithT(f)(…)` whose method name is at `at` (in the unit's text), if it is one. */
+function callNamedAt(unit: Node, text: string, at: number): Node | null {
+  const end = at + nameLength(text, at);
+  let paren = end;
+  while (text[paren] === ' ' || text[paren] === '\t') paren++;
+  if (text[paren] !== '(') return null;
+  const start = unit.startIndex + at;
+  const name = unit.descendantForIndex(start, unit.startIndex + end);
+  if (name?.type !== 'field_identifier' || name.startIndex !== start || name.endIndex !== unit.startIndex + end) return null;
+  // The smallest node holding the name and the `(` after it is the call (its arguments follow the name).
+  const call = unit.descendantForIndex(start, unit.startIndex + paren + 1);
+  return call?.type === 'call_expression' ? call : null;
 }
 
 /** The one finding for a declaration nested too deep to analyse (ruleId ewt-nested). */
@@ -51,9 +67,9 @@ export function tooDeepFinding(deep: TooDeep, severity: Finding['severity'], fun
   return {
     ruleId: 'ewt-nested',
     severity,
-    message: `EventuallyWithT nested ${deep.depth} deep: every inner wait runs its full timeout on each outer tick. hi workbench analyses at most ${MAX_EWT_NESTING} levels of nesting, so no other rule checked ${functionName ?? 'this declaration'}. Run the waits one after the other.`,
-    start: deep.at.startIndex,
-    end: deep.at.endIndex,
+    message: `EventuallyWithT nested more than ${MAX_EWT_NESTING} deep: every inner wait runs its full timeout on each outer tick. hi workbench analyses at most ${MAX_EWT_NESTING} levels of nesting, so no other rule checked ${functionName ?? 'this declaration'}. Run the waits one after the other.`,
+    start: deep.start,
+    end: deep.end,
     related: [],
     fixes: [],
   };
