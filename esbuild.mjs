@@ -27,6 +27,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: ['cpu-features', '*.node'] }),
   // Artifact viewers run in a worker thread (a time and heap budget; the server stays responsive).
   esbuild.build({ ...common, entryPoints: ['server/src/artifacts/viewers/viewerWorker.ts'], outfile: 'dist/viewerWorker.js' }),
+  // `check` on a big tree shares the files among worker threads (cli/src/check.ts).
+  esbuild.build({ ...common, entryPoints: ['cli/src/checkWorker.ts'], outfile: 'dist/checkWorker.js' }),
   esbuild.build({ ...common, entryPoints: ['cli/src/cli.ts'], outfile: 'dist/cli.js', external: ['cpu-features', '*.node'], banner: { js: '#!/usr/bin/env node\n' + common.banner.js } }),
 ]);
 copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm');

@@ -28,7 +28,10 @@ DOCKER="$(command -v docker)"
 
 if ! $DOCKER version >/dev/null 2>&1; then
   log "starting dockerd (log: /tmp/hi-workbench-dockerd.log)"
-  $SUDO sh -c 'nohup dockerd >/tmp/hi-workbench-dockerd.log 2>&1 &'
+  # dockerd outlives this script: it must not inherit its descriptors. Run under
+  # `flock /tmp/hi-e2e.lock …`, an inherited lock descriptor would hold that lock for as long as
+  # dockerd lives, and every later e2e run would wait for it forever.
+  $SUDO sh -c 'for fd in /proc/$$/fd/*; do n=${fd##*/}; case $n in [3-9]) eval "exec $n>&-" ;; esac; done; nohup dockerd >/tmp/hi-workbench-dockerd.log 2>&1 &'
   for _ in $(seq 1 60); do
     [ -S "$SOCK" ] && $DOCKER version >/dev/null 2>&1 && break
     sleep 1

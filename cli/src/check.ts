@@ -1,8 +1,12 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { analyzePackage } from '../../server/src/analysis/analyze';
+import { Worker } from 'node:worker_threads';
+import { analyzePackage, type SourceFile } from '../../server/src/analysis/analyze';
+import { mergeFacts, type PackageFacts } from '../../server/src/analysis/facts';
+import type { Finding } from '../../server/src/analysis/types';
+import type { CheckWorkerData, CheckWorkerReply, CheckWorkerRequest } from './checkWorker';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
-import type { GoParser } from '../../server/src/analysis/parser';
+import { GoParser } from '../../server/src/analysis/parser';
 import { type Rule } from '../../server/src/analysis/rule';
 import { allRules, rulesById } from '../../server/src/analysis/rules';
 import { READ_LIMITS, readRegularText } from '../../server/src/safeRead';
@@ -45,12 +49,99 @@ export interface CheckResult {
  * the parser or a rule failed on is listed in `unchecked`, and the other files are still checked.
  */
 export function check(parser: GoParser, inputs: readonly string[], onWarning: (msg: string) => void, options: CheckOptions = {}): CheckResult {
+  return checkRead(parser, readInputs(inputs), onWarning, options);
+}
+
+function checkRead(parser: GoParser, { groups, unchecked }: ReadInputs, onWarning: (msg: string) => void, options: CheckOptions): CheckResult {
   const rows: CheckRow[] = [];
   const cwd = options.cwd ?? process.cwd();
+  for (const sources of groups) {
+    const failures = new Map<string, string[]>();
+    // The files of one directory are one package: facts (MustFindNode defined in helpers.go)
+    // reach the files that call them.
+    const results = analyzePackage(parser, sources, {
+      rules: options.rules,
+      onRuleError: (rule, e, file) => noteFailure(failures, file ?? path.dirname(sources[0]!.path), rule.id, String(e), onWarning),
+    });
+    for (const [where, why] of failures) unchecked.push({ path: where, reason: why.join('; ') });
+    rows.push(...rowsOf(sources, results, cwd));
+  }
+  return { rows, unchecked };
+}
+
+/** Below this much Go, starting workers (a parser each) costs more than it saves. */
+const PARALLEL_FROM_CHARS = 400_000;
+
+/**
+ * check() on several cores when the tree is big enough (Headscale's integration/ is 1.2 MB): the
+ * files are shared among worker threads (checkWorker.ts), each parses its share and reports package
+ * facts, the facts are merged per package here exactly as analyzePackage merges them, and each
+ * worker analyses its files. Same rows, same order as check().
+ */
+export async function checkOnCores(wasmDir: string, inputs: readonly string[], onWarning: (msg: string) => void, options: CheckOptions & { workers: number }): Promise<CheckResult> {
+  const read = readInputs(inputs);
+  const all = read.groups.flat();
+  const chars = all.reduce((n, f) => n + f.text.length, 0);
+  const count = Math.min(options.workers, Math.ceil(chars / (PARALLEL_FROM_CHARS / 2)), all.length);
+  if (count < 2) return checkRead(await GoParser.load({ wasmDir }), read, onWarning, options);
+  const cwd = options.cwd ?? process.cwd();
+  const { groups, unchecked } = read;
+  // Largest files first, each to the least loaded worker: shares of equal size.
+  const shares: SourceFile[][] = Array.from({ length: count }, () => []);
+  const load = new Array<number>(count).fill(0);
+  for (const file of [...all].sort((a, b) => b.text.length - a.text.length)) {
+    const i = load.indexOf(Math.min(...load));
+    shares[i].push(file);
+    load[i] += file.text.length;
+  }
+  const data: CheckWorkerData = { wasmDir, rules: options.rules?.map((r) => r.id) };
+  const workers = shares.map(() => new Worker(path.join(wasmDir, 'checkWorker.js'), { workerData: data }));
+  try {
+    const next = (w: Worker) =>
+      new Promise<CheckWorkerReply>((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+    const parsed = await Promise.all(workers.map((w, i) => (w.postMessage({ kind: 'parse', files: shares[i] } satisfies CheckWorkerRequest), next(w))));
+    const info = new Map<string, { pkg: string | null; facts: PackageFacts | null }>();
+    for (const reply of parsed) if (reply.kind === 'parsed') for (const f of reply.files) info.set(f.path, f);
+    const factsFor = (file: SourceFile, group: SourceFile[]): PackageFacts => {
+      const own = info.get(file.path);
+      const others = group.filter((o) => o !== file && info.get(o.path)?.facts && info.get(o.path)!.pkg === own?.pkg).map((o) => info.get(o.path)!.facts!);
+      return mergeFacts(others);
+    };
+    const facts = new Map<string, PackageFacts>();
+    for (const group of groups) for (const file of group) facts.set(file.path, factsFor(file, group));
+    const analyzed = await Promise.all(
+      workers.map((w, i) => (w.postMessage({ kind: 'analyze', facts: Object.fromEntries(shares[i].map((f) => [f.path, facts.get(f.path)!])) } satisfies CheckWorkerRequest), next(w))),
+    );
+    const results = new Map<string, Finding[]>();
+    const failures = new Map<string, string[]>();
+    for (const reply of analyzed) {
+      if (reply.kind !== 'analyzed') continue;
+      for (const [file, findings] of Object.entries(reply.findings)) results.set(file, findings);
+      for (const e of reply.errors) noteFailure(failures, e.file, e.rule, e.message, onWarning);
+    }
+    for (const [where, why] of failures) unchecked.push({ path: where, reason: why.join('; ') });
+    const rows: CheckRow[] = [];
+    for (const sources of groups) rows.push(...rowsOf(sources, results, cwd));
+    return { rows, unchecked };
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+interface ReadInputs {
+  groups: SourceFile[][];
+  unchecked: SkippedPath[];
+}
+
+/** The inputs' Go files read (regular files only, bounded), grouped by directory. */
+function readInputs(inputs: readonly string[]): ReadInputs {
   const { files, skipped } = collectGoFiles(inputs);
   const unchecked: SkippedPath[] = [...skipped];
-  for (const group of byDirectory(files)) {
-    const sources: { path: string; text: string }[] = [];
+  const groups = byDirectory(files).map((group) => {
+    const sources: SourceFile[] = [];
     for (const file of group) {
       try {
         // Invalid UTF-8 decodes to U+FFFD: the analysis still runs on the rest of the file.
@@ -59,33 +150,32 @@ export function check(parser: GoParser, inputs: readonly string[], onWarning: (m
         unchecked.push({ path: file, reason: (e as Error).message });
       }
     }
-    const failures = new Map<string, string[]>();
-    // The files of one directory are one package: facts (MustFindNode defined in helpers.go)
-    // reach the files that call them.
-    const results = analyzePackage(parser, sources, {
-      rules: options.rules,
-      onRuleError: (rule, e, file) => {
-        const where = file ?? path.dirname(group[0]!);
-        const why = rule.id === 'parser' ? `the parser failed: ${String(e)}` : `rule ${rule.id} failed: ${String(e)}`;
-        failures.set(where, [...(failures.get(where) ?? []), why]);
-        onWarning(`${where}: ${why}`);
-      },
-    });
-    for (const [where, why] of failures) unchecked.push({ path: where, reason: why.join('; ') });
-    for (const { path: file, text } of sources) {
-      const lines = new LineIndex(text);
-      const shown = displayPath(file, cwd);
-      const at = (start: number, end: number): CheckLocation => {
-        const s = lines.positionAt(start);
-        const e = lines.positionAt(end);
-        return { file: shown, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
-      };
-      for (const f of results.get(file) ?? []) {
-        rows.push({ ...at(f.start, f.end), rule: f.ruleId, severity: f.severity, message: f.message, related: f.related.map((r) => ({ ...at(r.start, r.end), message: r.message })) });
-      }
+    return sources;
+  });
+  return { groups: groups.filter((g) => g.length > 0), unchecked };
+}
+
+function noteFailure(failures: Map<string, string[]>, where: string, rule: string, message: string, onWarning: (msg: string) => void): void {
+  const why = rule === 'parser' ? `the parser failed: ${message}` : `rule ${rule} failed: ${message}`;
+  failures.set(where, [...(failures.get(where) ?? []), why]);
+  onWarning(`${where}: ${why}`);
+}
+
+function rowsOf(sources: readonly SourceFile[], results: ReadonlyMap<string, Finding[]>, cwd: string): CheckRow[] {
+  const rows: CheckRow[] = [];
+  for (const { path: file, text } of sources) {
+    const lines = new LineIndex(text);
+    const shown = displayPath(file, cwd);
+    const at = (start: number, end: number): CheckLocation => {
+      const s = lines.positionAt(start);
+      const e = lines.positionAt(end);
+      return { file: shown, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+    };
+    for (const f of results.get(file) ?? []) {
+      rows.push({ ...at(f.start, f.end), rule: f.ruleId, severity: f.severity, message: f.message, related: f.related.map((r) => ({ ...at(r.start, r.end), message: r.message })) });
     }
   }
-  return { rows, unchecked };
+  return rows;
 }
 
 function displayPath(file: string, cwd: string): string {

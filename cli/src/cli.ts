@@ -1,10 +1,11 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseArgs, type ParseArgsConfig } from 'util';
 import { GoParser } from '../../server/src/analysis/parser';
 import { renderRuleDocs, renderRulePage, replaceRuleDocs } from '../../server/src/analysis/ruleDocs';
 import { documentedRules } from '../../server/src/analysis/rules';
-import { check, checkExitCode, formatSarif, formatSummary, formatText, parseCheckArgs } from './check';
+import { checkExitCode, checkOnCores, formatSarif, formatSummary, formatText, parseCheckArgs } from './check';
 import { UsageError, type SkippedPath } from './files';
 import { discoverAll, formatTestsText, listTests } from './tests';
 import { formatHistoryText, historyReport } from './history';
@@ -85,8 +86,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'check') {
     const args = parseCheckArgs(argv.slice(1));
-    const parser = await GoParser.load({ wasmDir: __dirname });
-    const { rows, unchecked } = check(parser, args.inputs, (w) => process.stderr.write(w + '\n'), { rules: args.rules });
+    const { rows, unchecked } = await checkOnCores(__dirname, args.inputs, (w) => process.stderr.write(w + '\n'), { rules: args.rules, workers: Math.min(os.availableParallelism(), 4) });
     const format = args.format;
     process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : format === 'sarif' ? formatSarif(rows) + '\n' : formatText(rows));
     // JSON and SARIF keep stdout machine-readable: the summary goes to stderr there.

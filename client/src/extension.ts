@@ -57,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const codeLinks = new CodeLinks(() => moduleRoot());
   const histories = new TestHistoryPanels(lc);
   runner.beforeRun = (args) => checkEnvironmentBeforeRun(args, docker, doctor);
+  runner.durationsFor = (args) => explorer.previousDurations(args);
   const phases = new PhaseRunner(explorer, runner, artifacts, docker, containersView, () => currentControlLogs());
   const cwdByTerminal = (t: vscode.Terminal) => (runner.current && runner.isRunTerminal(t) ? runner.current.args.cwd : moduleRoot());
 
@@ -74,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     'hi.showTestHistory': (uri?: string, test?: string) => (uri && test ? histories.open(uri, test) : undefined),
     'hi.runSuite': () => runPattern(explorer, 'Test'),
     'hi.cancelRun': () => runner.cancel(),
+    'hi.showRunOutput': () => runner.showOutput(),
     'hi.runMenu': () => runMenu(runner),
     'hi.revealRun': async (dir: string) => {
       if (!(await runsView.reveal(dir))) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));

@@ -83,6 +83,25 @@ export class TestExplorer implements vscode.Disposable {
   }
 
   /**
+   * The earlier durations of a single-test run as the server has them now, on the run's backend: a
+   * run queued behind another run of the same test gets an ETA that counts that run too.
+   */
+  async previousDurations(args: RunTestArgs): Promise<number[] | null> {
+    if (!args.uri || !args.testName) return null;
+    // Only a question to the server: the Testing view's items are not touched while a run is under way.
+    const result = await this.client.sendRequest(DiscoverTestsRequest, { uri: args.uri });
+    const find = (tests: TestInfo[]): TestInfo | undefined => {
+      for (const t of tests) {
+        const hit = t.name === args.testName ? t : find(t.children);
+        if (hit) return hit;
+      }
+      return undefined;
+    };
+    const fresh = find(result.tests);
+    return fresh ? (args.postgres ? fresh.runPostgres : fresh.run).previousDurations : null;
+  }
+
+  /**
    * A run from outside this view (lens, palette, phase) as a TestRun over the items it covers:
    * the test, the tests of a file or phase, or the top-level tests a pattern matches.
    */

@@ -32,7 +32,7 @@ export function contractCodeActions(uri: string, text: string, lines: LineIndex,
     if (!change) continue;
     if (change.restore) {
       actions.push({
-        title: `Restore the expectation from ${state.base?.label ?? 'the base'}`,
+        title: change.restoreTitle ?? `Restore the expectation from ${state.base?.label ?? 'the base'}`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [d],
         isPreferred: true,

@@ -2,11 +2,12 @@ import { pathToFileURL } from 'url';
 import { CONTRACT_BASE_SCHEME } from '../../shared/src/protocol';
 import type { ContractChange } from './analysis/contract';
 import { LineIndex } from './analysis/lineIndex';
-import type { GoParser } from './analysis/parser';
+import type { GoParser, Pause } from './analysis/parser';
 import { ContractBaseReader } from './git/contractBase';
-import { checkContractOf } from './git/contractCheck';
-import { CompareMemo, missingTestDocs, type FileContract, type MissingDoc } from './analysis/contract';
+import { CheckSuperseded, checkContractOf } from './git/contractCheck';
+import { CompareMemo, contractOfText, missingTestDocs, type FileContract, type MissingDoc } from './analysis/contract';
 import type { ResolvedSettings } from './settingsStore';
+import { everyMs } from './timeSlices';
 
 /** What the server knows about one document's contract, for the version it was computed on. */
 export interface ContractState {
@@ -27,8 +28,8 @@ export interface ContractHost {
   settings(uri: string): Promise<ResolvedSettings>;
   /** The document's current text and version, or undefined when it was closed. */
   document(uri: string): { path: string; text: string; version: number } | undefined;
-  /** The open document's contract from its own tree (null with conflict markers). */
-  contract(uri: string): FileContract | null | undefined;
+  /** The open document's contract from its own tree, read in slices with `pause` between them (null with conflict markers). */
+  contract(uri: string, pause: Pause): Promise<FileContract | null | undefined>;
   /** A document's contract state changed: its diagnostics need a refresh. */
   changed(uri: string): void;
   /** Say something once (a missing base), to the user and the log. */
@@ -37,6 +38,8 @@ export interface ContractHost {
 
 /** Edits are checked after the typing stops: git and the comparison stay off the typing path. */
 const QUIET_MS = 400;
+/** The longest stretch a check holds the server before queued requests (a hover) are answered. */
+const SLICE_MS = 10;
 
 /**
  * hs-test-contract's own schedule: after an open or a pause in typing, read the base with git
@@ -47,9 +50,13 @@ export class ContractService {
   private timers = new Map<string, NodeJS.Timeout>();
   private memos = new Map<string, CompareMemo>();
   private readonly reader: ContractBaseReader;
+  private readonly pause = everyMs(SLICE_MS);
 
   constructor(parser: GoParser, private readonly host: ContractHost) {
-    this.reader = new ContractBaseReader(parser);
+    this.reader = new ContractBaseReader(parser, this.pause);
+    // Compiling the contract query takes ~100 ms in one wasm call that cannot be sliced: do it while
+    // the editor waits for initialize anyway, not in the middle of the first check.
+    contractOfText(parser, 'package p\n\nfunc TestWarm(t *testing.T) {}\n');
   }
 
   /**
@@ -109,7 +116,14 @@ export class ContractService {
       if (had) this.host.changed(uri);
       return;
     }
-    const { lookup, changes, current } = await checkContractOf(this.reader, doc.path, () => (this.host.document(uri)?.version === doc.version ? this.host.contract(uri) ?? null : null), settings.contract.base, this.memo(uri));
+    // The document's own contract is for this version only: an edit during it abandons the rest
+    // (the edit scheduled the next check), so typing never waits on a check that is thrown away.
+    const pauseUnlessEdited = () => {
+      if (this.host.document(uri)?.version !== doc.version) throw new CheckSuperseded();
+      return this.pause();
+    };
+    const currentContract = async () => (this.host.document(uri)?.version === doc.version ? (await this.host.contract(uri, pauseUnlessEdited)) ?? null : null);
+    const { lookup, changes, current } = await checkContractOf(this.reader, doc.path, currentContract, settings.contract.base, this.memo(uri));
     // Typed on while git answered: the next scheduled run will catch up.
     if (this.host.document(uri)?.version !== doc.version) return;
     if (lookup.kind === 'missing-base') this.host.warnOnce(`base:${lookup.label}`, lookup.message);

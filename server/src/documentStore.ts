@@ -3,7 +3,8 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { Analyzer } from './analysis/analyze';
 import { IncrementalDocument } from './analysis/incremental';
 import { LineIndex } from './analysis/lineIndex';
-import type { GoParser } from './analysis/parser';
+import type { GoParser, Pause } from './analysis/parser';
+import type { Tree } from 'web-tree-sitter';
 import { readHeader } from './analysis/goFile';
 import { mergeFacts } from './analysis/facts';
 import { PackageFactsProvider, type SiblingFacts } from './packageFacts';
@@ -11,7 +12,7 @@ import type { Finding } from './analysis/types';
 import { ContractModeler, hasConflictMarkers, type FileContract } from './analysis/contract';
 import type { DiscoverTestsResult } from '../../shared/src/protocol';
 import type { ResolvedSettings } from './settingsStore';
-import { isIntegrationTestFile, testInfos } from './discovery/testInfo';
+import { isIntegrationTestFile, TestInfoMemo, testInfos } from './discovery/testInfo';
 
 export interface AnalyzedDocument {
   uri: string;
@@ -91,6 +92,8 @@ interface Entry {
   pkg?: { version: number; name: string | null };
   cached?: AnalyzedDocument & { generation: number; factsJson: string };
   tests?: { key: string; result: DiscoverTestsResult };
+  /** Test infos per test function, so an edit re-discovers only the edited one. */
+  testMemo?: TestInfoMemo;
 }
 
 /**
@@ -183,16 +186,26 @@ export class DocumentStore {
 
   /**
    * The document's test contract from its own tree (hs-test-contract), functions unchanged since
-   * the last call reused; null with merge conflict markers (the file is not Go yet).
+   * the last call reused, read in slices; null with merge conflict markers (the file is not Go yet).
+   * It works on a copy of the tree (an edit during a break replaces the document's), or, when the
+   * tree was given back, on a sliced parse of its own that is not kept.
    */
-  contract(uri: string): FileContract | null | undefined {
+  async contract(uri: string, pause: Pause): Promise<FileContract | null | undefined> {
     const entry = this.docs.get(uri);
     if (!entry) return undefined;
     if (hasConflictMarkers(entry.doc.text)) return null;
-    entry.contract ??= new ContractModeler();
-    const result = entry.contract.contract(entry.doc.currentTree(), entry.doc.text);
-    this.releaseUnlessEdited(uri, entry.doc);
-    return result;
+    const text = entry.doc.text;
+    let tree: Tree;
+    if (entry.doc.hasTree) {
+      tree = entry.doc.currentTree().copy();
+      this.releaseUnlessEdited(uri, entry.doc);
+    } else tree = await this.parser.parseSliced(text, pause);
+    try {
+      entry.contract ??= new ContractModeler();
+      return await entry.contract.contractSliced(tree, text, pause);
+    } finally {
+      tree.delete();
+    }
   }
 
   uris(): string[] {
@@ -259,14 +272,16 @@ export class DocumentStore {
 
   /**
    * The tests of an open document with categories and commands, cached per version, settings
-   * generation and run-history generation (a finished run changes "Last run").
+   * generation and run-history generation (a finished run changes "Last run"). It uses the tree the
+   * diagnostics keep (an edit costs one incremental re-parse, shared with them) and the document's
+   * memo of test functions.
    */
   tests(uri: string, settings: ResolvedSettings, historyGeneration: number): DiscoverTestsResult | undefined {
     const entry = this.docs.get(uri);
     if (!entry || !isIntegrationTestFile(entry.path)) return undefined;
     const key = `${entry.doc.version}:${settings.generation}:${historyGeneration}`;
     if (entry.tests?.key === key) return entry.tests.result;
-    const result = testInfos(entry.path, uri, entry.doc.text, entry.doc.currentTree(), settings.run, historyGeneration);
+    const result = testInfos(entry.path, uri, entry.doc.text, entry.doc.currentTree(), settings.run, historyGeneration, (entry.testMemo ??= new TestInfoMemo()));
     this.releaseUnlessEdited(uri, entry.doc);
     entry.tests = { key, result };
     return result;

@@ -100,7 +100,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     trusted: () => trusted,
     settings: (uri) => settings.forResource(uri),
     document: (uri) => store?.snapshot(uri),
-    contract: (uri) => store?.contract(uri),
+    contract: async (uri, pause) => store?.contract(uri, pause),
     changed: (uri) => {
       if (pullDiagnostics) connection.languages.diagnostics.refresh();
       else void push(uri);
@@ -256,12 +256,12 @@ connection.onCodeLens(async ({ textDocument }) => {
   const uri = textDocument.uri;
   if (!store?.has(uri)) return [];
   const s = await settings.forResource(uri);
+  // Lenses need the tests and the package clause, not the rules' analysis: an edit costs one
+  // incremental re-parse (shared with the diagnostics) and the edited test function.
   const tests = store.tests(uri, s, historyGeneration);
-  const doc = await analyzed(uri);
+  const doc = store.snapshot(uri);
   if (!tests || !doc) return [];
-  const pkg = /^package\s/m.exec(doc.text);
-  const packageLine = pkg ? doc.lines.positionAt(pkg.index).line : null;
-  return lensesFor(tests, packageLine, s.run, trusted);
+  return lensesFor(tests, packageLineOf(doc.text), s.run, trusted);
 });
 
 connection.onRequest(DiscoverTestsRequest, async ({ uri }: DiscoverTestsParams): Promise<DiscoverTestsResult> => {
@@ -308,6 +308,15 @@ connection.onNotification(RunsChangedNotification, () => {
   historyGeneration++;
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });
+
+/** The line of the package clause (near the top, so counting lines up to it is cheap). */
+function packageLineOf(text: string): number | null {
+  const pkg = /^package\s/m.exec(text);
+  if (!pkg) return null;
+  let line = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < pkg.index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
 
 /** The top-level test (not subtest) named at a position: the contract is per top-level function. */
 function testAt(tests: DiscoverTestsResult['tests'], position: { line: number; character: number }): string | null {

@@ -27,7 +27,7 @@ function freshDir(dir: string): string {
 }
 
 /** Typing one character inside a callback in the middle of a 1 100-line test, as the editor sends it. */
-async function editInsideLongFunction(benchDir: string, report: Report): Promise<void> {
+export async function editInsideLongFunction(benchDir: string, report: Report): Promise<void> {
   const file = path.join(freshDir(path.join(benchDir, 'long-edit')), 'route_test.go');
   let text = longFile(31);
   fs.writeFileSync(file, text);
@@ -65,7 +65,7 @@ async function editInsideLongFunction(benchDir: string, report: Report): Promise
  * didOpen → first diagnostics of a 4 500-line file, and the server's memory with 40 of them open in
  * one package directory (each open also reads its siblings' facts).
  */
-async function openAndMemory(benchDir: string, report: Report): Promise<void> {
+export async function openAndMemory(benchDir: string, report: Report): Promise<void> {
   const dir = freshDir(path.join(benchDir, 'long-package'));
   const files = Array.from({ length: 40 }, (_, i) => {
     const file = path.join(dir, `long${i}_test.go`);
@@ -129,8 +129,16 @@ export async function longTestsBench(benchDir: string, report: Report): Promise<
 }
 
 if (require.main === module) {
+  // `node out/test/bench/longTestsBench.js [edit|open|cli]` runs one part alone.
   const benchDir = path.join(repoRoot, '.bench');
-  longTestsBench(benchDir, (name, value, target, ok) => console.log(`${ok ? 'PASS' : 'MISS'}  ${name}: ${value}  (target ${target})`)).catch((e) => {
+  const print: Report = (name, value, target, ok) => console.log(`${ok ? 'PASS' : 'MISS'}  ${name}: ${value}  (target ${target})`);
+  const parts: Record<string, () => Promise<void> | void> = {
+    edit: () => editInsideLongFunction(benchDir, print),
+    open: () => openAndMemory(benchDir, print),
+    cli: () => cliColdRun34k(benchDir, print),
+  };
+  const only = process.argv[2];
+  (only ? Promise.resolve(parts[only]()) : longTestsBench(benchDir, print)).catch((e) => {
     console.error(e);
     process.exit(1);
   });

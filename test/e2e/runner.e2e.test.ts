@@ -20,7 +20,7 @@ after(() => closeBrowser());
 // Long enough that a second click lands while the first run is still going, even on a loaded machine.
 const env = { HI_STANDIN_SECONDS: '15' };
 
-const lens = (page: import('playwright-core').Page, title: string) => page.locator('.codelens-decoration a', { hasText: title });
+const lens = (page: import('playwright-core').Page, title: string | RegExp) => page.locator('.codelens-decoration a', { hasText: title });
 
 function standinProcesses(): string[] {
   return spawnSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('cmd/hi/standin.js'));
@@ -59,8 +59,11 @@ test('6. lenses show the category timeout; a click runs hi into a terminal, the 
     await ask.getByRole('button', { name: 'Queue' }).click();
     await page.locator('.statusbar-item', { hasText: /hi TestEnablingRoutes .*\(\+1\)/ }).first().waitFor({ timeout: 10_000 });
     await page.locator('.statusbar-item', { hasText: /hi TestSubnetRouteACL \d\d:\d\d \/ 20:00/ }).first().waitFor({ timeout: 90_000 });
-    // One notification for the queue, not one per run stacking up.
+    // One notification follows the queue: the second run, its place, and how the first ended.
+    await page.locator('.notification-toast', { hasText: /running TestSubnetRouteACL \(2 of 2\).*last ✓ TestEnablingRoutes/ }).waitFor({ timeout: 30_000 });
+    // When the queue ends, that notification closes and one summary takes its place.
     await page.locator('.notification-toast', { hasText: '2 hi runs finished: 1 passed, 1 failed (TestSubnetRouteACL)' }).waitFor({ timeout: 60_000 });
+    await waitForToasts(page, /running TestSubnetRouteACL/, 0);
     assert.equal(await page.locator('.notification-toast', { hasText: 'TestEnablingRoutes passed' }).count(), 0);
     await terminal.filter({ hasText: /✗ failed in \d+s \(exit 1\)/ }).first().waitFor();
     // The run records sit next to the artifacts, one per run, and the lens shows the last run.
@@ -175,12 +178,22 @@ test('14. one run model: a lens run lands in the Test Explorer with a gutter mar
     await page.locator('.notification-toast', { hasText: 'TestEnablingRoutes passed' }).waitFor({ timeout: 60_000 });
     // The lens run is a TestRun: a passed mark in the editor gutter and in the Testing view.
     await page.locator('.part.editor .monaco-editor .margin .codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
-    for (const outcome of ['failed', 'passed']) {
-      await runCommand(page, 'Notifications: Clear All Notifications');
-      await lens(page, 'Last run').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+    // Each run starts once the lens shows the one before it, as a user would click.
+    for (const [outcome, shown] of [['failed', /^Last run ✓/], ['passed', /^Last run ✗.*1 of last 2 passed/]] as const) {
+      await lens(page, shown).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
       await lens(page, '▶ Run with hi (1200s)').filter({ visible: true }).first().click();
       await page.locator('.notification-toast', { hasText: `TestEnablingRoutes ${outcome}` }).waitFor({ timeout: 60_000 });
+      // Each run's notification replaces the last one's: one hi notification, never a stack.
+      await waitForToasts(page, /TestEnablingRoutes (passed|failed) in/, 1);
     }
+    await runCommand(page, 'Notifications: Show Notifications');
+    const centre = page.locator('.notifications-center .notification-list-item', { hasText: /TestEnablingRoutes (passed|failed) in/ });
+    await centre.first().waitFor({ timeout: 10_000 });
+    assert.equal(await centre.count(), 1, 'the notification centre holds the last summary only');
+    // Its links work: "Open artifacts" reveals the run in the Runs view.
+    await centre.first().locator('a', { hasText: 'Open artifacts' }).click();
+    await page.locator(`${RUNS_ROWS}.selected`, { hasText: 'TestEnablingRoutes' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
     const badge = lens(page, `⚠ flaky (passed and failed on ${head.slice(0, 7)})`).filter({ visible: true }).first();
     await badge.waitFor({ timeout: 30_000 });
     await lens(page, 'Last run ✓').filter({ hasText: '2 of last 3 passed' }).filter({ visible: true }).first().waitFor();
@@ -215,6 +228,15 @@ test('14. one run model: a lens run lands in the Test Explorer with a gutter mar
     await page.locator('.test-explorer .monaco-list-row', { hasText: 'TestEnablingRoutes' }).locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 30_000 });
   });
 });
+
+/** Waits until exactly `count` notification toasts match (a replaced notification animates out). */
+async function waitForToasts(page: import('playwright-core').Page, text: RegExp, count: number): Promise<void> {
+  await page.waitForFunction(
+    ([source, flags, n]) => [...document.querySelectorAll('.notification-toast')].filter((t) => new RegExp(source as string, flags as string).test(t.textContent ?? '')).length === n,
+    [text.source, text.flags, count] as const,
+    { timeout: 15_000 },
+  );
+}
 
 async function expandTestRow(page: import('playwright-core').Page, text: string): Promise<void> {
   const row = page.locator('.test-explorer .monaco-list-row', { hasText: text }).first();

@@ -108,3 +108,29 @@ test('env: the Docker checks against the real daemon and a dead one; a failed ch
   assert.match(dead.stdout, /^FAIL {2}Docker daemon: cannot reach Docker/m);
   assert.equal(run('env', '/no/such/checkout').status, 2);
 });
+
+test('check on several cores (a tree of 34 000 lines) gives the rows of the single-threaded check, package facts included', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-check-cores-'));
+  try {
+    const { generateFile } = await import('../bench/generate');
+    for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(dir, `gen${i}_test.go`), generateFile(900 + i, 1140, 1));
+    // A helper in another file of the package: the facts must cross the workers.
+    fs.writeFileSync(
+      path.join(dir, 'helpers.go'),
+      'package integration\n\nfunc MustFindNode(hostname string, nodes []*v1.Node) *v1.Node {\n\tfor _, n := range nodes {\n\t\tif n.GetName() == hostname {\n\t\t\treturn n\n\t\t}\n\t}\n\tpanic("no node " + hostname)\n}\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'find_test.go'),
+      'package integration\n\nimport (\n\t"testing"\n\t"time"\n\n\t"github.com/stretchr/testify/assert"\n)\n\nfunc TestFind(t *testing.T) {\n\theadscale := setup(t)\n\tassert.EventuallyWithT(t, func(c *assert.CollectT) {\n\t\tnodes, err := headscale.ListNodes()\n\t\tassert.NoError(c, err)\n\t\tassert.NotNil(c, MustFindNode("router", nodes))\n\t}, 10*time.Second, time.Second, "the router should be listed")\n}\n',
+    );
+    const { check, checkOnCores } = await import('../../cli/src/check');
+    const parser = await loadParser();
+    const single = check(parser, [dir], () => {}, { cwd: dir });
+    const cores = await checkOnCores(path.join(repoRoot, 'dist'), [dir], () => {}, { cwd: dir, workers: 2 });
+    assert.ok(single.rows.some((r) => r.rule === 'ewt-must-in-callback' && r.file === 'find_test.go'), 'the helper fact reached the other file');
+    assert.ok(single.rows.length > 100, `${single.rows.length} rows`);
+    assert.deepEqual(cores, single);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { applyFixes } from '../../server/src/analysis/applyFixes';
-import { CompareMemo, compareContracts, compareTexts, contractOfText, ContractModeler, missingTestDocs } from '../../server/src/analysis/contract';
+import { CompareMemo, compareContracts, compareTexts, contractOfText, contractOfTextSliced, ContractModeler, missingTestDocs } from '../../server/src/analysis/contract';
 import { IncrementalDocument } from '../../server/src/analysis/incremental';
 import { generateFile, rng } from '../bench/generate';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
@@ -110,6 +110,94 @@ test('hs-test-contract: incremental contract + memoised compare equal a fresh co
       const fresh = compareContracts(base, contractOfText(parser, doc.text)!, { baseLabel: 'HEAD' });
       assert.deepEqual(incremental, fresh, `after edit ${i}`);
     }
+  } finally {
+    doc.dispose();
+  }
+});
+
+test('hs-test-contract: a contract read in slices equals one read in one stretch, while other parses run in the breaks', async () => {
+  const parser = await loadParser();
+  const text = generateFile(15, 4500, 14);
+  let breaks = 0;
+  let typed = 0;
+  // Each break parses another document on the typing path's parser, as a keystroke would.
+  const pause = () => {
+    breaks++;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        parser.parse(`package integration\n\nfunc TestTyped${typed++}(t *testing.T) {}\n`).delete();
+        resolve();
+      }),
+    );
+  };
+  const sliced = await contractOfTextSliced(parser, text, pause);
+  const whole = contractOfText(parser, text);
+  assert.ok(sliced && whole);
+  assert.deepEqual(sliced, whole);
+  // At least one break per function read, and more inside the parse.
+  assert.ok(breaks > whole.functions.size, `${breaks} breaks for ${whole.functions.size} functions`);
+  const tree = await parser.parseSliced(text, pause);
+  const once = parser.parse(text);
+  try {
+    assert.equal(tree.rootNode.toString(), once.rootNode.toString());
+  } finally {
+    tree.delete();
+    once.delete();
+  }
+  // A pause that throws (the document changed) cancels the parse cleanly: the error comes out, and the next parse is whole.
+  const superseded = new Error('superseded');
+  let calls = 0;
+  await assert.rejects(
+    parser.parseSliced(text, () => {
+      if (++calls > 3) throw superseded;
+      return new Promise<void>((resolve) => setImmediate(resolve));
+    }),
+    (e) => e === superseded,
+  );
+  // Two sliced parses at once take turns on their parser and both come out whole.
+  const [a, b] = await Promise.all([parser.parseSliced(text, pause), parser.parseSliced(text.slice(0, text.length / 2), pause)]);
+  try {
+    assert.equal(a.rootNode.endIndex, text.length);
+    assert.equal(b.rootNode.endIndex, Math.floor(text.length / 2));
+    assert.equal(a.rootNode.hasError, false);
+  } finally {
+    a.delete();
+    b.delete();
+  }
+});
+
+test('hs-test-contract: a contract read abandoned at a pause (the document changed) leaves the modeler consistent', async () => {
+  const parser = await loadParser();
+  const doc = new IncrementalDocument(parser, generateFile(3, 1500, 6), 1);
+  const modeler = new ContractModeler();
+  const r = rng(11);
+  let abandoned = 0;
+  try {
+    for (let i = 0; i < 12; i++) {
+      // Two edits somewhere, then a read given up after a few steps, as when typing goes on during a check.
+      for (let k = 0; k < 2; k++) {
+        const at = doc.text.indexOf('assert.NoError(c, err)', Math.floor(r() * (doc.text.length - 200)));
+        const pos = new LineIndex(doc.text).positionAt((at >= 0 ? at : 100) + 8);
+        doc.applyChanges([{ range: { start: pos, end: pos }, text: 'x' }], doc.version + 1);
+      }
+      const stopAfter = 1 + Math.floor(r() * 30);
+      let steps = 0;
+      const stop = new Error('superseded');
+      const copy = doc.currentTree().copy();
+      try {
+        await modeler.contractSliced(copy, doc.text, () => {
+          if (++steps > stopAfter) throw stop;
+          return undefined;
+        });
+      } catch (e) {
+        assert.equal(e, stop);
+        abandoned++;
+      } finally {
+        copy.delete();
+      }
+      if (i % 3 === 2) assert.deepEqual(modeler.contract(doc.currentTree(), doc.text), new ContractModeler().contract(doc.currentTree(), doc.text), `after edit ${i}`);
+    }
+    assert.ok(abandoned >= 6, `${abandoned} of 12 reads were abandoned`);
   } finally {
     doc.dispose();
   }

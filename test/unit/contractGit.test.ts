@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { applyFixes } from '../../server/src/analysis/applyFixes';
 import { ContractBaseReader } from '../../server/src/git/contractBase';
 import { checkContract } from '../../server/src/git/contractCheck';
 import { loadParser } from '../support/parser';
@@ -188,3 +189,58 @@ test('contract: a huge diff (2 000 changed expectations in a 4 500-line file) is
   const again = await check(file, edited, 'HEAD', reader);
   assert.equal(again.changes.length, 2000);
 });
+
+const TABLE = `package integration
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestSubnetRouteCount(t *testing.T) {
+	tests := []struct {
+		name      string
+		advertise []string
+		want      int
+	}{
+		{name: "one route", advertise: []string{"10.33.0.0/16"}, want: 1},
+		{name: "two routes", advertise: []string{"10.33.0.0/16", "10.34.0.0/16"}, want: 2},
+		{name: "exit routes", advertise: []string{"0.0.0.0/0", "::/0"}, want: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			routes, err := advertise(t, tt.advertise)
+			require.NoError(t, err)
+			require.Len(t, routes, tt.want)
+		})
+	}
+}
+`;
+
+const tableEdits: { name: string; edit: (s: string) => string; flagged: RegExp | null }[] = [
+  { name: 'a case expects another count', edit: (s) => s.replace('"10.34.0.0/16"}, want: 2}', '"10.34.0.0/16"}, want: 1}'), flagged: /^Expected 2 in case "two routes" at HEAD, now 1 \(field want\)\.$/ },
+  { name: 'a case dropped its expectation field', edit: (s) => s.replace(', want: 2},\n\t\t{name: "exit', '},\n\t\t{name: "exit'), flagged: /^Expected 2 in case "two routes" at HEAD \(field want\); the field is gone/ },
+  { name: 'a case is gone', edit: (s) => s.replace(/\t\t\{name: "exit routes".*\n/, ''), flagged: /^Test case "exit routes" is gone since HEAD\.$/ },
+  { name: 'an input field changed (allowed)', edit: (s) => s.replace('"10.34.0.0/16"}', '"10.35.0.0/16"}'), flagged: null },
+  { name: 'cases renamed and reordered with the same values (allowed)', edit: (s) => s.replace('"one route"', '"single route"').replace(/(\t\t\{name: "single route".*\n)(\t\t\{name: "two routes".*\n)/, '$2$1'), flagged: null },
+];
+
+for (const e of tableEdits) {
+  test(`contract in a real repo, table cases: ${e.name}`, async () => {
+    const { file } = repoWith(TABLE);
+    const edited = e.edit(TABLE);
+    assert.notEqual(edited, TABLE, 'the edit applies');
+    fs.writeFileSync(file, edited);
+    const result = await check(file, edited);
+    assert.equal(result.lookup.kind, 'found');
+    if (!e.flagged) return assert.deepEqual(result.changes.map((c) => c.message), []);
+    assert.deepEqual(result.changes.map((c) => c.message).filter((m) => !e.flagged!.test(m)), []);
+    assert.equal(result.changes.length, 1);
+    // Its restore puts the base text back, and the file checks clean again.
+    const restored = applyFixes(edited, [{ title: 'restore', edits: result.changes[0].restore! }]).text;
+    assert.equal(restored, TABLE);
+    fs.writeFileSync(file, restored);
+    assert.deepEqual((await check(file, restored)).changes, []);
+  });
+}

@@ -10,6 +10,7 @@ import { preflight } from './preflight';
 import { RunQueue, type QueuedRun } from './runQueue';
 import { buildRecord, writeRecord, type RunRecord } from './runRecord';
 import { gitState } from './gitState';
+import { commandLink, RunNotice } from './runNotice';
 
 /** A path as one shell word (the terminal's first line is pasteable). */
 function shellWord(p: string): string {
@@ -24,6 +25,8 @@ export interface HiRun extends QueuedRun {
   prepare?: (write: (text: string) => void) => Promise<boolean>;
   /** A phase reports its own summary: no end-of-run notification. */
   quiet?: boolean;
+  /** Earlier durations read again when the run starts (the ETA); else the request's. */
+  durations?: number[];
 }
 
 export interface RequestOptions {
@@ -68,11 +71,19 @@ interface Active {
   process: HiProcess;
   startedAt: number;
   cancelling: boolean;
+  /** Set by a cancel: how the stop ended, for the queue's summary. */
+  stopped?: Promise<string>;
   terminal: RunTerminal;
   parser: HiOutputParser;
 }
 
 let nextId = 1;
+
+/** ` · ETA 06:10`: the median of the run's earlier durations on its backend (none without history). */
+function etaOf(run: HiRun): string {
+  const previous = run.durations ?? run.args.previousDurations;
+  return previous.length ? ` · ETA ${formatDuration([...previous].sort((x, y) => x - y)[Math.floor(previous.length / 2)])}` : '';
+}
 
 /**
  * Owns the one-at-a-time queue and everything a user sees of a run: the terminal, the status bar
@@ -89,12 +100,22 @@ export class RunnerController implements vscode.Disposable {
   readonly onDidChangeRun = this.runChanged.event;
   private readonly runFinished = new vscode.EventEmitter<FinishedRun>();
   private shared: RunTerminal | undefined;
-  /** Results not announced yet: while more runs wait, one notification at the end says it all. */
-  private unannounced: { run: HiRun; finished: FinishedRun; terminal: RunTerminal; spawnError?: Error }[] = [];
+  /** The terminal of the last run ("Show output" of the summary, with a terminal per run too). */
+  private lastTerminal: RunTerminal | undefined;
+  /** The one runner notification: the queue's progress, then its summary (runNotice.ts). */
+  private readonly notice = new RunNotice();
+  /** The runs of the queue in progress, as its notice counts them. */
+  private batch: { title: string; status: RunRecord['status'] | 'skipped'; durationSeconds: number }[] = [];
+  /** Results not announced yet: while more runs wait, one summary at the end says it all. */
+  private unannounced: { run: HiRun; finished: FinishedRun; spawnError?: Error }[] = [];
+  /** How each cancel of this queue ended, for its summary. */
+  private cancellations: string[] = [];
   /** Fires after each run with hi's run id (for the leftover-containers offer). */
   readonly onDidFinishRun = this.runFinished.event;
   /** Checks before a run is queued (the Docker environment); false keeps it from starting. */
   beforeRun: ((args: RunTestArgs) => Promise<boolean>) | undefined;
+  /** The earlier durations as they are when a run starts, so the ETA of a queued run is not stale. */
+  durationsFor: ((args: RunTestArgs) => Promise<number[] | null>) | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel, private readonly notifyServer: (method: string) => void, private readonly settings: () => { maxConcurrentRuns: number; cancelGraceSeconds: number; terminalPerRun: boolean }) {
     this.queue = new RunQueue<HiRun>((run) => this.execute(run), settings().maxConcurrentRuns);
@@ -102,7 +123,7 @@ export class RunnerController implements vscode.Disposable {
     this.status.name = 'hi run';
     this.status.command = 'hi.runMenu';
     this.queue.on('changed', () => this.render());
-    this.disposables.push(this.status, this.runChanged, this.runFinished);
+    this.disposables.push(this.status, this.runChanged, this.runFinished, this.notice);
   }
 
   get busy(): boolean {
@@ -128,7 +149,7 @@ export class RunnerController implements vscode.Disposable {
   }
 
   showOutput(): void {
-    (this.active?.terminal ?? this.shared)?.terminal.show();
+    (this.active?.terminal ?? this.lastTerminal ?? this.shared)?.terminal.show();
   }
 
   /**
@@ -169,16 +190,14 @@ export class RunnerController implements vscode.Disposable {
     const grace = this.settings().cancelGraceSeconds;
     this.log.info(`cancelling ${a.run.title}: SIGINT, then SIGTERM after ${grace}s`);
     this.render();
-    const stage = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Stopping hi (${a.run.title})`, cancellable: false },
-      async (progress) => {
-        progress.report({ message: 'sent SIGINT; hi is removing its containers…' });
-        a.process.on('cancelStage', (s) => progress.report({ message: s === 'terminate' ? `no exit after ${grace}s: sent SIGTERM` : s === 'kill' ? 'still running: sent SIGKILL' : 'sent SIGINT' }));
-        return a.process.cancel(grace * 1000);
-      },
+    // The queue's notice follows the stop; its summary says how it ended.
+    const stopping = (message: string) => this.notice.progress(`stopping ${a.run.title}: ${message}`);
+    stopping('sent SIGINT; hi is removing its containers…');
+    a.process.on('cancelStage', (s) => stopping(s === 'terminate' ? `no exit after ${grace}s: sent SIGTERM` : s === 'kill' ? 'still running: sent SIGKILL' : 'sent SIGINT'));
+    a.stopped = a.process.cancel(grace * 1000).then((stage) =>
+      stage === 'interrupt' ? 'hi stopped after SIGINT and cleaned up its containers' : stage === 'terminate' ? `hi ignored SIGINT for ${grace}s and was stopped with SIGTERM; containers may be left` : 'hi had to be killed (SIGKILL); containers are likely left behind',
     );
-    const how = stage === 'interrupt' ? 'hi stopped after SIGINT and cleaned up its containers' : stage === 'terminate' ? `hi ignored SIGINT for ${grace}s and was stopped with SIGTERM; containers may be left` : 'hi had to be killed (SIGKILL); containers are likely left behind';
-    void vscode.window.showInformationMessage(`Cancelled ${a.run.title}: ${how}.`);
+    await a.stopped;
   }
 
   removeQueued(id: number): void {
@@ -230,9 +249,34 @@ export class RunnerController implements vscode.Disposable {
     return rt;
   }
 
+  /** Runs one queued run, then, when nothing else waits, ends the queue's notice with its summary. */
   private async execute(run: HiRun): Promise<void> {
+    let status: RunRecord['status'] | 'skipped' = 'skipped';
+    const startedAt = Date.now();
+    try {
+      run.durations = (await this.durationsFor?.(run.args).catch(() => null)) ?? run.args.previousDurations;
+      this.notice.progress(this.queueMessage(run));
+      status = await this.runOne(run);
+    } finally {
+      this.batch.push({ title: run.title, status, durationSeconds: (Date.now() - startedAt) / 1000 });
+      // The queue still counts this run as running; it ends when nothing else runs or waits.
+      if (!this.queue.queued.length && this.queue.running.length <= 1) this.endQueue();
+    }
+  }
+
+  /** `running TestB (2 of 3) · ETA 06:10 · last ✓ TestA 1m02s`: the queue's notice while it runs. */
+  private queueMessage(run: HiRun): string {
+    const total = this.batch.length + 1 + this.queue.queued.length;
+    const eta = etaOf(run);
+    const last = this.batch[this.batch.length - 1];
+    const icon = { passed: '✓', failed: '✗', cancelled: '⊘', skipped: '–' } as const;
+    return `running ${run.title}${total > 1 ? ` (${this.batch.length + 1} of ${total})` : ''}${eta}${last ? ` · last ${icon[last.status]} ${last.title} ${formatRunDuration(last.durationSeconds)}` : ''}`;
+  }
+
+  private async runOne(run: HiRun): Promise<RunRecord['status'] | 'skipped'> {
     const { args } = run;
     const terminal = this.terminalFor(run);
+    this.lastTerminal = terminal;
     terminal.terminal.show(true);
     await terminal.opened;
     const write = terminal.write;
@@ -241,7 +285,7 @@ export class RunnerController implements vscode.Disposable {
     if (run.prepare && !(await run.prepare(write))) {
       write('\nskipped: the clean-environment step did not pass\n');
       run.observer?.skipped?.(run);
-      return;
+      return 'skipped';
     }
     const git = await gitState(args.cwd);
     const parser = new HiOutputParser();
@@ -252,7 +296,7 @@ export class RunnerController implements vscode.Disposable {
     } catch (error) {
       write(`\nfailed to start: ${String(error)}\n`);
       run.observer?.skipped?.(run);
-      return;
+      return 'skipped';
     }
     this.active = { run, process: proc, startedAt, cancelling: false, terminal, parser };
     this.log.info(`run ${run.title}: ${displayCommand(args.argv)} (cwd ${args.cwd}, pid ${proc.pid}, commit ${git.commit ?? 'none'}${git.dirty ? ' dirty' : ''})`);
@@ -275,6 +319,8 @@ export class RunnerController implements vscode.Disposable {
     const { code, signal } = await proc.exitPromise;
     clearInterval(this.ticker);
     const cancelled = this.active.cancelling;
+    // The summary says how a cancelled run stopped.
+    if (this.active.stopped) this.cancellations.push(`Cancelled ${run.title}: ${await this.active.stopped}.`);
     this.active = undefined;
     this.render();
     const durationSeconds = (Date.now() - startedAt) / 1000;
@@ -294,16 +340,23 @@ export class RunnerController implements vscode.Disposable {
     run.observer?.finished?.(run, parser, record, status);
     this.runChanged.fire();
     this.runFinished.fire(finished);
-    if (status !== 'cancelled' && !run.quiet) this.unannounced.push({ run, finished, terminal, spawnError });
-    // One notification when the queue is done, instead of one per run stacking up.
-    if (!this.queue.queued.length && this.unannounced.length) {
-      const batch = this.unannounced;
-      this.unannounced = [];
-      void this.announce(batch);
-    }
+    if (status !== 'cancelled' && !run.quiet) this.unannounced.push({ run, finished, spawnError });
+    return status;
   }
 
-  private async announce(batch: RunnerController['unannounced']): Promise<void> {
+  /** The queue is done: its notice gives way to one summary (or closes, when a phase reports itself). */
+  private endQueue(): void {
+    const batch = this.unannounced;
+    const cancellations = this.cancellations;
+    this.unannounced = [];
+    this.cancellations = [];
+    this.batch = [];
+    const parts = [...(batch.length ? [this.summaryOf(batch)] : []), ...cancellations];
+    if (parts.length) this.notice.summary(parts.join(' '));
+    else this.notice.end();
+  }
+
+  private summaryOf(batch: RunnerController['unannounced']): string {
     const last = batch[batch.length - 1];
     let message: string;
     let failed = batch.some((b) => b.finished.status === 'failed');
@@ -319,11 +372,8 @@ export class RunnerController implements vscode.Disposable {
       failed = finished.status !== 'passed';
     }
     const runDir = last.finished.runDir;
-    const actions = ['Show output', ...(runDir ? ['Open artifacts'] : [])];
-    const show = failed ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
-    const choice = await show(message, ...actions);
-    if (choice === 'Show output') last.terminal.terminal.show();
-    if (choice === 'Open artifacts' && runDir) await vscode.commands.executeCommand('hi.revealRun', runDir);
+    const links = [commandLink('Show output', 'hi.showRunOutput'), ...(runDir ? [commandLink('Open artifacts', 'hi.revealRun', [runDir])] : [])];
+    return `${failed ? '✗' : '✓'} ${message} ${links.join(' · ')}`;
   }
 
   private render(): void {
@@ -337,8 +387,7 @@ export class RunnerController implements vscode.Disposable {
       return;
     }
     const elapsed = (Date.now() - a.startedAt) / 1000;
-    const previous = a.run.args.previousDurations;
-    const eta = previous.length ? ` · ETA ${formatDuration([...previous].sort((x, y) => x - y)[Math.floor(previous.length / 2)])}` : '';
+    const eta = etaOf(a.run);
     const spin = a.cancelling ? '$(loading~spin) stopping' : '$(sync~spin)';
     this.status.text = `${spin} hi ${a.run.title} ${formatDuration(elapsed)} / ${formatDuration(a.run.args.timeoutSeconds)}${eta}${waiting ? ` (+${waiting})` : ''}`;
     this.status.tooltip = `${displayCommand(a.run.args.argv)}\n${Math.max(0, Math.round(a.run.args.timeoutSeconds - elapsed))}s of the timeout remain. Click to cancel or see the queue.`;

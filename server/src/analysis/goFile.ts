@@ -88,8 +88,66 @@ export interface GoFile {
   callsByEwt: Map<EwtCall, Node[]>;
   /** Per-file memo for rules' derived data (classification, …), keyed by the deriving module. */
   memo: Map<string, unknown>;
-  /** The top-level declaration analysed, or the root for whole-file models. */
+  /** The top-level declaration analysed, one of its regions (parts.ts), or the root for whole-file models. */
   scope: Node;
+  /**
+   * Ranges inside `scope` that belong to other models (a declaration's frame leaves its regions
+   * out): rules that search the tree themselves skip them (inModel), as `calls` already does.
+   */
+  opaque: readonly { start: number; end: number }[];
+}
+
+/** The model's calls inside `node`, in document order (file.calls is sorted by start). */
+export function callsWithin(file: GoFile, node: Node): Node[] {
+  const start = node.startIndex;
+  const end = node.endIndex;
+  let lo = 0;
+  let hi = file.calls.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (file.calls[mid].startIndex < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Node[] = [];
+  for (let i = lo; i < file.calls.length && file.calls[i].startIndex < end; i++) out.push(file.calls[i]);
+  return out;
+}
+
+/**
+ * Calls of the named methods (`x.ListNodes(…)`) anywhere in `within`, found from the text (a
+ * search, then one node lookup per hit), so a region's model can see its whole declaration's.
+ */
+const methodCallsCache = new WeakMap<object, Map<string, Node[]>>();
+export function callsOfMethods(file: GoFile, within: Node, methods: ReadonlySet<string>): Node[] {
+  // Every region model of a declaration asks: once per tree.
+  let byKey = methodCallsCache.get(file.tree);
+  if (!byKey) methodCallsCache.set(file.tree, (byKey = new Map()));
+  const key = `${within.id} ${[...methods].join(',')}`;
+  let calls = byKey.get(key);
+  if (!calls) byKey.set(key, (calls = findMethodCalls(file, within, methods)));
+  return calls;
+}
+
+function findMethodCalls(file: GoFile, within: Node, methods: ReadonlySet<string>): Node[] {
+  const start = within.startIndex;
+  const source = file.text.slice(start, within.endIndex);
+  const out: Node[] = [];
+  for (const m of source.matchAll(/\.[ \t]*([A-Za-z_]\w*)[ \t]*\(/g)) {
+    if (!methods.has(m[1])) continue;
+    const at = start + m.index + m[0].indexOf(m[1]);
+    const field = within.descendantForIndex(at, at + m[1].length);
+    const selector = field?.type === 'field_identifier' ? parentOf(field) : null;
+    const call = selector?.type === 'selector_expression' ? parentOf(selector) : null;
+    if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === selector!.id) out.push(call);
+  }
+  return out;
+}
+
+/** Whether `node` is part of this model: inside its scope and not in a range left to another. */
+export function inModel(file: GoFile, node: Node): boolean {
+  const at = node.startIndex;
+  if (at < file.scope.startIndex || at >= file.scope.endIndex) return false;
+  return !file.opaque.some((r) => at >= r.start && at < r.end);
 }
 
 const CALLS_QUERY = '(call_expression) @call';
@@ -163,6 +221,14 @@ export interface BuildOptions {
   header?: FileHeader;
   /** Known from per-declaration summaries; computed from the scope's calls otherwise. */
   functionsWithEwt?: Set<string>;
+  /** The scope's calls when the caller has them (one query per declaration, shared by its parts). */
+  calls?: Node[];
+  /** See GoFile.opaque. */
+  opaque?: readonly { start: number; end: number }[];
+  /** The top-level function a region belongs to (summaries name it). */
+  owner?: string;
+  /** `a := assert.New(t)` objects declared outside the scope (a region sees its frame's). */
+  assertObjects?: ReadonlyMap<string, AssertObject>;
 }
 
 const EWT_NAMES = new Set(['EventuallyWithT', 'EventuallyWithTf']);
@@ -179,26 +245,29 @@ export function buildGoFile(path: string, text: string, tree: Tree, options: Bui
     packageName: header.packageName,
     harness: drivesHarness(header),
     imports: header.imports,
-    assertObjects: new Map(),
+    assertObjects: new Map(options.assertObjects ?? []),
     ewtCalls: [],
     functions: header.functions,
     functionsWithEwt: new Set(),
     facts: factSets(noFacts),
-    calls: callsIn(options.scope ?? root),
+    calls: options.calls ?? callsIn(options.scope ?? root),
     innermostEwt: new Map(),
     callsByEwt: new Map(),
     memo: new Map(),
     scope: options.scope ?? root,
+    opaque: options.opaque ?? [],
   };
   resolveAssertObjects(file);
   file.ewtCalls = findEwtCalls(file);
   assignCallsToCallbacks(file);
-  file.functionsWithEwt = options.functionsWithEwt ?? functionsContainingEwt(summarize(file), file.functions);
+  file.functionsWithEwt = options.functionsWithEwt ?? functionsContainingEwt(summarize(file, options.owner), file.functions);
   return file;
 }
 
 /** `a := assert.New(t)` / `r := require.New(t)`: name-based, like the rest of this syntactic analysis. */
 function resolveAssertObjects(file: GoFile): void {
+  // Rare in tests: look at the calls only when the text has one.
+  if (!file.text.slice(file.scope.startIndex, file.scope.endIndex).includes('New(')) return;
   for (const call of file.calls) {
     const c = callee(call);
     if (!c || c.name !== 'New' || !c.receiver) continue;
@@ -340,11 +409,13 @@ export interface DeclarationSummary {
   calls: Map<string, Set<string>>;
 }
 
-export function summarize(file: GoFile): DeclarationSummary {
+/** `owner`: the top-level function of a region model (parts.ts). */
+export function summarize(file: GoFile, owner?: string): DeclarationSummary {
   // In a per-declaration model the owner of every call is the declaration itself; asking a node
   // for its parent walks down from the root in web-tree-sitter, so avoid it where we can.
-  const scopeName = file.scope.type === 'function_declaration' ? file.scope.childForFieldName('name')?.text : undefined;
-  const ownerOf = (n: Node) => (file.scope.type === 'function_declaration' ? scopeName : topLevelFunction(n)?.childForFieldName('name')?.text);
+  const scopeName = owner ?? (file.scope.type === 'function_declaration' ? file.scope.childForFieldName('name')?.text : undefined);
+  const known = owner !== undefined || file.scope.type === 'function_declaration';
+  const ownerOf = (n: Node) => (known ? scopeName : topLevelFunction(n)?.childForFieldName('name')?.text);
   const containsEwt = new Set<string>();
   for (const e of file.ewtCalls) {
     const name = ownerOf(e.call);

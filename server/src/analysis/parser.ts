@@ -12,7 +12,18 @@ export interface WasmLocation {
 
 let loading: Promise<GoParser> | undefined;
 
+/**
+ * Asked between slices of long work (a background parse, a file's contract): undefined to go on,
+ * or a promise to await first, so that requests queued meanwhile are answered. The caller decides
+ * the budget; the analysis core only says where it can stop.
+ */
+export type Pause = () => Promise<void> | undefined;
+
 export class GoParser {
+  /** A second parser for sliced parses: a cancelled parse resumes on its parser's next call, so it must not share one with the typing path. */
+  private sliced: Parser | null = null;
+  private slicedQueue: Promise<unknown> = Promise.resolve();
+
   private constructor(private readonly parser: Parser) {}
 
   static load(location: WasmLocation): Promise<GoParser> {
@@ -33,5 +44,45 @@ export class GoParser {
     const tree = this.parser.parse(text, oldTree ?? null);
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;
+  }
+
+  /**
+   * Parses text from scratch in slices: tree-sitter stops when `pause` asks for a break and resumes
+   * where it left off after it. Sliced parses run one at a time, on their own parser.
+   */
+  parseSliced(text: string, pause: Pause): Promise<Tree> {
+    const run = this.slicedQueue.then(async () => {
+      if (!this.sliced) {
+        this.sliced = new Parser();
+        this.sliced.setLanguage(this.parser.language);
+      }
+      const parser = this.sliced;
+      parser.reset();
+      for (;;) {
+        let waiting: Promise<void> | undefined;
+        let failed: { error: unknown } | undefined;
+        // An exception must not unwind through wasm frames: note it, cancel the parse, throw it here.
+        const progressCallback = () => {
+          if (!waiting && !failed) {
+            try {
+              waiting = pause();
+            } catch (error) {
+              failed = { error };
+            }
+          }
+          return waiting !== undefined || failed !== undefined;
+        };
+        const tree = parser.parse(text, null, { progressCallback });
+        if (tree) return tree;
+        if (failed) {
+          parser.reset();
+          throw failed.error;
+        }
+        if (!waiting) throw new Error('tree-sitter returned no tree');
+        await waiting;
+      }
+    });
+    this.slicedQueue = run.catch(() => undefined);
+    return run;
   }
 }

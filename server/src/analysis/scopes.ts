@@ -18,6 +18,27 @@ function statementsOf(list: Node): Node[] {
   return statements;
 }
 
+/**
+ * What each statement of a block declares at the block's level (`:=`, `var`), materialised once
+ * per tree like statementsOf: every EventuallyWithT looks back through the same statements.
+ */
+type BlockDeclaration = { start: number; names: { text: string; node: Node }[] };
+const declarationsCache = new WeakMap<object, Map<number, BlockDeclaration[]>>();
+function declarationsOf(list: Node): BlockDeclaration[] {
+  let byId = declarationsCache.get(list.tree);
+  if (!byId) declarationsCache.set(list.tree, (byId = new Map()));
+  let out = byId.get(list.id);
+  if (!out) {
+    out = statementsOf(list).map((s) => {
+      const type = s.type;
+      const names = type === 'short_var_declaration' ? assignedNames(s) : type === 'var_declaration' ? queryIn(s, '(var_spec) @v').flatMap((spec) => spec.childrenForFieldName('name').filter((n): n is Node => n !== null)) : [];
+      return { start: s.startIndex, names: names.filter((n) => n.type === 'identifier').map((node) => ({ text: node.text, node })) };
+    });
+    byId.set(list.id, out);
+  }
+  return out;
+}
+
 /** Names declared (`:=` or `var`) anywhere inside the given statements. */
 export function declaredNames(statements: readonly Node[]): Set<string> {
   const names = new Set<string>();
@@ -45,10 +66,10 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
   let cur: Node | null = ewt.statement;
   for (let parent = cur ? parentOf(cur) : null; cur && parent; cur = parent, parent = parentOf(parent)) {
     if (parent.type === 'statement_list') {
-      for (const s of statementsOf(parent)) {
-        if (s.startIndex >= cur.startIndex) break;
-        if (s.type === 'short_var_declaration') assignedNames(s).forEach(note);
-        if (s.type === 'var_declaration') for (const spec of queryIn(s, '(var_spec) @v')) spec.childrenForFieldName('name').forEach(note);
+      const before = cur.startIndex;
+      for (const s of declarationsOf(parent)) {
+        if (s.start >= before) break;
+        for (const d of s.names) if (!found.has(d.text)) found.set(d.text, d.node);
       }
     }
     if (FUNC_TYPES.has(parent.type)) {
@@ -58,6 +79,70 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
     }
   }
   return found;
+}
+
+/**
+ * Indexes of the statements of a block, before offset `before`, whose text mentions `name` as a
+ * word: a text search, then a binary search over the statements' start offsets (plain numbers on
+ * the nodes), so only the statements that mention it are looked at as nodes.
+ */
+function statementsMentioning(statements: readonly Node[], text: string, name: string, before: number): number[] {
+  const out: number[] = [];
+  if (statements.length === 0) return out;
+  const from = statements[0].startIndex;
+  for (let at = text.indexOf(name, from); at !== -1 && at < before; at = text.indexOf(name, at + name.length)) {
+    if (!mentionsWord(text.slice(Math.max(0, at - 1), at + name.length + 1), name)) continue;
+    let lo = 0;
+    let hi = statements.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (statements[mid].startIndex <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    if (out[out.length - 1] !== lo) out.push(lo);
+  }
+  return out;
+}
+
+/**
+ * outerDeclarations(ewt).get(name), without materialising every declaration: a statement can
+ * declare `name` only if its text mentions it, and the statements' start offsets (plain numbers
+ * on the nodes) bound their texts. A rule asking about the few names a callback assigns thus
+ * touches only the statements that mention them.
+ */
+export function outerDeclaration(ewt: EwtCall, text: string, name: string): Node | null {
+  let cur: Node | null = ewt.statement;
+  for (let parent = cur ? parentOf(cur) : null; cur && parent; cur = parent, parent = parentOf(parent)) {
+    if (parent.type === 'statement_list') {
+      const statements = statementsOf(parent);
+      const before = cur.startIndex;
+      for (const i of statementsMentioning(statements, text, name, before)) {
+        const s = statements[i];
+        if (s.startIndex >= before) break;
+        const type = s.type;
+        if (type === 'short_var_declaration') {
+          const id = assignedNames(s).find((n) => n.text === name);
+          if (id) return id;
+        } else if (type === 'var_declaration') {
+          for (const spec of queryIn(s, '(var_spec) @v')) {
+            const id = spec.childrenForFieldName('name').find((n) => n?.type === 'identifier' && n.text === name);
+            if (id) return id;
+          }
+        }
+      }
+    }
+    if (FUNC_TYPES.has(parent.type)) {
+      const params = parent.childForFieldName('parameters');
+      if (params) {
+        for (const p of namedChildren(params)) {
+          const id = p.childrenForFieldName('name').find((n) => n?.type === 'identifier' && n.text === name);
+          if (id) return id;
+        }
+      }
+      if (parent.type !== 'func_literal') break;
+    }
+  }
+  return null;
 }
 
 /**
@@ -133,20 +218,47 @@ function isWrite(id: Node): boolean {
 
 /**
  * The values assigned to `name` (`name := v`, `name = v`, `a, name := x, v`) in the function
- * around `call`, before it, in source order.
+ * around `call`, before it, in source order. Assignments inside other func literals (another
+ * EventuallyWithT's callback) are another scope's, and are left out: that also keeps a region's
+ * analysis independent of the other regions' contents (parts.ts).
  */
 export function valuesAssignedBefore(call: Node, name: string): Node[] {
   const fn = ancestor(call, FUNC_TYPES);
   if (!fn) return [];
   const out: Node[] = [];
   const callStart = call.startIndex;
-  for (const n of queryIn(fn, '[(short_var_declaration) (assignment_statement)] @a')) {
-    if (n.startIndex >= callStart) break;
-    if (!mentionsWord(n.text, name)) continue;
+  const callEnd = call.endIndex;
+  for (const a of assignmentsIn(fn)) {
+    if (a.start >= callStart) break;
+    if (!mentionsWord(a.text, name)) continue;
+    if (a.closures.some((c) => !(c.start <= callStart && callEnd <= c.end))) continue;
+    const n = a.node;
     const idx = assignedNames(n).findIndex((id) => id.text === name);
     const right = n.childForFieldName('right');
     const value = idx >= 0 && right ? namedChildren(right)[idx] : null;
     if (value) out.push(value);
+  }
+  return out;
+}
+
+type Assignment = { start: number; text: string; node: Node; closures: { start: number; end: number }[] };
+const assignmentsCache = new WeakMap<object, Map<number, Assignment[]>>();
+
+/**
+ * The assignments of a function, each with the func literals (inside the function) around it:
+ * once per tree and function, as every argv lookup of a long test asks for them.
+ */
+function assignmentsIn(fn: Node): Assignment[] {
+  let byId = assignmentsCache.get(fn.tree);
+  if (!byId) assignmentsCache.set(fn.tree, (byId = new Map()));
+  let out = byId.get(fn.id);
+  if (!out) {
+    const literals = queryIn(fn, '(func_literal) @f').filter((f) => f.id !== fn.id).map((f) => ({ start: f.startIndex, end: f.endIndex }));
+    out = queryIn(fn, '[(short_var_declaration) (assignment_statement)] @a').map((node) => {
+      const start = node.startIndex;
+      return { start, text: node.text, node, closures: literals.filter((l) => l.start <= start && start < l.end) };
+    });
+    byId.set(fn.id, out);
   }
   return out;
 }

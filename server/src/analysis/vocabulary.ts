@@ -3,6 +3,12 @@
  * TailscaleClient and Scenario interfaces (shared/headscale-facts.md §3.3). This is the single
  * place the classification lives; settings extend it through `extendVocabulary`.
  */
+/**
+ * The harness's listings that sort their result (hsic.ListNodes sorts by ID): which element comes
+ * first depends on registration order (ewt-order-assumption).
+ */
+export const SORTED_LISTINGS: ReadonlySet<string> = new Set(['ListNodes', 'ListUsers']);
+
 export interface Vocabulary {
   /** External reads: each one is a gRPC/CLI call or a `docker exec` into a container. */
   read: ReadonlySet<string>;

@@ -1,4 +1,4 @@
-import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { callArguments, callee, namedChildren, stringValue } from '../analysis/syntax';
 
 /**
@@ -35,36 +35,68 @@ const byFunctionText = new Map<string, DiscoveredTest | null>();
 const CACHE_LIMIT = 5000;
 
 export function discoverTests(text: string, tree: Tree): DiscoveredTest[] {
-  const out: DiscoveredTest[] = [];
+  return testDeclarations(text, tree).map((d) => ({ ...shift(d.relative, d.start), directives: d.directives }));
+}
+
+/** A top-level test function as the source has it: what a per-declaration cache needs. */
+export interface TestDeclaration {
+  /** The function's text (from `func` to its closing brace): the cache key. */
+  text: string;
+  /** UTF-16 offset, line and character of `func`. */
+  start: number;
+  line: number;
+  character: number;
+  /** Read from the comment lines above, outside the function's text. */
+  directives: Directives;
+  /** The test with offsets relative to `start` (directives empty). */
+  relative: DiscoveredTest;
+}
+
+/** The test functions of a file, each discovered once per function text (later calls are lookups). */
+export function testDeclarations(text: string, tree: Tree): TestDeclaration[] {
+  const out: TestDeclaration[] = [];
   for (const fn of namedChildren(tree.rootNode)) {
-    if (fn.type !== 'function_declaration') continue;
+    // Helpers are skipped on the document's text, without making a string of their own.
+    if (fn.type !== 'function_declaration' || !text.startsWith('func Test', fn.startIndex)) continue;
     const fnText = fn.text;
-    if (!fnText.startsWith('func Test')) continue;
     let relative = byFunctionText.get(fnText);
     if (relative === undefined) {
       relative = discoverFunction(fn);
       if (byFunctionText.size >= CACHE_LIMIT) byFunctionText.clear();
-      byFunctionText.set(fnText, relative);
+      byFunctionText.set(ownCopy(fnText), relative);
     }
-    // Directives live above the function, outside its text: always read them fresh.
-    if (relative) out.push({ ...shift(relative, fn.startIndex), directives: directivesAbove(text, fn.startIndex) });
+    if (!relative) continue;
+    const start = fn.startIndex;
+    // tree-sitter's rows count '\n' as LineIndex does; its columns are not UTF-16, so measure the line.
+    out.push({ text: fnText, start, line: fn.startPosition.row, character: start - (text.lastIndexOf('\n', start - 1) + 1), directives: directivesAbove(text, start), relative });
   }
   return out;
+}
+
+/**
+ * The text as a string of its own. `node.text` is a slice that keeps the whole document text of
+ * that version alive: kept in the cache (key or test name), every edit would pin another copy of
+ * the file until the cache is cleared.
+ */
+function ownCopy(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 function discoverFunction(fn: Node): DiscoveredTest | null {
   const name = fn.childForFieldName('name');
   if (!name || !(TEST_NAME.test(name.text) || name.text === 'Test') || !takesTestingT(fn)) return null;
   const body = fn.childForFieldName('body');
+  // Waits are found once for the whole function; each subtest takes those inside its body.
+  const waits = body ? waitsIn(body) : [];
   const t: DiscoveredTest = {
-    name: name.text,
+    name: ownCopy(name.text),
     nameStart: name.startIndex,
     nameEnd: name.endIndex,
     start: fn.startIndex,
     end: fn.endIndex,
     directives: {},
-    longestMinutes: body ? longestMinutes(body) : 0,
-    children: body && body.text.includes('.Run(') ? subtests(body, name.text) : [],
+    longestMinutes: body ? longestWithin(waits, body) : 0,
+    children: body ? subtests(body, name.text, waits) : [],
   };
   return shift(t, -fn.startIndex);
 }
@@ -79,37 +111,53 @@ function takesTestingT(fn: Node): boolean {
   return !!first && /^\*\w+\.T$/.test(first.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '');
 }
 
-const runQueries = new WeakMap<Language, Query>();
+/** Where `.Run(` may be written: the text finds the few candidates, the tree confirms each. */
+const RUN_TEXT = /\.\s*Run\s*\(/g;
 
-/** `x.Run("name", func(t *testing.T) {…})` calls directly under `scope` (not inside a nested Run). */
-function subtests(scope: Node, parent: string): DiscoveredTest[] {
-  let q = runQueries.get(scope.tree.language);
-  if (!q) runQueries.set(scope.tree.language, (q = new Query(scope.tree.language, '(call_expression) @c')));
-  const runs = q.captures(scope).map((c) => c.node).filter((call) => {
-    const c = callee(call);
-    return c?.name === 'Run' && c.receiver !== null && callArguments(call).length === 2 && callArguments(call)[1].type === 'func_literal';
-  });
-  // Keep only the outermost Run calls; nested ones become their children.
-  const outermost = runs.filter((r) => !runs.some((o) => o !== r && o.startIndex <= r.startIndex && r.endIndex <= o.endIndex && o.id !== r.id));
-  const out: DiscoveredTest[] = [];
-  for (const call of outermost) {
+/**
+ * `x.Run("name", func(t *testing.T) {…})` calls in a test's body, as a tree: a Run inside another
+ * Run's function is its child. A dynamic name (go test decides it at run time) drops the Run and
+ * everything inside it, as does a Run outside its parent's function (in its name argument).
+ * Candidates come from the text and are confirmed in the tree: a wasm query over a long function
+ * costs milliseconds, a lookup per `.Run(` microseconds.
+ */
+function subtests(body: Node, parent: string, waits: readonly Wait[]): DiscoveredTest[] {
+  const calls: Node[] = [];
+  const text = body.text;
+  for (const m of text.matchAll(RUN_TEXT)) {
+    const at = body.startIndex + m.index + m[0].indexOf('R');
+    const field = body.descendantForIndex(at);
+    const selector = field?.parent;
+    const call = selector?.parent;
+    if (field?.type !== 'field_identifier' || field.text !== 'Run' || selector?.type !== 'selector_expression' || call?.type !== 'call_expression') continue;
+    if (call.childForFieldName('function')?.startIndex !== selector.startIndex) continue;
+    const args = callArguments(call);
+    if (args.length === 2 && args[1].type === 'func_literal') calls.push(call);
+  }
+  calls.sort((x, y) => x.startIndex - y.startIndex);
+  const roots: DiscoveredTest[] = [];
+  const open: { end: number; bodyStart: number; bodyEnd: number; test: DiscoveredTest | null }[] = [];
+  for (const call of calls) {
+    while (open.length && open[open.length - 1].end <= call.startIndex) open.pop();
+    const outer = open[open.length - 1];
     const [nameArg, fn] = callArguments(call);
-    const literal = stringValue(nameArg);
-    if (literal === null) continue; // dynamic name: go test decides it at run time
-    const name = `${parent}/${literal.replace(/\s/g, '_')}`;
-    const body = fn.childForFieldName('body');
-    out.push({
-      name,
+    const fnBody = fn.childForFieldName('body');
+    const reachable = !outer || (outer.test !== null && outer.bodyStart <= call.startIndex && call.endIndex <= outer.bodyEnd);
+    const literal = reachable ? stringValue(nameArg) : null;
+    const test: DiscoveredTest | null = literal === null ? null : {
+      name: ownCopy(`${outer ? outer.test!.name : parent}/${literal.replace(/\s/g, '_')}`),
       nameStart: nameArg.startIndex,
       nameEnd: nameArg.endIndex,
       start: call.startIndex,
       end: call.endIndex,
       directives: {},
-      longestMinutes: body ? longestMinutes(body) : 0,
-      children: body ? subtests(body, name) : [],
-    });
+      longestMinutes: fnBody ? longestWithin(waits, fnBody) : 0,
+      children: [],
+    };
+    if (test) (outer ? outer.test!.children : roots).push(test);
+    open.push({ end: call.endIndex, bodyStart: fnBody?.startIndex ?? call.endIndex, bodyEnd: fnBody?.endIndex ?? call.endIndex, test });
   }
-  return out;
+  return roots;
 }
 
 const DIRECTIVE = /^\s*\/\/\s*hi:(timeout|postgres)(?:=(\S+))?/;
@@ -149,29 +197,42 @@ export function parseDuration(s: string): number | null {
   return consumed === s.length && consumed > 0 ? Math.round(total) : null;
 }
 
-const minuteQueries = new WeakMap<Language, Query>();
-
 /** Calls whose duration argument is a wait: sleeps, timers, and wait/timeout/eventually helpers. */
 const WAIT_CALL = /^(Sleep|After|AfterFunc|NewTimer|Tick|WithTimeout|WithDeadline)$|wait|timeout|eventually|until|poll/i;
 /** Variables that hold a wait: `testDuration := 12 * time.Minute` bounds a loop. */
 const WAIT_NAME = /timeout|wait|deadline|duration|sleep/i;
 
+/** A wait in a test's body: where it is and how many minutes. */
+interface Wait {
+  at: number;
+  minutes: number;
+}
+
 /**
- * The largest `N * time.Minute` (or `time.Minute * N`, or hours) that the body waits for: the content
+ * Every `N * time.Minute` (or `time.Minute * N`, or hours) that the body waits for: the content
  * signal. Only waits count: an argument of a sleep, timer or wait/timeout call, or a value stored in a
  * variable named for a wait. `time.Now().Add(70 * time.Minute)` in an assertion waits for nothing.
  */
-function longestMinutes(body: Node): number {
-  if (!/time\.(Minute|Hour)\b/.test(body.text)) return 0;
-  let q = minuteQueries.get(body.tree.language);
-  if (!q) minuteQueries.set(body.tree.language, (q = new Query(body.tree.language, '(binary_expression) @b')));
-  let best = 0;
-  for (const { node } of q.captures(body)) {
-    const m = /^(\d+)\s*\*\s*time\.(Minute|Hour)$|^time\.(Minute|Hour)\s*\*\s*(\d+)$/.exec(node.text);
-    if (!m) continue;
-    const minutes = Number(m[1] ?? m[4]) * ((m[2] ?? m[3]) === 'Hour' ? 60 : 1);
-    if (minutes > best && isWait(node)) best = minutes;
+function waitsIn(body: Node): Wait[] {
+  const out: Wait[] = [];
+  const text = body.text;
+  for (const m of text.matchAll(/time\.(Minute|Hour)\b/g)) {
+    // From the `time` identifier up to the product that holds it (selector, then binary expression).
+    let node = body.descendantForIndex(body.startIndex + m.index);
+    for (let up = 0; node && node.type !== 'binary_expression' && up < 3; up++) node = node.parent;
+    if (node?.type !== 'binary_expression') continue;
+    const product = /^(\d+)\s*\*\s*time\.(Minute|Hour)$|^time\.(Minute|Hour)\s*\*\s*(\d+)$/.exec(node.text);
+    if (!product) continue;
+    const minutes = Number(product[1] ?? product[4]) * ((product[2] ?? product[3]) === 'Hour' ? 60 : 1);
+    if (isWait(node)) out.push({ at: node.startIndex, minutes });
   }
+  return out;
+}
+
+/** The longest of the waits inside `scope`, in minutes (0 for none). */
+function longestWithin(waits: readonly Wait[], scope: Node): number {
+  let best = 0;
+  for (const w of waits) if (w.minutes > best && scope.startIndex <= w.at && w.at < scope.endIndex) best = w.minutes;
   return best;
 }
 

@@ -194,6 +194,32 @@ export function historyOf(index: Map<string, TestRunEntry[]>, test: string): Tes
   return [...exact, ...guessed].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
 }
 
+/** What the lens, the ETA and the hover need of one test's history. */
+export interface HistorySummary {
+  /** Newest first. */
+  entries: TestRunEntry[];
+  /** Durations of finished runs per backend, newest first: the ETA is their median. */
+  durations: Record<Backend, number[]>;
+  flakyCommits: string[];
+}
+
+/** Summaries per index (a rebuilt index is a new Map, so a history change starts afresh). */
+const summaries = new WeakMap<Map<string, TestRunEntry[]>, Map<string, HistorySummary>>();
+
+/** A test's history summary, computed once per history index rather than per lens or hover request. */
+export function historySummary(index: Map<string, TestRunEntry[]>, test: string): HistorySummary {
+  let byTest = summaries.get(index);
+  if (!byTest) summaries.set(index, (byTest = new Map()));
+  let s = byTest.get(test);
+  if (!s) {
+    const entries = historyOf(index, test);
+    const durations: Record<Backend, number[]> = { sqlite: [], postgres: [] };
+    for (const e of entries) if (e.status !== 'cancelled' && e.durationSeconds !== null) durations[e.backend].push(e.durationSeconds);
+    byTest.set(test, (s = { entries, durations, flakyCommits: flakyCommits(entries) }));
+  }
+  return s;
+}
+
 export interface TestStats {
   runs: number;
   passed: number;

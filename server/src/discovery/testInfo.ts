@@ -5,9 +5,9 @@ import type { DiscoverTestsResult, RunTestArgs, TestInfo } from '../../../shared
 import type { RunSettings } from '../../../shared/src/settings';
 import { LineIndex } from '../analysis/lineIndex';
 import { classify } from './categories';
-import { discoverTests, type DiscoveredTest } from './discovery';
+import { testDeclarations, type DiscoveredTest } from './discovery';
 import { moduleRootOf } from './moduleRoot';
-import { flakyCommits, historyIndex, historyOf, median, pastRun, type TestRunEntry } from './testHistory';
+import { historyIndex, historySummary, median, pastRun } from './testHistory';
 
 export { POSTGRES_MIN_TIMEOUT } from '../../../shared/src/hiCommand';
 
@@ -20,27 +20,74 @@ export function isIntegrationTestFile(file: string): boolean {
   return file.endsWith('_test.go');
 }
 
-/** Durations of finished runs on one backend, newest first: the ETA is their median. */
-function durationsOn(entries: readonly TestRunEntry[], postgres: boolean): number[] {
-  return entries.filter((e) => e.status !== 'cancelled' && e.backend === (postgres ? 'postgres' : 'sqlite') && e.durationSeconds !== null).map((e) => e.durationSeconds!);
+/**
+ * One document's test infos kept between requests, per test declaration (its text and the
+ * directives above it) with lines relative to the declaration: after an edit only the edited
+ * function is looked at again and the others move to their new lines. Everything is dropped when
+ * what they were made from changes (the file, the settings, the history index); declarations no
+ * longer in the file are dropped at the end of each request.
+ */
+export class TestInfoMemo {
+  private key = '';
+  private index: unknown = null;
+  private current = new Map<string, TestInfo>();
+  private next = new Map<string, TestInfo>();
+  /** How many tests the last request took from the memo (the rest were looked at again). */
+  reused = 0;
+
+  begin(key: string, index: unknown): void {
+    if (key !== this.key || index !== this.index) {
+      this.current.clear();
+      this.key = key;
+      this.index = index;
+    }
+    this.next = new Map();
+    this.reused = 0;
+  }
+
+  lookup(declaration: string, compute: () => TestInfo): TestInfo {
+    let info = this.next.get(declaration) ?? this.current.get(declaration);
+    if (info) this.reused++;
+    else info = compute();
+    this.next.set(declaration, info);
+    return info;
+  }
+
+  end(): void {
+    this.current = this.next;
+    this.next = new Map();
+  }
+}
+
+/** A test info made relative to its declaration, placed at the declaration's line and character. */
+function placed(t: TestInfo, line: number, character: number): TestInfo {
+  return {
+    ...t,
+    line: t.line + line,
+    character: t.line === 0 ? t.character + character : t.character,
+    endLine: t.endLine + line,
+    endCharacter: t.endLine === 0 ? t.endCharacter + character : t.endCharacter,
+    children: t.children.map((c) => placed(c, line, character)),
+  };
 }
 
 /**
  * Discovered tests with their category, reason, history and the exact hi command for each.
- * `historyGeneration` changes when a run finished, so the history is read again.
+ * `historyGeneration` changes when a run finished, so the history is read again. With the
+ * document's `memo`, unchanged test functions cost a lookup.
  */
-export function testInfos(file: string, uri: string, text: string, tree: Tree, settings: RunSettings, historyGeneration = 0): DiscoverTestsResult {
-  const lines = new LineIndex(text);
+export function testInfos(file: string, uri: string, text: string, tree: Tree, settings: RunSettings, historyGeneration = 0, memo = new TestInfoMemo()): DiscoverTestsResult {
   const cwd = moduleRootOf(file);
   const index = historyIndex(path.resolve(cwd, settings.controlLogs), historyGeneration);
   const fileName = path.basename(file);
   const make = (spec: Omit<Parameters<typeof runTestArgs>[2], 'cwd' | 'uri'>) => runTestArgs(settings.hiCommand, settings.hiExtraArgs, { ...spec, cwd, uri });
-  const toInfo = (t: DiscoveredTest): TestInfo => {
+  /** `t`'s offsets are relative to its declaration, whose text `lines` indexes. */
+  const toInfo = (t: DiscoveredTest, lines: LineIndex): TestInfo => {
     const c = classify(t, fileName, settings);
-    const entries = historyOf(index, t.name);
+    const history = historySummary(index, t.name);
     const args = (postgres: boolean): RunTestArgs =>
-      make({ title: t.name, testName: t.name, pattern: t.name, anchored: true, timeoutSeconds: c.timeoutSeconds, postgres, category: c.label, previousDurations: durationsOn(entries, postgres) });
-    const recent = entries.filter((e) => e.status !== 'cancelled').slice(0, LENS_RUNS);
+      make({ title: t.name, testName: t.name, pattern: t.name, anchored: true, timeoutSeconds: c.timeoutSeconds, postgres, category: c.label, previousDurations: history.durations[postgres ? 'postgres' : 'sqlite'] });
+    const recent = history.entries.filter((e) => e.status !== 'cancelled').slice(0, LENS_RUNS);
     const s = lines.positionAt(t.nameStart);
     const e = lines.positionAt(t.nameEnd);
     return {
@@ -55,13 +102,17 @@ export function testInfos(file: string, uri: string, text: string, tree: Tree, s
       run: args(false),
       runPostgres: args(true),
       postgresListed: c.postgres,
-      lastRuns: entries.slice(0, STRIP_RUNS).map(pastRun),
-      history: { passed: recent.filter((r) => r.status === 'passed').length, of: recent.length, flakyCommits: flakyCommits(entries) },
-      children: t.children.map(toInfo),
+      lastRuns: history.entries.slice(0, STRIP_RUNS).map(pastRun),
+      history: { passed: recent.filter((r) => r.status === 'passed').length, of: recent.length, flakyCommits: history.flakyCommits },
+      children: t.children.map((child) => toInfo(child, lines)),
     };
   };
-  const discovered = discoverTests(text, tree);
-  const tests = discovered.map(toInfo);
+  memo.begin(`${uri}\0${file}\0${JSON.stringify(settings)}`, index);
+  const tests = testDeclarations(text, tree).map((d) => {
+    const info = memo.lookup(`${JSON.stringify(d.directives)}\0${d.text}`, () => toInfo({ ...d.relative, directives: d.directives }, new LineIndex(d.text)));
+    return placed(info, d.line, d.character);
+  });
+  memo.end();
   const fileRun = (postgres: boolean): RunTestArgs | null => {
     if (!tests.length) return null;
     const { timeoutSeconds, reason } = fileTimeout(tests, postgres, settings.timeouts.suite);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { GoParser } from '../analysis/parser';
-import { contractOfText, type FileContract } from '../analysis/contract';
+import type { GoParser, Pause } from '../analysis/parser';
+import { contractOfText, contractOfTextSliced, type FileContract } from '../analysis/contract';
 import { git } from './git';
 
 /**
@@ -26,7 +26,8 @@ export class ContractBaseReader {
   private blobs = new Map<string, { text: string; contract: FileContract | null }>();
   private toplevels = new Map<string, Promise<string | null>>();
 
-  constructor(private readonly parser: GoParser) {}
+  /** With `pause`, a base read for the first time is parsed and read in slices (the server; the CLI has nothing else to answer). */
+  constructor(private readonly parser: GoParser, private readonly pause?: Pause) {}
 
   async lookup(file: string, base: string): Promise<BaseLookup> {
     // A deleted file (the CLI lists removed tests) may have lost its folder too.
@@ -83,7 +84,8 @@ export class ContractBaseReader {
     }
     const out = await git(top, ['cat-file', 'blob', blob]);
     if (out.code !== 0) return null;
-    const entry = { text: out.stdout, contract: contractOfText(this.parser, out.stdout) };
+    const contract = this.pause ? await contractOfTextSliced(this.parser, out.stdout, this.pause) : contractOfText(this.parser, out.stdout);
+    const entry = { text: out.stdout, contract };
     this.blobs.set(blob, entry);
     while (this.blobs.size > BLOB_CACHE_SIZE) this.blobs.delete(this.blobs.keys().next().value!);
     return entry;

@@ -2,6 +2,13 @@ import type { GoParser } from '../analysis/parser';
 import { compareContracts, contractOfText, type CompareMemo, type ContractChange, type FileContract } from '../analysis/contract';
 import type { BaseLookup, ContractBaseReader } from './contractBase';
 
+/** Thrown from a pause when the document changed during its check: the rest is not worth reading. */
+export class CheckSuperseded extends Error {
+  constructor() {
+    super('the document changed during its contract check');
+  }
+}
+
 export interface ContractCheck {
   lookup: BaseLookup;
   changes: ContractChange[];
@@ -19,7 +26,7 @@ export async function checkContract(reader: ContractBaseReader, parser: GoParser
 }
 
 /** The same for an open document, whose contract comes from its own (incrementally parsed) tree. */
-export async function checkContractOf(reader: ContractBaseReader, file: string, currentContract: () => FileContract | null, base: string, memo?: CompareMemo): Promise<ContractCheck> {
+export async function checkContractOf(reader: ContractBaseReader, file: string, currentContract: () => FileContract | null | Promise<FileContract | null>, base: string, memo?: CompareMemo): Promise<ContractCheck> {
   let lookup: BaseLookup;
   try {
     lookup = await reader.lookup(file, base);
@@ -27,7 +34,13 @@ export async function checkContractOf(reader: ContractBaseReader, file: string, 
     return { lookup: { kind: 'silent', why: `git failed: ${error instanceof Error ? error.message : String(error)}` }, changes: [] };
   }
   if (lookup.kind !== 'found' && lookup.kind !== 'new-file') return { lookup, changes: [] };
-  const current = currentContract();
+  let current: FileContract | null;
+  try {
+    current = await currentContract();
+  } catch (error) {
+    if (error instanceof CheckSuperseded) return { lookup: { kind: 'silent', why: error.message }, changes: [] };
+    current = null;
+  }
   if (!current) return { lookup: { kind: 'silent', why: 'the file has merge conflict markers' }, changes: [] };
   if (lookup.kind === 'new-file') return { lookup, changes: [], current };
   try {

@@ -1,7 +1,7 @@
 import type { TextEdit } from '../types';
 import { kindChange, METHODS } from './assertions';
 import { contractDirectives, directiveFor, type Directive } from './directives';
-import { LOCAL_MARK, type Assertion, type FileContract, type FunctionContract, type Local } from './model';
+import { LOCAL_MARK, type Assertion, type CaseField, type FileContract, type FunctionContract, type Local, type Subtest, type Table, type TableCase } from './model';
 
 /**
  * Base contract + current contract → the expectations that changed. Pure: plain values in,
@@ -35,6 +35,8 @@ export interface ContractChange {
   baseEnd: number;
   /** Edits to the current text that bring the base expectation back, when one can. */
   restore: TextEdit[] | null;
+  /** The restore quick fix's title when it is not "Restore the expectation from <base>" (a subtest, a case, a skip). */
+  restoreTitle?: string;
   /** The `//hi:contract-change -- <why>` that covers it: reason null when none covers it, '' when it gives none. */
   directive: Directive | null;
 }
@@ -90,6 +92,7 @@ export function compareContracts(base: FileContract, current: FileContract, opti
         baseStart: baseFn.nameStart,
         baseEnd: baseFn.nameEnd,
         restore: [{ start: current.text.length, end: current.text.length, newText: `${current.text.endsWith('\n') ? '' : '\n'}\n${base.text.slice(docStart(base.text, baseFn.start), baseFn.end)}\n` }],
+        restoreTitle: `Restore ${name} from ${label}`,
         directive: null,
       });
     }
@@ -203,9 +206,10 @@ function compareFunction(baseFn: FunctionContract, curFn: FunctionContract, base
   });
 
   for (const s of goneSubtests) {
-    add({ kind: 'subtest-removed', message: `Subtest "${s.name}" of ${curFn.name} is gone since ${label}.`, start: curFn.nameStart, end: curFn.nameEnd, baseStart: s.start, baseEnd: s.end, restore: null });
+    const restore = restoreSubtest(s, baseFn, curFn, base.text, current.text, renamedText);
+    add({ kind: 'subtest-removed', message: `Subtest "${s.name}" of ${curFn.name} is gone since ${label}.`, start: curFn.nameStart, end: curFn.nameEnd, baseStart: s.start, baseEnd: s.end, restore, restoreTitle: `Restore subtest "${s.name}" from ${label}` });
   }
-  compareTables(baseFn, curFn, label, add);
+  compareTables(baseFn, curFn, { baseText: base.text, curText: current.text, label, baseKey, curKey, renamed: renamedText, add });
 
   const baseSkips = baseFn.skips.map((s) => s.text.replace(/\s+/g, ''));
   for (const s of curFn.skips) {
@@ -222,27 +226,251 @@ function compareFunction(baseFn: FunctionContract, curFn: FunctionContract, base
       baseStart: baseFn.nameStart,
       baseEnd: baseFn.nameEnd,
       restore: [deleteLine(current.text, s.statementStart, s.statementEnd)],
+      restoreTitle: `Delete the ${s.text.split('(')[0]} added since ${label}`,
     });
   }
 }
 
-function compareTables(baseFn: FunctionContract, curFn: FunctionContract, label: string, add: (c: Omit<ContractChange, 'functionName' | 'directive'>) => void): void {
+interface TableContext {
+  baseText: string;
+  curText: string;
+  label: string;
+  /** Keys with locals renamed (base) or unmarked (current), as the assertions compare them. */
+  baseKey: (k: string) => string;
+  curKey: (k: string) => string;
+  renamed: (s: string) => string;
+  add: (c: Omit<ContractChange, 'functionName' | 'directive'>) => void;
+}
+
+/** Fields that are a case's expectation by name, whatever the test does with them. */
+const EXPECTATION_NAME = /^(?:want|expect)/i;
+
+/**
+ * Tables are paired by position in the function, their cases by name, then by identical content
+ * (a renamed or moved case), then, for unnamed cases, by position. A paired case's expectation
+ * fields are compared like an assertion's expected argument; input fields never are.
+ */
+function compareTables(baseFn: FunctionContract, curFn: FunctionContract, cx: TableContext): void {
+  const { label, add } = cx;
   const curNames = new Set(curFn.tables.flatMap((t) => t.cases.map((k) => k.name)).filter((n): n is string => n !== null));
+  const isExpectation = (key: string) => EXPECTATION_NAME.test(key) || baseFn.expectationFields.includes(key);
   baseFn.tables.forEach((table, i) => {
-    const named = table.cases.filter((k) => k.name !== null);
-    for (const k of named) {
-      if (curNames.has(k.name!)) continue;
-      const at = curFn.tables[i] ?? null;
-      add({ kind: 'case-removed', message: `Test case "${k.name}" is gone since ${label}.`, start: at ? at.start : curFn.nameStart, end: at ? at.start + 1 : curFn.nameEnd, baseStart: k.start, baseEnd: k.end, restore: null });
+    const now = curFn.tables[i] ?? null;
+    if (!now) {
+      for (const k of table.cases) {
+        if (k.name !== null && !curNames.has(k.name)) add({ kind: 'case-removed', message: `Test case "${k.name}" is gone since ${label}.`, start: curFn.nameStart, end: curFn.nameEnd, baseStart: k.start, baseEnd: k.end, restore: null });
+      }
+      return;
     }
-    // Unnamed cases can only be counted.
-    const unnamed = table.cases.length - named.length;
-    const now = curFn.tables[i];
-    const nowUnnamed = now ? now.cases.filter((k) => k.name === null).length : 0;
-    if (unnamed > 0 && now && nowUnnamed < unnamed && now.cases.length < table.cases.length) {
-      add({ kind: 'case-removed', message: `This table had ${plural(table.cases.length, 'case')} at ${label}, now ${now.cases.length}.`, start: now.start, end: now.start + 1, baseStart: table.start, baseEnd: table.end, restore: null });
+    const { pairs, gone, fresh } = pairCases(table, now, cx);
+    if (!table.nested) for (const [was, is] of pairs) compareCaseFields(was, is, now.cases.indexOf(is), isExpectation, cx);
+    const goneNamed = gone.filter((k) => k.name !== null && !curNames.has(k.name));
+    for (const k of goneNamed) {
+      add({
+        kind: 'case-removed',
+        message: `Test case "${k.name}" is gone since ${label}.`,
+        start: now.start,
+        end: now.start + 1,
+        baseStart: k.start,
+        baseEnd: k.end,
+        restore: restoreCases([k], table, now, pairs, cx),
+        restoreTitle: `Restore test case "${k.name}" from ${label}`,
+      });
+    }
+    // Unnamed cases that found no partner can only be counted, and restored when nothing else is left unpaired.
+    const goneUnnamed = gone.filter((k) => k.name === null);
+    if (goneUnnamed.length > 0 && now.cases.length < table.cases.length) {
+      const certain = fresh.every((k) => k.name !== null);
+      add({
+        kind: 'case-removed',
+        message: `This table had ${plural(table.cases.length, 'case')} at ${label}, now ${now.cases.length}.`,
+        start: now.start,
+        end: now.start + 1,
+        baseStart: table.start,
+        baseEnd: table.end,
+        restore: certain ? restoreCases(goneUnnamed, table, now, pairs, cx) : null,
+        restoreTitle: `Restore the ${goneUnnamed.length === 1 ? 'removed case' : `${goneUnnamed.length} removed cases`} from ${label}`,
+      });
     }
   });
+}
+
+function pairCases(table: Table, now: Table, cx: TableContext): { pairs: [TableCase, TableCase][]; gone: TableCase[]; fresh: TableCase[] } {
+  const pairs: [TableCase, TableCase][] = [];
+  const taken = new Set<TableCase>();
+  const paired = new Set<TableCase>();
+  const pair = (was: TableCase, is: TableCase) => {
+    pairs.push([was, is]);
+    paired.add(was);
+    taken.add(is);
+  };
+  for (const was of table.cases) {
+    const is = was.name === null ? undefined : now.cases.find((k) => !taken.has(k) && k.name === was.name);
+    if (is) pair(was, is);
+  }
+  const content = (k: TableCase, key: (s: string) => string) => k.fields.filter((f) => f.key !== k.nameField).map((f) => `${f.key}=${key(f.valueKey)}`).join('\0');
+  for (const was of table.cases) {
+    if (paired.has(was)) continue;
+    const want = content(was, cx.baseKey);
+    const is = now.cases.find((k) => !taken.has(k) && content(k, cx.curKey) === want);
+    if (is) pair(was, is);
+  }
+  const leftWas = table.cases.filter((k) => !paired.has(k) && k.name === null);
+  const leftIs = now.cases.filter((k) => !taken.has(k) && k.name === null);
+  if (leftWas.length === leftIs.length) leftWas.forEach((was, j) => pair(was, leftIs[j]));
+  return { pairs, gone: table.cases.filter((k) => !paired.has(k)), fresh: now.cases.filter((k) => !taken.has(k)) };
+}
+
+function compareCaseFields(was: TableCase, is: TableCase, index: number, isExpectation: (key: string) => boolean, cx: TableContext): void {
+  const where = is.name !== null ? `case "${is.name}"` : `case ${index + 1} of the table`;
+  const keys = new Set([...was.fields, ...is.fields].map((f) => f.key));
+  for (const key of keys) {
+    if (key === was.nameField || key === is.nameField || !isExpectation(key)) continue;
+    const before = was.fields.find((f) => f.key === key);
+    const after = is.fields.find((f) => f.key === key);
+    if (before && after) {
+      if (cx.baseKey(before.valueKey) === cx.curKey(after.valueKey)) continue;
+      cx.add({
+        kind: 'expected-changed',
+        message: `Expected ${briefPair(before.valueText, after.valueText).join(` in ${where} at ${cx.label}, now `)} (field ${key}).`,
+        start: after.valueStart,
+        end: after.valueEnd,
+        baseStart: before.valueStart,
+        baseEnd: before.valueEnd,
+        restore: [{ start: after.valueStart, end: after.valueEnd, newText: cx.renamed(before.valueText) }],
+      });
+    } else if (before) {
+      cx.add({
+        kind: 'expected-changed',
+        message: `Expected ${brief(before.valueText)} in ${where} at ${cx.label} (field ${key}); the field is gone, so the case now expects its zero value.`,
+        start: is.valueStart,
+        end: is.valueStart + 1,
+        baseStart: before.valueStart,
+        baseEnd: before.valueEnd,
+        restore: [insertField(is, key, cx.renamed(before.valueText), cx.curText)],
+      });
+    } else if (after?.keyed) {
+      cx.add({
+        kind: 'expected-changed',
+        message: `${where[0].toUpperCase()}${where.slice(1)} expects ${key}: ${brief(after.valueText)} since ${cx.label}; it left ${key} unset (the zero value) there.`,
+        start: after.start,
+        end: after.end,
+        baseStart: was.valueStart,
+        baseEnd: was.valueEnd,
+        restore: [deleteField(after, cx.curText)],
+      });
+    }
+  }
+}
+
+/** A value as a message quotes it: one line, and short. */
+function brief(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > 60 ? `${one.slice(0, 57)}…` : one;
+}
+
+/** Two long values as a message quotes them: around where they first differ. */
+function briefPair(a: string, b: string): [string, string] {
+  const x = a.replace(/\s+/g, ' ');
+  const y = b.replace(/\s+/g, ' ');
+  if (x.length <= 60 && y.length <= 60) return [x, y];
+  let same = 0;
+  while (same < x.length && x[same] === y[same]) same++;
+  const from = Math.max(0, same - 25);
+  const cut = (v: string) => `${from > 0 ? '…' : ''}${v.slice(from, from + 50)}${from + 50 < v.length ? '…' : ''}`;
+  return [cut(x), cut(y)];
+}
+
+/** `key: value` back into a case literal, after its last field, in the literal's layout. */
+function insertField(k: TableCase, key: string, value: string, text: string): TextEdit {
+  const last = k.fields[k.fields.length - 1];
+  if (!last) return { start: k.valueStart + 1, end: k.valueStart + 1, newText: `${key}: ${value}` };
+  const after = /^[ \t]*,/.exec(text.slice(last.end, k.valueEnd));
+  if (!text.slice(k.valueStart, k.valueEnd).includes('\n')) {
+    const at = after ? last.end + after[0].length : last.end;
+    return { start: at, end: at, newText: after ? ` ${key}: ${value},` : `, ${key}: ${value}` };
+  }
+  const at = after ? last.end + after[0].length : last.end;
+  return { start: at, end: at, newText: `${after ? '' : ','}\n${indentAt(text, last.start)}${key}: ${value},` };
+}
+
+/** Removes a keyed field with its comma (and its line, when it has one to itself). */
+function deleteField(f: CaseField, text: string): TextEdit {
+  const comma = /^[ \t]*,[ \t]*/.exec(text.slice(f.end));
+  const end = f.end + (comma ? comma[0].length : 0);
+  if (comma) return deleteLine(text, f.start, end);
+  // The last field of a one-line literal: take the comma before it.
+  const before = /,[ \t]*$/.exec(text.slice(0, f.start));
+  return { start: before ? f.start - before[0].length : f.start, end, newText: '' };
+}
+
+/**
+ * Puts removed cases back where they were: after the nearest earlier case that is still there
+ * (or before the nearest later one), in the table's layout. Null when the table has no paired
+ * case to stand by and is not empty.
+ */
+function restoreCases(cases: TableCase[], table: Table, now: Table, pairs: [TableCase, TableCase][], cx: TableContext): TextEdit[] | null {
+  const partner = new Map(pairs);
+  const multiline = cx.curText.slice(now.bodyStart, now.bodyEnd).includes('\n') || (now.cases.length === 0 && cx.baseText.slice(table.bodyStart, table.bodyEnd).includes('\n'));
+  const edits: TextEdit[] = [];
+  // Consecutive removed cases go back as one insertion, in their order.
+  const runs: TableCase[][] = [];
+  for (const k of cases) {
+    const prev = runs[runs.length - 1];
+    const j = table.cases.indexOf(k);
+    if (prev && table.cases.indexOf(prev[prev.length - 1]) === j - 1) prev.push(k);
+    else runs.push([k]);
+  }
+  for (const run of runs) {
+    const first = table.cases.indexOf(run[0]);
+    const last = table.cases.indexOf(run[run.length - 1]);
+    const before = table.cases.slice(0, first).reverse().map((k) => partner.get(k)).find((k) => k !== undefined);
+    const after = table.cases.slice(last + 1).map((k) => partner.get(k)).find((k) => k !== undefined);
+    const anchor = before ?? after;
+    const indent = anchor ? indentAt(cx.curText, anchor.start) : `${indentAt(cx.curText, now.start)}\t`;
+    const texts = run.map((k) => cx.renamed(reindent(cx.baseText.slice(k.start, k.end), indentAt(cx.baseText, k.start), indent)));
+    if (before) {
+      const comma = /^[ \t]*,/.exec(cx.curText.slice(before.end, now.bodyEnd));
+      const at = before.end + (comma ? comma[0].length : 0);
+      const lead = comma ? '' : ',';
+      edits.push({ start: at, end: at, newText: multiline ? `${lead}\n${indent}${texts.join(`,\n${indent}`)},` : `, ${texts.join(', ')}${comma ? ',' : ''}` });
+    } else if (after) {
+      edits.push({ start: after.start, end: after.start, newText: multiline ? `${texts.join(`,\n${indent}`)},\n${indent}` : `${texts.join(', ')}, ` });
+    } else if (now.cases.length === 0 && cx.curText.slice(now.bodyStart + 1, now.bodyEnd - 1).trim() === '') {
+      const outer = indentAt(cx.curText, now.start);
+      edits.push({ start: now.bodyStart + 1, end: now.bodyEnd - 1, newText: multiline ? `\n${indent}${texts.join(`,\n${indent}`)},\n${outer}` : texts.join(', ') });
+    } else return null;
+  }
+  return edits;
+}
+
+/**
+ * Puts a removed `t.Run("…", …)` back beside the sibling subtest it followed (or preceded) at the
+ * base. Null when it has no surviving sibling or was not a statement of its own (`ok := t.Run(…)`).
+ */
+function restoreSubtest(s: Subtest, baseFn: FunctionContract, curFn: FunctionContract, baseText: string, curText: string, renamed: (s: string) => string): TextEdit[] | null {
+  const parentOf = (x: Subtest) => baseFn.subtests.filter((p) => p !== x && p.callStart < x.callStart && x.callEnd <= p.callEnd).pop() ?? null;
+  const parent = parentOf(s);
+  const bare = (text: string, start: number, end: number) => text.slice(text.lastIndexOf('\n', start - 1) + 1, start).trim() === '' && /^[ \t]*(?:\r?\n|$)/.test(text.slice(end));
+  if (!bare(baseText, s.callStart, s.callEnd)) return null;
+  const now = (x: Subtest) => curFn.subtests.find((c) => c.name === x.name && bare(curText, c.callStart, c.callEnd));
+  const siblings = baseFn.subtests.filter((x) => x !== s && parentOf(x) === parent);
+  const before = siblings.filter((x) => x.callEnd <= s.callStart).reverse().map(now).find((x) => x !== undefined);
+  const after = siblings.filter((x) => x.callStart >= s.callEnd).map(now).find((x) => x !== undefined);
+  const anchor = before ?? after;
+  if (!anchor) return null;
+  const indent = indentAt(curText, anchor.callStart);
+  const text = renamed(reindent(baseText.slice(s.callStart, s.callEnd), indentAt(baseText, s.callStart), indent));
+  if (before) return [{ start: before.callEnd, end: before.callEnd, newText: `\n${indent}${text}` }];
+  return [{ start: after!.callStart, end: after!.callStart, newText: `${text}\n${indent}` }];
+}
+
+/** Lines after the first move from one indentation to another. */
+function reindent(text: string, from: string, to: string): string {
+  return text
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : line.startsWith(from) ? to + line.slice(from.length) : line))
+    .join('\n');
 }
 
 /**
@@ -317,9 +545,7 @@ function reinsert(
       break;
     }
   }
-  const statement = baseText.slice(was.statementStart, was.statementEnd);
-  const baseIndent = indentAt(baseText, was.statementStart);
-  const body = statement.split('\n').map((line, i) => (i === 0 ? line : line.startsWith(baseIndent) ? indent + line.slice(baseIndent.length) : line)).join('\n');
+  const body = reindent(baseText.slice(was.statementStart, was.statementEnd), indentAt(baseText, was.statementStart), indent);
   if (anchorEnd === curFn.bodyOpen) indent = indentAt(curText, curFn.start) + '\t';
   return { start: anchorEnd, end: anchorEnd, newText: `\n${indent}${renamed(body)}` };
 }

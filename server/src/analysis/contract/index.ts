@@ -1,5 +1,5 @@
 import type { Tree } from 'web-tree-sitter';
-import type { GoParser } from '../parser';
+import type { GoParser, Pause } from '../parser';
 import { CompareMemo, compareContracts, type CompareOptions, type ContractChange } from './compare';
 import { ContractModeler, fileContract, type FileContract } from './model';
 
@@ -20,6 +20,20 @@ export function contractOfText(parser: GoParser, text: string): FileContract | n
   try {
     tree = parser.parse(text);
     return fileContract(tree, text);
+  } catch {
+    return null;
+  } finally {
+    tree?.delete();
+  }
+}
+
+/** The same, parsed and read in slices (`pause` between them), for the server's first read of a big base. */
+export async function contractOfTextSliced(parser: GoParser, text: string, pause: Pause): Promise<FileContract | null> {
+  if (hasConflictMarkers(text)) return null;
+  let tree: Tree | undefined;
+  try {
+    tree = await parser.parseSliced(text, pause);
+    return await new ContractModeler().contractSliced(tree, text, pause);
   } catch {
     return null;
   } finally {

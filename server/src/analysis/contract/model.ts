@@ -1,5 +1,6 @@
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import { readHeader } from '../goFile';
+import type { Pause } from '../parser';
 import { namedChildren, stringValue } from '../syntax';
 import { baseMethod, METHODS } from './assertions';
 
@@ -62,8 +63,29 @@ export interface TableCase {
   table: number;
   /** The case's name (its `name:` field, map key or first string), null when unnamed. */
   name: string | null;
+  /** The field that holds the name (`name`, or the positional field's name), '' for a map key or none. */
+  nameField: string;
   start: number;
   end: number;
+  /** The case's struct literal (`{…}`), where a restored field goes. */
+  valueStart: number;
+  valueEnd: number;
+  /** Its fields by name: keyed ones as written, positional ones named from the table's inline struct type. */
+  fields: CaseField[];
+}
+
+export interface CaseField {
+  key: string;
+  /** Normalised value (like an assertion's expectation; locals marked). */
+  valueKey: string;
+  valueText: string;
+  /** The whole element (`want: 3`), and its value. */
+  start: number;
+  end: number;
+  valueStart: number;
+  valueEnd: number;
+  /** Written as `key: value` (a positional field cannot be removed on its own). */
+  keyed: boolean;
 }
 
 export interface Skip {
@@ -100,9 +122,22 @@ export interface FunctionContract {
   hasDoc: boolean;
   assertions: Assertion[];
   subtests: Subtest[];
-  tables: { start: number; end: number; cases: TableCase[] }[];
+  tables: Table[];
+  /** Fields read in an assertion's expectation (`tt.want` in `assert.Equal(t, tt.want, got)`): a table's expected values. */
+  expectationFields: string[];
   skips: Skip[];
   comments: CommentText[];
+}
+
+export interface Table {
+  start: number;
+  end: number;
+  /** The literal's `{…}` holding the cases. */
+  bodyStart: number;
+  bodyEnd: number;
+  /** Inside another table's case (data such as a policy's ACL list), not a table of test cases. */
+  nested: boolean;
+  cases: TableCase[];
 }
 
 export interface FileContract {
@@ -120,6 +155,12 @@ const EWT = new Set(['EventuallyWithT', 'EventuallyWithTf']);
 const LEN_BOUNDS = new Set(['Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual']);
 /** Helper arguments that tune timing or wording, not the expectation. */
 const NOT_EXPECTATION = /^(?:"|`)|\btime\.|Timeout|Interval/;
+/**
+ * `tt.want` in an expectation: a field of a case variable, the field a table case sets. Only a
+ * one-level selector on a plain name: `nodes[0].User.Id` or `tt.spec.want()` read something else.
+ */
+const SELECTED_FIELD = /(?<![\w.\])]\s*)[A-Za-z_]\w*\s*\.\s*([A-Za-z_]\w*)\b(?!\s*[.([])/g;
+const NAME_FIELD = /^(name|desc|description|title|test|tc)$/i;
 
 /**
  * One query over the file (it runs inside wasm; only matches cross into JS): calls on an
@@ -168,6 +209,30 @@ export class ContractModeler {
   private headerKey = '';
 
   contract(tree: Tree, text: string): FileContract {
+    const steps = this.steps(tree, text);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return step.value;
+  }
+
+  /**
+   * The same, asking `pause` after each function read afresh: the first contract of a 4 500-line
+   * file takes a few hundred ms, and other requests must not wait for all of it. The tree must
+   * stay alive until the promise settles (pass a copy of a tree that edits may replace).
+   */
+  async contractSliced(tree: Tree, text: string, pause: Pause): Promise<FileContract> {
+    const steps = this.steps(tree, text);
+    let step = steps.next();
+    while (!step.done) {
+      const wait = pause();
+      if (wait) await wait;
+      step = steps.next();
+    }
+    return step.value;
+  }
+
+  /** Yields after each function whose contract was not cached. */
+  private *steps(tree: Tree, text: string): Generator<void, FileContract> {
     const root = tree.rootNode;
     const header = readHeader(root);
     const headerKey = `${header.imports.assert}|${header.imports.require}`;
@@ -179,19 +244,26 @@ export class ContractModeler {
     const pkgNode = tops.find((n) => n.type === 'package_clause');
     const functions = new Map<string, FunctionContract>();
     const next = new Map<string, FunctionContract>();
-    tops.forEach((top, i) => {
-      if (top.type !== 'function_declaration') return;
+    for (let i = 0; i < tops.length; i++) {
+      const top = tops[i];
+      if (top.type !== 'function_declaration') continue;
       const previous = tops[i - 1] ?? null;
       const start = top.startIndex;
       const key = `${hasDocComment(top, previous, text) ? 'doc' : ''}\0${text.slice(start, top.endIndex)}`;
       const cached = this.cache.get(key);
       let fn: FunctionContract | null;
       if (cached) fn = cached.start === start ? cached : shifted(cached, start - cached.start);
-      else fn = functionContract(top, previous, rawOf(top, text), text, header.imports.assert, header.imports.require);
-      if (!fn) return;
-      next.set(key, fn);
-      if (!functions.has(fn.name)) functions.set(fn.name, fn);
-    });
+      else {
+        fn = functionContract(top, previous, yield* rawSteps(top, text), text, header.imports.assert, header.imports.require);
+        // Kept at once: a read abandoned at a later pause (the document changed) keeps what it read.
+        if (fn) this.cache.set(key, fn);
+      }
+      if (fn) {
+        next.set(key, fn);
+        if (!functions.has(fn.name)) functions.set(fn.name, fn);
+      }
+      yield;
+    }
     this.cache = next;
     return { text, packageStart: pkgNode?.startIndex ?? 0, packageEnd: pkgNode?.endIndex ?? 0, functions };
   }
@@ -210,27 +282,49 @@ function shifted<T>(value: T, delta: number): T {
   return value;
 }
 
-/** The query's matches inside one function, sorted into what the model needs. */
-function rawOf(fn: Node, text: string): Raw {
+/**
+ * The query's matches inside one function, sorted into what the model needs. The query runs on
+ * the function's parts (its signature, then each statement of its body) and yields between them:
+ * every pattern is rooted inside one statement, so the union is the same as one run over the
+ * function, and a long test does not hold the server for all of it.
+ */
+function* rawSteps(fn: Node, text: string): Generator<void, Raw> {
   const raw: Raw = { calls: [], comments: [], decls: [], varspecs: [], params: [], tables: [] };
-  for (const match of contractQuery(fn.tree.language).matches(fn)) {
-    const cap = new Map(match.captures.map((c) => [c.name, c.node]));
-    if (cap.has('call')) {
-      const method = cap.get('method') ?? cap.get('helper')!;
-      raw.calls.push({ call: cap.get('call')!, recv: cap.get('recv') ?? null, method, args: cap.get('args')! });
-    } else if (cap.has('comment')) raw.comments.push(cap.get('comment')!);
-    else if (cap.has('decl')) raw.decls.push({ at: cap.get('decl')!.startIndex, left: cap.get('left')!.text, right: cap.get('right')!.text, kind: cap.get('decl')!.type });
-    else if (cap.has('varspec')) raw.varspecs.push(cap.get('varspec')!);
-    else if (cap.has('param')) {
-      const param = cap.get('param')!;
-      const type = cap.get('ptype')!;
-      const names = text.slice(param.startIndex, type.startIndex).split(',').map((n) => n.trim()).filter((n) => /^\w+$/.test(n));
-      raw.params.push({ at: param.startIndex, names, type: type.text.replace(/\s+/g, '') });
-    } else if (cap.has('table')) raw.tables.push({ table: cap.get('table')!, body: cap.get('body')! });
+  const query = contractQuery(fn.tree.language);
+  for (const part of partsOf(fn)) {
+    for (const match of query.matches(part)) {
+      const cap = new Map(match.captures.map((c) => [c.name, c.node]));
+      if (cap.has('call')) {
+        const method = cap.get('method') ?? cap.get('helper')!;
+        raw.calls.push({ call: cap.get('call')!, recv: cap.get('recv') ?? null, method, args: cap.get('args')! });
+      } else if (cap.has('comment')) raw.comments.push(cap.get('comment')!);
+      else if (cap.has('decl')) raw.decls.push({ at: cap.get('decl')!.startIndex, left: cap.get('left')!.text, right: cap.get('right')!.text, kind: cap.get('decl')!.type });
+      else if (cap.has('varspec')) raw.varspecs.push(cap.get('varspec')!);
+      else if (cap.has('param')) {
+        const param = cap.get('param')!;
+        const type = cap.get('ptype')!;
+        const names = text.slice(param.startIndex, type.startIndex).split(',').map((n) => n.trim()).filter((n) => /^\w+$/.test(n));
+        raw.params.push({ at: param.startIndex, names, type: type.text.replace(/\s+/g, '') });
+      } else if (cap.has('table')) raw.tables.push({ table: cap.get('table')!, body: cap.get('body')! });
+    }
+    yield;
   }
-  // Matches come in pattern order per node; the model wants document order.
+  // Matches come when they complete (an inner literal before the one around it); the model wants document order.
   raw.calls.sort((a, b) => a.call.startIndex - b.call.startIndex);
+  raw.tables.sort((a, b) => a.table.startIndex - b.table.startIndex);
   return raw;
+}
+
+/** A function's signature nodes and its body's statements (and comments), in document order. */
+function partsOf(fn: Node): Node[] {
+  const body = fn.childForFieldName('body');
+  const parts = namedChildren(fn).filter((n) => n !== body && n.startIndex < (body?.startIndex ?? Infinity));
+  if (!body) return parts;
+  for (const child of namedChildren(body)) {
+    if (child.type === 'statement_list') parts.push(...namedChildren(child));
+    else parts.push(child);
+  }
+  return parts;
 }
 
 function functionContract(fn: Node, previous: Node | null, raw: Raw, text: string, assertAlias: string | null, requireAlias: string | null): FunctionContract | null {
@@ -257,6 +351,7 @@ function functionContract(fn: Node, previous: Node | null, raw: Raw, text: strin
   const inEwt = (offset: number) => ewtBodies.some(([s, e]) => s <= offset && offset < e);
 
   const assertions: Assertion[] = [];
+  const expectationFields = new Set<string>();
   const subtests: Subtest[] = [];
   const skips: Skip[] = [];
   for (const { call, recv, method: methodNode, args: argList } of raw.calls) {
@@ -319,6 +414,7 @@ function functionContract(fn: Node, previous: Node | null, raw: Raw, text: strin
       actualText = actualText.replace(/^len\(\s*([\s\S]*?)\s*\)$/, '$1');
       if (method === 'Equal') normMethod = 'Len';
     }
+    for (const e of expected) for (const m of e.text.matchAll(SELECTED_FIELD)) expectationFields.add(m[1]);
     const first = expected[0];
     const last = expected[expected.length - 1];
     assertions.push({
@@ -359,7 +455,8 @@ function functionContract(fn: Node, previous: Node | null, raw: Raw, text: strin
     hasDoc: hasDocComment(fn, previous, text),
     assertions,
     subtests,
-    tables: tablesIn(raw.tables),
+    tables: tablesIn(raw.tables, norm),
+    expectationFields: [...expectationFields],
     skips,
     comments: raw.comments.map((n) => ({ text: n.text, start: n.startIndex, end: n.endIndex })),
   };
@@ -437,38 +534,92 @@ function hasDocComment(fn: Node, previous: Node | null, text: string): boolean {
 }
 
 /** Slice and map literals of composite values in the function: test tables and their cases. */
-function tablesIn(found: Raw['tables']): FunctionContract['tables'] {
-  const tables: FunctionContract['tables'] = [];
+function tablesIn(found: Raw['tables'], norm: (n: Node) => string): Table[] {
+  const tables: Table[] = [];
   for (const { table, body } of found) {
     const elems = namedChildren(body).filter((e) => e.type !== 'comment');
     // A table's cases are composite values themselves; `[]string{"a"}` is data, not cases.
     const caseValue = (e: Node) => (e.type === 'keyed_element' ? e.namedChild(1)?.namedChild(0) : e.namedChild(0));
     if (elems.length === 0 || !elems.every((e) => caseValue(e)?.type === 'literal_value' || caseValue(e)?.type === 'composite_literal')) continue;
     const index = tables.length;
+    const positional = structFieldNames(table);
     tables.push({
       start: table.startIndex,
       end: table.endIndex,
-      cases: elems.map((e) => ({ table: index, name: caseName(e), start: e.startIndex, end: e.endIndex })),
+      bodyStart: body.startIndex,
+      bodyEnd: body.endIndex,
+      nested: tables.some((t) => t.start < table.startIndex && table.endIndex <= t.end),
+      cases: elems.map((e) => {
+        const value = caseValue(e)!;
+        const fieldsNode = value.type === 'composite_literal' ? value.childForFieldName('body') : value;
+        const { name, nameField } = caseName(e, positional);
+        return {
+          table: index,
+          name,
+          nameField,
+          start: e.startIndex,
+          end: e.endIndex,
+          valueStart: (fieldsNode ?? value).startIndex,
+          valueEnd: (fieldsNode ?? value).endIndex,
+          fields: fieldsNode ? caseFields(fieldsNode, positional, norm) : [],
+        };
+      }),
     });
   }
   return tables;
 }
 
-function caseName(element: Node): string | null {
-  if (element.type === 'keyed_element') return stringValue(element.namedChild(0)?.namedChild(0) ?? null);
+/** Field names of a table's inline element struct (`[]struct{ name string; want int }`), in order. */
+function structFieldNames(table: Node): string[] {
+  const type = table.childForFieldName('type');
+  const element = type?.childForFieldName(type.type === 'map_type' ? 'value' : 'element');
+  if (element?.type !== 'struct_type') return [];
+  const list = namedChildren(element).find((n) => n.type === 'field_declaration_list');
+  if (!list) return [];
+  const names: string[] = [];
+  for (const decl of namedChildren(list)) {
+    if (decl.type !== 'field_declaration') continue;
+    const declared = decl.childrenForFieldName('name').filter((n): n is Node => n !== null);
+    // An embedded field is named by its type.
+    if (declared.length === 0) names.push(decl.childForFieldName('type')?.text.replace(/^\*|^.*\./g, '') ?? '');
+    else declared.forEach((n) => names.push(n.text));
+  }
+  return names;
+}
+
+function caseFields(fields: Node, positional: string[], norm: (n: Node) => string): CaseField[] {
+  const out: CaseField[] = [];
+  namedChildren(fields)
+    .filter((f) => f.type !== 'comment')
+    .forEach((f, i) => {
+      const keyed = f.type === 'keyed_element';
+      const key = keyed ? f.namedChild(0)?.text : positional[i];
+      const value = keyed ? f.namedChild(1)?.namedChild(0) : f.namedChild(0);
+      if (!key || !value || !/^[A-Za-z_]\w*$/.test(key)) return;
+      out.push({ key, valueKey: norm(value), valueText: value.text, start: f.startIndex, end: f.endIndex, valueStart: value.startIndex, valueEnd: value.endIndex, keyed });
+    });
+  return out;
+}
+
+function caseName(element: Node, positional: string[]): { name: string | null; nameField: string } {
+  const none = { name: null, nameField: '' };
+  if (element.type === 'keyed_element') return { name: stringValue(element.namedChild(0)?.namedChild(0) ?? null), nameField: '' };
   const value = element.namedChild(0);
-  if (!value) return null;
+  if (!value) return none;
   const fields = value.type === 'composite_literal' ? value.childForFieldName('body') : value;
-  if (!fields) return null;
+  if (!fields) return none;
+  let i = 0;
   for (const f of namedChildren(fields)) {
+    if (f.type === 'comment') continue;
     if (f.type === 'keyed_element') {
       const key = f.namedChild(0)?.text;
-      if (key && /^(name|desc|description|title|test|tc)$/i.test(key)) return stringValue(f.namedChild(1)?.namedChild(0) ?? null);
+      if (key && NAME_FIELD.test(key)) return { name: stringValue(f.namedChild(1)?.namedChild(0) ?? null), nameField: key };
     } else if (f.type === 'literal_element') {
       const s = stringValue(f.namedChild(0));
-      if (s !== null) return s;
+      if (s !== null) return { name: s, nameField: positional[i] ?? '' };
       break;
     }
+    i++;
   }
-  return null;
+  return none;
 }

@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { FUNC_TYPES, queryIn } from '../goFile';
+import { FUNC_TYPES, callsOfMethods, inModel, queryIn, type GoFile } from '../goFile';
+import { SORTED_LISTINGS } from '../vocabulary';
 import type { Rule } from '../rule';
 import { ancestor, assignedNames, callee, namedChildren } from '../syntax';
 
-const LIST_METHODS = new Set(['ListNodes', 'ListUsers']);
 const STATEMENT_LISTS = new Set(['block', 'statement_list']);
 
 export const rule: Rule = {
@@ -28,26 +28,18 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
 }`,
   },
   check(ctx) {
-    // Per outermost function: list variable → the ListNodes/ListUsers calls that filled it.
-    const listed = new Map<number, { fn: Node; vars: Map<string, Node[]> }>();
-    for (const call of ctx.file.calls) {
-      const c = callee(call);
-      if (!c || !c.receiver || !LIST_METHODS.has(c.name)) continue;
-      const stmt = call.parent?.parent;
-      if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) continue;
-      if (stmt.childForFieldName('right')?.namedChild(0)?.id !== call.id) continue;
-      const first = assignedNames(stmt)[0];
-      const fn = outermostFunction(call);
-      if (!first || first.text === '_' || !fn) continue;
-      const entry = listed.get(fn.id) ?? { fn, vars: new Map<string, Node[]>() };
-      entry.vars.set(first.text, [...(entry.vars.get(first.text) ?? []), call]);
-      listed.set(fn.id, entry);
-    }
+    // No `x[0]` in this model's text: nothing to look at.
+    if (!/\[\s*\d+\s*\]/.test(ctx.file.text.slice(ctx.file.scope.startIndex, ctx.file.scope.endIndex))) return;
+    const declaration = ctx.file.scope.type === 'call_expression' ? outermostFunction(ctx.file.scope) ?? ctx.file.scope : ctx.file.scope;
+    const listed = listsFilled(ctx.file, declaration);
     for (const { fn, vars } of listed.values()) {
       // Group the positional reads by list and by the statement list holding them: one group is
       // one place where the test looks at several elements side by side.
       const groups = new Map<string, { list: string; source: Node; uses: { index: Node; position: string; statement: Node }[] }>();
-      for (const n of queryIn(fn, '(index_expression operand: (identifier) index: (int_literal)) @i')) {
+      // Only this model's part of the function (a region, or the frame without its regions).
+      const searched = ctx.file.scope.type === 'call_expression' ? ctx.file.scope : fn;
+      for (const n of queryIn(searched, '(index_expression operand: (identifier) index: (int_literal)) @i')) {
+        if (!inModel(ctx.file, n)) continue;
         const operand = n.childForFieldName('operand')!;
         // The last list call assigned to the variable before this use.
         const source = vars.get(operand.text)?.filter((c) => c.startIndex < n.startIndex).pop();
@@ -86,6 +78,38 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
     }
   },
 };
+
+type Filled = Map<number, { fn: Node; vars: Map<string, Node[]> }>;
+const filledCache = new WeakMap<object, Map<number, Filled>>();
+
+/**
+ * Per outermost function: list variable → the ListNodes/ListUsers calls that filled it. A list
+ * filled in one EventuallyWithT and indexed in another is still one list, so the calls come from
+ * the whole declaration (parts.ts keeps these selectors in region skeletons); once per tree, as
+ * every block of a long test asks.
+ */
+function listsFilled(file: GoFile, declaration: Node): Filled {
+  let byId = filledCache.get(file.tree);
+  if (!byId) filledCache.set(file.tree, (byId = new Map()));
+  let listed = byId.get(declaration.id);
+  if (listed) return listed;
+  listed = new Map();
+  for (const call of callsOfMethods(file, declaration, SORTED_LISTINGS)) {
+    const c = callee(call);
+    if (!c || !c.receiver) continue;
+    const stmt = call.parent?.parent;
+    if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) continue;
+    if (stmt.childForFieldName('right')?.namedChild(0)?.id !== call.id) continue;
+    const first = assignedNames(stmt)[0];
+    const fn = outermostFunction(call);
+    if (!first || first.text === '_' || !fn) continue;
+    const entry = listed.get(fn.id) ?? { fn, vars: new Map<string, Node[]>() };
+    entry.vars.set(first.text, [...(entry.vars.get(first.text) ?? []), call]);
+    listed.set(fn.id, entry);
+  }
+  byId.set(declaration.id, listed);
+  return listed;
+}
 
 /** `nodes[1]` → `nodes[#]`, and comments and spacing dropped, so equal expectations compare equal. */
 function normalise(text: string, list: string): string {

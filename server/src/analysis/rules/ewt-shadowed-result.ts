@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import { completeEwtCalls } from '../callbacks';
 import { queryIn, type EwtCall } from '../goFile';
-import { firstReadAfter, outerDeclarations } from '../scopes';
+import { firstReadAfter, outerDeclaration, outerDeclarations } from '../scopes';
 import type { Rule } from '../rule';
-import { assignedNames, blockStatements, contains } from '../syntax';
+import { assignedNames, blockStatements, contains, mentionsWord } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 import { insertLinesBefore } from '../edits';
 
@@ -33,17 +33,20 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) {
   check(ctx) {
     for (const ewt of completeEwtCalls(ctx.file)) {
       if (!ewt.statement) continue;
-      const outer = outerDeclarations(ewt);
-      if (outer.size === 0) continue;
       for (const n of queryIn(ewt.body!, '(short_var_declaration) @d')) {
         for (const id of assignedNames(n)) {
-          const decl = outer.get(id.text);
-          if (!decl || id.text === '_') continue;
+          if (id.text === '_') continue;
+          // \`err :=\` in a callback is the idiom for the tick's own error; an outer err read much
+          // later checks some other call. Only a check right after the block expects this one
+          // (so a next statement that does not mention it settles the question without a search).
+          const isErr = /^err\w*$/.test(id.text);
+          const next = isErr ? nextStatement(ewt.statement!) ?? ewt.statement! : null;
+          if (next && !mentionsWord(next.text, id.text)) continue;
+          const decl = outerDeclaration(ewt, ctx.file.text, id.text);
+          if (!decl) continue;
           const use = firstReadAfter(ewt.statement!, id.text);
           if (!use) continue;
-          // \`err :=\` in a callback is the idiom for the tick's own error; an outer err read much
-          // later checks some other call. Only a check right after the block expects this one.
-          if (/^err\w*$/.test(id.text) && !contains(nextStatement(ewt.statement!) ?? ewt.statement!, use)) continue;
+          if (next && !contains(next, use)) continue;
           ctx.report({
             start: id.startIndex,
             end: id.endIndex,
@@ -52,7 +55,7 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) {
               { start: decl.startIndex, end: decl.endIndex, message: `outer ${id.text} declared here` },
               { start: use.startIndex, end: use.endIndex, message: `outer ${id.text} read here, not set by the block` },
             ],
-            fixes: assignFix(ewt, n, outer, (lines) => insertLinesBefore(ctx.file, n, lines)),
+            fixes: assignFix(ewt, n, outerDeclarations(ewt), (lines) => insertLinesBefore(ctx.file, n, lines)),
           });
         }
       }

@@ -1,9 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { classifyCall } from '../classify';
 import { addImport, deleteLines, linesOf, quote } from '../edits';
-import { ASSERT_PATH, FUNC_TYPES, type GoFile } from '../goFile';
+import { ASSERT_PATH, FUNC_TYPES, callsWithin, type GoFile } from '../goFile';
 import type { Rule } from '../rule';
-import { queryIn } from '../goFile';
 import type { Vocabulary } from '../vocabulary';
 import { ancestor, assignedNames, callArguments, callee, enclosingStatement, identifiersIn, indentOf, lineStartOffset, namedChildren, mentionsWord, reindent, siblingStatements, argumentsText } from '../syntax';
 import type { Fix } from '../types';
@@ -87,7 +86,8 @@ const SCENARIO_SETUP = /^(Create(HeadscaleEnv\w*|TailscaleNodes?\w*|DERPServer)|
 function followsChange(stmt: Node, siblings: Node[], file: GoFile, vocab: Vocabulary): boolean {
   const at = siblings.findIndex((s) => s.id === stmt.id);
   for (const s of siblings.slice(Math.max(0, at - LOOKBEHIND), at)) {
-    for (const call of queryIn(s, '(call_expression) @c')) {
+    // The model's own calls: a region's (another EventuallyWithT's) are not this model's to read.
+    for (const call of callsWithin(file, s)) {
       const c = callee(call);
       if (!c) continue;
       if (SCENARIO_SETUP.test(c.name)) continue;
