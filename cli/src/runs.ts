@@ -22,6 +22,8 @@ export async function runsReport(controlLogs: string, maxErrors: number) {
       triage: d.triage,
       sizeBytes: d.sizeBytes,
       ...(d.truncated ? { truncated: d.truncated } : {}),
+      // Past 500 map responses, `files` lists the first ones and these count every node's folder.
+      ...(d.mapResponseFolders ? { mapResponseFolders: d.mapResponseFolders, unlistedFiles: d.unlistedFiles } : {}),
       files: d.files.map((f) => ({ path: f.path, kind: f.kind, errorCount: f.errorCount, errors: f.errors.map((e) => ({ line: e.line, text: e.text, marker: e.marker })), ...(f.problem ? { problem: f.problem } : {}) })),
     });
   }

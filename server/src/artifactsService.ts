@@ -54,7 +54,7 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
     const m = await markers(controlLogs);
     const views: RunView[] = [];
     for (const [i, run] of runs.entries()) {
-      views.push(i < DESCRIBED_WHEN_LISTED ? await describeRun(run, m, PROBLEMS_PER_FILE, ripgrep()) : summarizeRun(run));
+      views.push(i < DESCRIBED_WHEN_LISTED ? await describeRun(run, m, PROBLEMS_PER_FILE, ripgrep()) : await summarizeRun(run));
       // Between runs, hovers and keystrokes get their turn (the listing reads up to 30 runs' logs).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

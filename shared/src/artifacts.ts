@@ -96,6 +96,19 @@ export interface RunView {
   files: RunFile[];
   /** Set when the run has more files than the walk's budget: `files` is not everything. */
   truncated?: string;
+  /**
+   * Set when the run holds more map responses than are sent as rows (the first ones are): every
+   * node folder with its full count. `unlistedFiles` says how many files `files` leaves out.
+   */
+  mapResponseFolders?: MapResponseFolder[];
+  unlistedFiles?: number;
+}
+
+/** One node's folder of map response captures, `mapresponses/<node>/`. */
+export interface MapResponseFolder {
+  node: string;
+  dir: string;
+  count: number;
 }
 
 export interface ListRunsParams {

@@ -29,6 +29,7 @@ import { history500, makeRuns } from './historyBench';
 import { generateFile } from './generate';
 import { setupCheck } from './setupBench';
 import { longTestsBench, timeCliCheck } from './longTestsBench';
+import { hostileBench } from './hostileBench';
 
 const benchDir = path.join(repoRoot, '.bench');
 
@@ -275,6 +276,7 @@ async function main(): Promise<void> {
   await serverRss();
   await longTestsBench(benchDir, report);
   await artifactsBenches(benchDir, report);
+  await hostileBench(benchDir, report);
   await dockerBench(report);
 }
 

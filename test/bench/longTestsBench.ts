@@ -13,14 +13,9 @@ import { LineIndex } from '../../server/src/analysis/lineIndex';
 import { pullDiagnostics, startServer } from '../support/lspClient';
 import { repoRoot } from '../support/parser';
 import { generateFile } from './generate';
-import { median } from './stats';
+import { median, percentile } from './stats';
 
 type Report = (name: string, value: string, target: string, ok: boolean) => void;
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * p))];
-}
 
 /** A file of four test functions of about 1 100 lines each (4 500 lines). */
 const longFile = (seed: number) => generateFile(seed, 4500, 4);

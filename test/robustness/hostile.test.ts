@@ -19,6 +19,7 @@ import { DeleteRunsRequest, DescribeRunRequest, ErrorsWithContextRequest, ListRu
 import { DiscoverTestsRequest, RUN_RECORD_FILE } from '../../shared/src/protocol';
 import { pullDiagnostics, startServer, type LspSession } from '../support/lspClient';
 import { repoRoot } from '../support/parser';
+import { deepEventually, infoLog, writeHeavyRun, writeManyFilesRun, writeSparseLog } from '../support/hostileLoads';
 
 const cliJs = path.join(repoRoot, 'dist', 'cli.js');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-hostile-'));
@@ -43,10 +44,16 @@ interface Limits {
   /**
    * Server rows: how much slower than when idle the slowest hover answered while the row ran may
    * be, in ms (omitted: only recorded). Relative to idle, so a loaded CI machine measures the
-   * blocking the row adds, not the machine.
+   * blocking the row adds, not the machine. HOVER_LIGHT_MS or HOVER_HEAVY_MS: limits that hold on
+   * a loaded 2-core machine; issue 12's goal, 200 ms, is measured by test/bench/hostileBench.ts.
    */
   hoverMs?: number;
 }
+
+/** Rows whose work is small (a refused file, a setting): a real stall shows, a busy machine does not. */
+const HOVER_LIGHT_MS = 500;
+/** Rows of heavy work (a 62 MB run, 21 000 files, a 600 MB line, 300 nested waits). */
+const HOVER_HEAVY_MS = 1000;
 interface HostileCase {
   name: string;
   part: 'server' | 'untrusted server' | 'cli';
@@ -93,19 +100,19 @@ const cases: HostileCase[] = [
   {
     name: 'run record -> /dev/zero (Runs view and lenses read records)',
     part: 'server',
-    limits: { ms: 5000, rssMB: 150, hoverMs: 200, expect: /^20261201-100000-aaaaa1 (failed|passed|unknown) files=hs-zero-abcdef\.stderr\.log/ },
+    limits: { ms: 5000, rssMB: 150, hoverMs: HOVER_LIGHT_MS, expect: /^20261201-100000-aaaaa1 (failed|passed|unknown) files=hs-zero-abcdef\.stderr\.log/ },
     drive: async ({ trusted }) => described((await trusted.connection.sendRequest(DescribeRunRequest, { controlLogs: logs, id: ids.zero })) as RunView),
   },
   {
     name: 'run record is a FIFO (opening it must not wait for a writer)',
     part: 'server',
-    limits: { ms: 5000, rssMB: 150, hoverMs: 200, expect: /^20261201-100100-aaaaa2 / },
+    limits: { ms: 5000, rssMB: 150, hoverMs: HOVER_LIGHT_MS, expect: /^20261201-100100-aaaaa2 / },
     drive: async ({ trusted }) => described((await trusted.connection.sendRequest(DescribeRunRequest, { controlLogs: logs, id: ids.fifo })) as RunView),
   },
   {
     name: 'hi/discoverTests for a _test.go -> /dev/zero and a FIFO _test.go (the Test Explorer watcher)',
     part: 'server',
-    limits: { ms: 5000, rssMB: 150, hoverMs: 200, expect: /^0 0 1$/ },
+    limits: { ms: 5000, rssMB: 150, hoverMs: HOVER_LIGHT_MS, expect: /^0 0 1$/ },
     drive: async ({ trusted }) => {
       const count = async (f: string) => ((await trusted.connection.sendRequest(DiscoverTestsRequest, { uri: uri(path.join(ws, 'integration', f)) })) as { tests: unknown[] }).tests.length;
       return `${await count('zero_test.go')} ${await count('fifo_test.go')} ${await count('good_test.go')}`;
@@ -114,7 +121,7 @@ const cases: HostileCase[] = [
   {
     name: 'map responses: an entry -> /dev/zero and a FIFO entry among real ones',
     part: 'server',
-    limits: { ms: 10000, rssMB: 150, hoverMs: 200, expect: /^mapresponses 3 entries, peers 2,null,null$/ },
+    limits: { ms: 10000, rssMB: 150, hoverMs: HOVER_LIGHT_MS, expect: /^mapresponses 3 entries, peers 2,null,null$/ },
     drive: async ({ trusted }) => {
       const v = (await trusted.connection.sendRequest(ViewArtifactRequest, { path: run(ids.plain, 'mapresponses'), kind: 'mapresponses' })) as { kind: string; nodes: { entries: { peers: number | null }[] }[] };
       const entries = v.nodes.flatMap((n) => n.entries);
@@ -182,14 +189,14 @@ const cases: HostileCase[] = [
     },
   },
   {
-    name: '300 nested EventuallyWithT (30 KB) are analysed, the nesting is reported',
+    name: '300 nested EventuallyWithT (30 KB): the nesting is reported once, past the analyzer\'s depth limit',
     part: 'server',
-    limits: { ms: 40000, rssMB: 400, expect: /^ewt-nested findings: [1-9]\d*$/ },
+    limits: { ms: 10000, rssMB: 400, hoverMs: HOVER_HEAVY_MS, expect: /^findings: 1 ewt-nested EventuallyWithT nested more than 8 deep.*at most 8 levels of nesting, so no other rule checked TestDeep/ },
     drive: async ({ trusted }) => {
       const file = path.join(root, 'deep_test.go');
       await open(trusted, file, fs.readFileSync(file, 'utf8'));
       const items = await pullDiagnostics(trusted, uri(file));
-      return `ewt-nested findings: ${items.filter((d) => d.code === 'ewt-nested').length}`;
+      return `findings: ${items.length} ${items.map((d) => `${d.code} ${d.message}`).join(' | ')}`;
     },
   },
   // 7. The CLI walk does not follow directory symlinks.
@@ -206,13 +213,14 @@ const cases: HostileCase[] = [
   {
     name: 'errors with context: an error before a 600 MB line (sparse log) answers',
     part: 'server',
-    limits: { ms: 60000, rssMB: 250, expect: /── line 401 · zerolog-error/ },
+    // The trusted server's markers make ripgrep refuse them, so the 600 MB line is read here.
+    limits: { ms: 60000, rssMB: 250, hoverMs: HOVER_HEAVY_MS, expect: /── line 401 · zerolog-error/ },
     drive: async ({ trusted }) => ((await trusted.connection.sendRequest(ErrorsWithContextRequest, { path: run(ids.sparse, 'ts-sparse-abcdef.stderr.log'), context: 5 })) as { text: string }).text,
   },
   {
     name: 'errors with context / log errors on a FIFO path from the client: no hang',
     part: 'server',
-    limits: { ms: 5000, rssMB: 100, hoverMs: 200, expect: /not a regular file.*errors=0/s },
+    limits: { ms: 5000, rssMB: 100, hoverMs: HOVER_LIGHT_MS, expect: /not a regular file.*errors=0/s },
     drive: async ({ trusted }) => {
       const fifo = path.join(ws, 'integration', 'fifo_test.go');
       const ctx = (await trusted.connection.sendRequest(ErrorsWithContextRequest, { path: fifo, context: 5 })) as { text: string };
@@ -224,13 +232,13 @@ const cases: HostileCase[] = [
   {
     name: 'untrusted: a headscale.artifacts.markers pattern (a+)+$ is ignored',
     part: 'untrusted server',
-    limits: { ms: 5000, rssMB: 100, hoverMs: 200, expect: /^errors=0$/ },
+    limits: { ms: 5000, rssMB: 100, hoverMs: HOVER_LIGHT_MS, expect: /^errors=0$/ },
     drive: async ({ untrusted }) => `errors=${((await untrusted.connection.sendRequest(LogErrorsRequest, { path: run(ids.plain, 'ts-redos-abcdef.stderr.log') })) as unknown[]).length}`,
   },
   {
     name: 'untrusted: a headscale.categories /(a+)+$/ regexp is ignored; lenses answer',
     part: 'untrusted server',
-    limits: { ms: 5000, rssMB: 100, hoverMs: 200, expect: /^lenses=[12] Run with hi — disabled/ },
+    limits: { ms: 5000, rssMB: 100, hoverMs: HOVER_LIGHT_MS, expect: /^lenses=[12] Run with hi — disabled/ },
     drive: async ({ untrusted }) => {
       const file = path.join(ws, 'integration', 'redos_test.go');
       await open(untrusted, file, fs.readFileSync(file, 'utf8'));
@@ -241,7 +249,7 @@ const cases: HostileCase[] = [
   {
     name: 'trusted: a category glob with many stars is matched in linear time',
     part: 'server',
-    limits: { ms: 5000, rssMB: 100, hoverMs: 200, expect: /Run with hi \(1800s\)/ },
+    limits: { ms: 5000, rssMB: 100, hoverMs: HOVER_LIGHT_MS, expect: /Run with hi \(1800s\)/ },
     drive: async ({ trusted }) => {
       const file = path.join(ws, 'integration', 'redos_test.go');
       await open(trusted, file, fs.readFileSync(file, 'utf8'));
@@ -253,16 +261,16 @@ const cases: HostileCase[] = [
   {
     name: 'a run of 48 small logs (62 MB, scanned in-process): hovers keep answering',
     part: 'server',
-    // Logs are scanned between yields, but one describe still holds the server for about 1.1 s on
-    // these 48 logs (measured after the tiered scan landed); issue 12's 200 ms goal is open, and a
-    // finer grain needs yielding inside errorScan's chunk loop. This limit guards against worse.
-    limits: { ms: 30000, rssMB: 200, hoverMs: 2000, expect: /^20261201-100500-aaaaa6 \w+ files=(hs|ts)-heavy/ },
+    // The trusted server's markers make ripgrep refuse them: every log is scanned in-process,
+    // between yields every few milliseconds.
+    limits: { ms: 30000, rssMB: 200, hoverMs: HOVER_HEAVY_MS, expect: /^20261201-100500-aaaaa6 \w+ files=(hs|ts)-heavy/ },
     drive: async ({ trusted }) => described((await trusted.connection.sendRequest(DescribeRunRequest, { controlLogs: logs, id: ids.heavy })) as RunView),
   },
   {
     name: 'two user markers with the same named group: the run listing still works',
     part: 'server',
-    limits: { ms: 20000, rssMB: 300, expect: /^runs=6 plain errors=[1-9]/ },
+    // The listing describes all six runs, the 48-log and the 21 000-file one among them.
+    limits: { ms: 20000, rssMB: 300, hoverMs: HOVER_HEAVY_MS, expect: /^runs=6 plain errors=[1-9]/ },
     drive: async ({ trusted }) => {
       const r = (await trusted.connection.sendRequest(ListRunsRequest, { controlLogs: logs })) as ListRunsResult;
       return `runs=${r.runs.length} plain errors=${r.runs.find((x) => x.id === ids.plain)?.errorCount}`;
@@ -272,7 +280,7 @@ const cases: HostileCase[] = [
   {
     name: 'database viewer: generated columns (zeroblob(1e9)) are refused, not evaluated',
     part: 'server',
-    limits: { ms: 20000, rssMB: 150, hoverMs: 200, expect: /^database tables=users refused=nodes: a virtual table or generated column.*routes: a virtual table/ },
+    limits: { ms: 20000, rssMB: 150, hoverMs: HOVER_LIGHT_MS, expect: /^database tables=users refused=nodes: a virtual table or generated column.*routes: a virtual table/ },
     drive: async ({ trusted }) => {
       const v = (await trusted.connection.sendRequest(ViewArtifactRequest, { path: run(ids.plain, 'hs-plain-abcdef.db'), kind: 'database' })) as { kind: string; error?: string; tables?: { name: string }[]; refused?: string[] };
       return `${v.kind} tables=${v.tables?.map((t) => t.name).join(',')} refused=${v.refused?.join(' | ')}${v.error ?? ''}`;
@@ -282,7 +290,7 @@ const cases: HostileCase[] = [
   {
     name: 'metrics viewer: NaN, +Inf, -Inf, 1e400 and an invalid line',
     part: 'server',
-    limits: { ms: 10000, rssMB: 100, hoverMs: 200, expect: /^metrics values=NaN,\+Inf,-Inf,1e400,7 skipped=1$/ },
+    limits: { ms: 10000, rssMB: 100, hoverMs: HOVER_LIGHT_MS, expect: /^metrics values=NaN,\+Inf,-Inf,1e400,7 skipped=1$/ },
     drive: async ({ trusted }) => {
       const v = (await trusted.connection.sendRequest(ViewArtifactRequest, { path: run(ids.plain, 'hs-plain-abcdef_metrics.txt'), kind: 'metrics' })) as { kind: string; families: { series: { value?: unknown }[] }[]; skipped?: string[]; error?: string };
       return `${v.kind} values=${v.families?.flatMap((f) => f.series.map((s) => s.value)).join(',')} skipped=${v.skipped?.length ?? 0}${v.error ?? ''}`;
@@ -291,7 +299,7 @@ const cases: HostileCase[] = [
   {
     name: 'status viewer: one bad peer among good ones',
     part: 'server',
-    limits: { ms: 10000, rssMB: 100, hoverMs: 200, expect: /^status peers=peer-a,peer-b skipped=1$/ },
+    limits: { ms: 10000, rssMB: 100, hoverMs: HOVER_LIGHT_MS, expect: /^status peers=peer-a,peer-b skipped=1$/ },
     drive: async ({ trusted }) => {
       const v = (await trusted.connection.sendRequest(ViewArtifactRequest, { path: run(ids.plain, 'ts-plain-abcdef_status.json'), kind: 'status' })) as { kind: string; peers: { hostName: string }[]; skipped?: string[]; error?: string };
       return `${v.kind} peers=${v.peers?.map((p) => p.hostName).join(',')} skipped=${v.skipped?.length ?? 0}${v.error ?? ''}`;
@@ -299,17 +307,19 @@ const cases: HostileCase[] = [
   },
   // 11. The run-folder walk.
   {
-    name: 'a run with 21 000 map responses still lists its ts-* logs and says the walk was cut',
+    name: 'a run with 21 000 map responses still lists its ts-* logs, says the walk was cut, and sends the captures as counts',
     part: 'server',
-    // The walk yields every 500 entries; the 20 000 rows are then sorted and sent in one response.
-    limits: { ms: 20000, rssMB: 300, hoverMs: 1000, expect: /ts-many-abcdef\.stderr\.log.* truncated: more than 20,000 files/ },
-    drive: async ({ trusted }) => described((await trusted.connection.sendRequest(DescribeRunRequest, { controlLogs: logs, id: ids.many })) as RunView),
+    limits: { ms: 20000, rssMB: 300, hoverMs: HOVER_HEAVY_MS, expect: /ts-many-abcdef\.stderr\.log.* truncated: more than 20,000 files.*; rows=501 map responses: node 7 × 19999, unlisted 19499$/ },
+    drive: async ({ trusted }) => {
+      const v = (await trusted.connection.sendRequest(DescribeRunRequest, { controlLogs: logs, id: ids.many })) as RunView;
+      return `${described(v)}; rows=${v.files.length} map responses: ${v.mapResponseFolders?.map((f) => `node ${f.node} × ${f.count}`).join(', ')}, unlisted ${v.unlistedFiles}`;
+    },
   },
   // 13. Trust enforced by the server; a symlinked control_logs root.
   {
     name: 'untrusted: the server deletes no run, whatever the client asks',
     part: 'untrusted server',
-    limits: { ms: 5000, rssMB: 100, hoverMs: 200, expect: /^plan=0 .*not trusted.* deleted=0 still there=true$/ },
+    limits: { ms: 5000, rssMB: 100, hoverMs: HOVER_LIGHT_MS, expect: /^plan=0 .*not trusted.* deleted=0 still there=true$/ },
     drive: async ({ untrusted }) => {
       const plan = (await untrusted.connection.sendRequest(PlanDeletionRequest, { controlLogs: logs, ids: [ids.plain] })) as { runs: unknown[]; refused?: string };
       const del = (await untrusted.connection.sendRequest(DeleteRunsRequest, { controlLogs: logs, ids: [ids.plain] })) as { deleted: string[] };
@@ -319,7 +329,7 @@ const cases: HostileCase[] = [
   {
     name: 'a control_logs root that is a symlink: deletion refused, the target named',
     part: 'server',
-    limits: { ms: 5000, rssMB: 100, hoverMs: 200, expect: /^plan=0 .*is a symbolic link to .*outside-logs.* deleted=0 still there=true$/ },
+    limits: { ms: 5000, rssMB: 100, hoverMs: HOVER_LIGHT_MS, expect: /^plan=0 .*is a symbolic link to .*outside-logs.* deleted=0 still there=true$/ },
     drive: async ({ trusted }) => {
       const linked = path.join(root, 'linked-ws', 'control_logs');
       const plan = (await trusted.connection.sendRequest(PlanDeletionRequest, { controlLogs: linked, keepLast: 0 })) as { runs: unknown[]; refused?: string };
@@ -330,7 +340,7 @@ const cases: HostileCase[] = [
   {
     name: 'didChange with an inverted and a fractional range: findings equal a fresh open of the same text',
     part: 'server',
-    limits: { ms: 10000, rssMB: 100, hoverMs: 200, expect: /^same findings \(\d+\)$/ },
+    limits: { ms: 10000, rssMB: 100, hoverMs: HOVER_LIGHT_MS, expect: /^same findings \(\d+\)$/ },
     drive: async ({ trusted }) => {
       const text = fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'ewt-outer-t', 'outer_t_test.go'), 'utf8');
       const a = path.join(root, 'edit_a_test.go');
@@ -358,7 +368,7 @@ const cases: HostileCase[] = [
     name: 'a 5 MB one-line document: not analysed, said once, little memory',
     part: 'server',
     // The hover waits for the 5 MB didOpen message itself to cross the pipe and be parsed.
-    limits: { ms: 10000, rssMB: 150, hoverMs: 500, expect: /^1 does not analyse this file: 5\.0 M characters/ },
+    limits: { ms: 10000, rssMB: 150, hoverMs: HOVER_LIGHT_MS, expect: /^1 does not analyse this file: 5\.0 M characters/ },
     drive: async ({ trusted }) => {
       const file = path.join(root, 'oneline_test.go');
       await open(trusted, file, `package integration; var x = "${'a'.repeat(5 * 1024 * 1024 - 40)}"`);
@@ -380,7 +390,7 @@ const PROBE_TEXT = 'package integration\n\nimport "testing"\n\nfunc TestProbe(t 
 async function makeFixtures(): Promise<void> {
   fs.mkdirSync(path.join(ws, 'integration'), { recursive: true });
   for (const id of Object.values(ids)) fs.mkdirSync(run(id), { recursive: true });
-  const log = (n: number, extra = '') => Array.from({ length: n }, (_, i) => `2026-12-01T10:00:${String(i % 60).padStart(2, '0')}Z INF line ${i}`).join('\n') + '\n' + extra;
+  const log = infoLog;
   // Special files.
   fs.symlinkSync('/dev/zero', run(ids.zero, RUN_RECORD_FILE));
   fs.writeFileSync(run(ids.zero, 'hs-zero-abcdef.stderr.log'), log(20));
@@ -408,21 +418,10 @@ async function makeFixtures(): Promise<void> {
   for (let i = 0; i < 50; i++) db.run('INSERT INTO nodes (id) VALUES (?)', [i]);
   fs.writeFileSync(run(ids.plain, 'hs-plain-abcdef.db'), Buffer.from(db.export()));
   db.close();
-  // 21 000 map responses after the run's top-level logs.
-  fs.writeFileSync(run(ids.many, 'ts-many-abcdef.stderr.log'), log(10));
-  const many = run(ids.many, 'mapresponses', '7');
-  fs.mkdirSync(many, { recursive: true });
-  for (let i = 0; i < 21_000; i++) fs.writeFileSync(path.join(many, `2026-12-01T10-00-00.${String(i).padStart(6, '0')}-change.json`), '');
-  // Many logs just under ripgrep's threshold: the in-process scan reads them all.
-  const chunk = log(38_000, '2026-12-01T10:03:00Z WRN late warning\n');
-  for (let i = 0; i < 48; i++) fs.writeFileSync(run(ids.heavy, `${i % 2 ? 'ts' : 'hs'}-heavy${i}-abcdef.stderr.log`), chunk);
-  // A sparse log: an error, then a 600 MB line of NULs (longer than V8's longest string).
-  const sparse = run(ids.sparse, 'ts-sparse-abcdef.stderr.log');
-  // More than the 8 KB a scan sniffs for NUL bytes comes before the hole, so the log is scanned.
-  fs.writeFileSync(sparse, log(400, '2026-12-01T10:02:00Z ERR before the hole\n'));
-  const fd = fs.openSync(sparse, 'r+');
-  fs.writeSync(fd, '\nafter the hole\n', 600 * 1024 * 1024);
-  fs.closeSync(fd);
+  // 21 000 map responses after the run's top-level logs; 48 logs of 1.3 MB; a 600 MB line.
+  writeManyFilesRun(run(ids.many));
+  writeHeavyRun(run(ids.heavy));
+  writeSparseLog(run(ids.sparse, 'ts-sparse-abcdef.stderr.log'));
   // Settings input: a test named for the ReDoS patterns.
   fs.writeFileSync(path.join(ws, 'integration', 'redos_test.go'), `package integration\n\nimport "testing"\n\nfunc TestA${'a'.repeat(34)}B(t *testing.T) {}\n`);
   // A symlinked control_logs root pointing outside its workspace.
@@ -438,10 +437,7 @@ async function makeFixtures(): Promise<void> {
   const rnd = Buffer.alloc(256 * 1024);
   for (let i = 0; i < rnd.length; i++) rnd[i] = (i * 2654435761) >>> 24; // deterministic noise, invalid UTF-8 included
   fs.writeFileSync(path.join(root, 'random_test.go'), rnd);
-  let deep = 'package integration\n\nimport (\n\t"testing"\n\t"time"\n\n\t"github.com/stretchr/testify/assert"\n)\n\nfunc TestDeep(t *testing.T) {\n';
-  for (let i = 0; i < 300; i++) deep += `${'\t'.repeat(i + 1)}assert.EventuallyWithT(t, func(c *assert.CollectT) {\n`;
-  for (let i = 299; i >= 0; i--) deep += `${'\t'.repeat(i + 1)}}, time.Second, time.Millisecond)\n`;
-  fs.writeFileSync(path.join(root, 'deep_test.go'), deep + '}\n');
+  fs.writeFileSync(path.join(root, 'deep_test.go'), deepEventually(300));
   fs.mkdirSync(path.join(root, 'loops', 'inner'), { recursive: true });
   fs.copyFileSync(path.join(fixtures, 'ewt-nested', 'nested_test.go'), path.join(root, 'loops', 'inner', 'nested_test.go'));
   fs.symlinkSync('.', path.join(root, 'loops', 'inner', 'self1'));

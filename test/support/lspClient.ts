@@ -35,7 +35,9 @@ export const defaultCapabilities: ClientCapabilities = {
 };
 
 export async function startServer(options: { capabilities?: ClientCapabilities; settings?: unknown; initializationOptions?: unknown } = {}): Promise<LspSession> {
-  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, path.join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // HI_SERVER_CPU_PROF=<dir> profiles every server a test or bench starts (where does it block?).
+  const profile = process.env.HI_SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HI_SERVER_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...profile, path.join(repoRoot, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));

@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import { clearScanCache, RIPGREP_MIN_BYTES, scanFile, scanFiles } from '../../server/src/artifacts/errorScan';
 import { findRipgrep } from '../../server/src/artifacts/ripgrep';
 import { defaultMarkers, withUserMarkers } from '../../server/src/artifacts/markers';
-import { describeRun, listRuns } from '../../server/src/artifacts/runIndex';
+import { describeRun, listRuns, MAX_MAP_RESPONSE_ROWS, runById, summarizeRun } from '../../server/src/artifacts/runIndex';
+import { failureSummary } from '../../server/src/artifacts/failureSummary';
+import { groupFiles, mapResponseNodes } from '../../client/src/artifacts/presentation';
 import { triage } from '../../server/src/artifacts/triage';
 import { repoRoot } from '../support/parser';
 
@@ -211,4 +213,36 @@ test('triage: each infrastructure signature wins unless a panic says code; HTTP/
   assert.equal(symptom.triage, 'unknown');
   assert.equal(symptom.evidence[0].note, 'often a symptom, not the root cause');
   assert.deepEqual(triage([], defaultMarkers), { triage: 'unknown', evidence: [] });
+});
+
+test('a run with more map responses than MAX_MAP_RESPONSE_ROWS: the first rows, every node folder counted, nothing else left out', async () => {
+  const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-mapresponses-'));
+  const id = '20261201-110000-abcdef';
+  const dir = path.join(logs, id);
+  const perNode = { '1': 300, '2': 450, '10': 20 };
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'hs-many-abcdef.stderr.log'), '2026-12-01T11:00:00Z ERR boom\n');
+  fs.writeFileSync(path.join(dir, 'ts-a-abcdef.stderr.log'), 'ok\n');
+  for (const [node, n] of Object.entries(perNode)) {
+    fs.mkdirSync(path.join(dir, 'mapresponses', node), { recursive: true });
+    for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, 'mapresponses', node, `2026-12-01T11-00-00.${String(i).padStart(6, '0')}-change.json`), '{}');
+  }
+  try {
+    const run = runById(logs, id)!;
+    const total = 2 + Object.values(perNode).reduce((a, b) => a + b, 0);
+    for (const view of [await describeRun(run, defaultMarkers), await summarizeRun(run)]) {
+      assert.equal(view.files.filter((f) => f.kind === 'mapresponse').length, MAX_MAP_RESPONSE_ROWS);
+      assert.deepEqual(view.files.filter((f) => f.kind !== 'mapresponse').map((f) => f.relative), ['hs-many-abcdef.stderr.log', 'ts-a-abcdef.stderr.log']);
+      // Counted from the disk, in node order, as the Runs view shows them.
+      const onDisk = fs.readdirSync(path.join(dir, 'mapresponses')).map((node) => ({ node, dir: path.join(dir, 'mapresponses', node), count: fs.readdirSync(path.join(dir, 'mapresponses', node)).length }));
+      assert.deepEqual(view.mapResponseFolders, onDisk.sort((a, b) => Number(a.node) - Number(b.node)));
+      assert.equal(view.files.length + view.unlistedFiles!, total);
+      assert.equal(view.status, 'failed'); // the bulky files still say so
+      const group = groupFiles(view).find((g) => g.id === 'mapresponses')!;
+      assert.deepEqual(mapResponseNodes(view, group.files).map((m) => m.count), [300, 450, 20]);
+    }
+    assert.match(failureSummary(await describeRun(run, defaultMarkers)).text, new RegExp(`in ${total} files`));
+  } finally {
+    fs.rmSync(logs, { recursive: true, force: true });
+  }
 });

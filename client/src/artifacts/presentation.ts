@@ -1,4 +1,5 @@
-import { KIND_LABELS, type ErrorLine, type FileKind, type RunFile, type RunView } from '../../../shared/src/artifacts';
+import { KIND_LABELS, type ErrorLine, type FileKind, type MapResponseFolder, type RunFile, type RunView } from '../../../shared/src/artifacts';
+import { mapResponseFolders } from '../../../shared/src/mapResponseFolders';
 import { formatRunDuration } from '../../../shared/src/hiCommand';
 import { formatAge, formatBytes, plural } from '../wording';
 
@@ -51,19 +52,9 @@ export function groupFiles(run: RunView): FileGroup[] {
   return GROUPS.map((g) => ({ id: g.id, label: g.label, files: run.files.filter((f) => g.kinds.includes(f.kind)) })).filter((g) => g.files.length);
 }
 
-/** Map response captures per node folder (`mapresponses/<node>/…`). */
-export function mapResponseNodes(files: readonly RunFile[]): { node: string; dir: string; count: number }[] {
-  const nodes = new Map<string, { node: string; dir: string; count: number }>();
-  for (const f of files) {
-    const parts = f.relative.split('/');
-    if (parts.length < 3) continue;
-    const node = parts[parts.length - 2];
-    const dir = f.path.slice(0, f.path.length - parts[parts.length - 1].length - 1);
-    const entry = nodes.get(dir) ?? { node, dir, count: 0 };
-    entry.count++;
-    nodes.set(dir, entry);
-  }
-  return [...nodes.values()].sort((a, b) => Number(a.node) - Number(b.node) || a.node.localeCompare(b.node));
+/** Map response captures per node folder: the server's sums when it sent them, else from the rows. */
+export function mapResponseNodes(run: RunView, rows: readonly RunFile[]): MapResponseFolder[] {
+  return run.mapResponseFolders ?? mapResponseFolders(rows);
 }
 
 /** "5 errors · 1 warning · Headscale server stderr · 1.2 MB". */

@@ -223,7 +223,7 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       case 'flowfile':
         return n.file.matches.map((m) => this.node({ type: 'match', run: n.run, flow: n.flow, file: n.file, line: m.line, text: m.text, parent: n }));
       case 'group':
-        if (n.group.id === 'mapresponses') return mapResponseNodes(n.group.files).map((m) => this.node({ type: 'mapnode', run: n.run, ...m, parent: n }));
+        if (n.group.id === 'mapresponses') return mapResponseNodes(n.run, n.group.files).map((m) => this.node({ type: 'mapnode', run: n.run, ...m, parent: n }));
         return n.group.files.map((file) => this.node({ type: 'file', run: n.run, file, parent: n }));
       case 'file': {
         // Errors first; the warnings (a tenth of a real headscale log) wait in one collapsed group.
@@ -315,7 +315,10 @@ export class RunsView implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         const errors = n.group.files.reduce((s, f) => s + f.errorCount, 0);
         const item = new vscode.TreeItem(n.group.label, n.group.id === 'headscale' || errors ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = nodeId(n);
-        item.description = errors ? plural(errors, 'error') : plural(n.group.files.length, 'file');
+        // Past 500 map responses the server sends the first rows and every folder's count.
+        const folded = n.group.id === 'mapresponses' ? n.run.mapResponseFolders : undefined;
+        const count = folded ? folded.reduce((sum, m) => sum + m.count, 0) : n.group.files.length;
+        item.description = errors ? plural(errors, 'error') : plural(count, 'file');
         return item;
       }
       case 'file': {

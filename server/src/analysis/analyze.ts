@@ -7,6 +7,7 @@ import { LineIndex } from './lineIndex';
 import type { GoParser } from './parser';
 import type { Rule } from './rule';
 import { allRules } from './rules';
+import { ewtNestingTooDeep, tooDeepFinding } from './nestingCap';
 import { isSuppressed, parseSuppressions } from './suppress';
 import { namedChildren } from './syntax';
 import type { Finding } from './types';
@@ -55,6 +56,8 @@ interface CachedUnit {
   findings: Finding[] | null;
   /** Function and method declarations are analysed in parts. */
   parts?: Parts;
+  /** Nested too deep to analyse (nestingCap.ts): one finding, no parts. */
+  tooDeep?: true;
 }
 
 interface Cache {
@@ -147,10 +150,22 @@ export class Analyzer {
     // Phase 1: summaries (what each declaration tells the others), reusing unchanged ones.
     const models = new Map<number, GoFile>();
     const works = new Map<number, PartsWork>();
+    /**
+     * Declarations nested too deep to analyse (nestingCap.ts). A declaration whose text is cached
+     * was checked then: only one that was too deep is looked at again (for its new offsets).
+     */
+    const deep = units.map((unit, i) => {
+      const cached = cache.units.get(texts[i]);
+      return cached && !cached.tooDeep ? null : ewtNestingTooDeep(unit, texts[i]);
+    });
     const summaries: DeclarationSummary[] = [];
     const seen = new Set<string>();
     units.forEach((unit, i) => {
       const cached = cache.units.get(texts[i]);
+      if (deep[i]) {
+        summaries.push(tooDeepSummary(unit));
+        return;
+      }
       if (names[i] !== null) {
         // A second declaration with the same text (a duplicate while editing) starts afresh.
         const duplicate = seen.has(texts[i]);
@@ -185,6 +200,16 @@ export class Analyzer {
     const all: PendingFinding[] = [];
     units.forEach((unit, i) => {
       const key = texts[i];
+      const tooDeep = deep[i];
+      if (tooDeep) {
+        const rule = rules.find((r) => r.id === 'ewt-nested');
+        const level = levels['ewt-nested'] ?? 'default';
+        const testCode = path.endsWith('_test.go') || header.imports.assert !== null || header.imports.require !== null;
+        const findings = rule && level !== 'off' && testCode ? [tooDeepFinding(tooDeep, level === 'default' ? rule.defaultSeverity : level, unit.childForFieldName('name')?.text)] : [];
+        next.set(key, { start: unit.startIndex, end: unit.endIndex, name: names[i], summary: summaries[i], findings, tooDeep: true });
+        all.push(...findings);
+        return;
+      }
       const work = works.get(i);
       if (work) {
         const parts = this.finishParts(path, text, tree, header, work, contextChanged, check, options);
@@ -364,6 +389,13 @@ export class Analyzer {
     }
     return findings;
   }
+}
+
+/** What a declaration too deep to analyse tells the others: it waits, and what its signature says. */
+function tooDeepSummary(unit: Node): DeclarationSummary {
+  const name = unit.type === 'function_declaration' ? unit.childForFieldName('name')?.text : undefined;
+  const f = name ? declarationFacts(unit) : { collectHelper: false, panickingLookup: false };
+  return { containsEwt: name ? [name] : [], calls: new Map(), collectHelpers: name && f.collectHelper ? [name] : [], panickingLookups: name && f.panickingLookup ? [name] : [] };
 }
 
 type PendingFinding = Finding & { relatedDeclarations?: { name: string; message: string }[] };

@@ -92,6 +92,9 @@ export async function* boundedLines(fd: number, keep: number): AsyncGenerator<st
     const n = await new Promise<number>((resolve, reject) => fs.read(fd, buffer, 0, CHUNK, position, (err, bytes) => (err ? reject(err) : resolve(bytes))));
     if (n === 0) break;
     position += n;
+    // Inside a line already cut to `keep` (a sparse log's hole), a chunk without a newline adds
+    // nothing: skip decoding it. Whatever the decoder still holds can only end up in that line.
+    if (current.length >= keep && buffer.subarray(0, n).indexOf(0x0a) === -1) continue;
     const text = decoder.write(buffer.subarray(0, n));
     let from = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import type { ErrorLine, MarkerTally } from '../../../shared/src/artifacts';
 import { combined, type Marker } from './markers';
 import { ripgrepLines } from './ripgrep';
+import { runSteps, runStepsSync } from '../yielding';
 
 /**
  * A streaming scan of one log for marker lines, in bounded memory: the file is read in chunks and
@@ -36,6 +37,9 @@ export const KEEP_ERRORS = 1000;
 /** Warning lines kept per file: a collapsed group nobody reads past the first screens. */
 export const KEEP_WARNINGS = 200;
 const MAX_TEXT = 500;
+/** Characters of an unfinished line carried to the next chunk (a 2 GB line is never held whole). */
+const MAX_CARRY = 64 * 1024;
+const NEWLINE = 0x0a;
 /**
  * 64 KB: chunk strings stay below V8's large-object size, so they die young instead of piling up
  * until a full GC. Measured on 1 GB: 1 MB chunks took 12.7 s with 223 MB peak growth, 64 KB chunks
@@ -47,7 +51,10 @@ const CHUNK = 1 << 16;
  * ones, like a log still being written, are scanned here and resume on append.
  */
 export const RIPGREP_MIN_BYTES = 512 << 10;
-/** One read buffer for every JS scan (the scan is synchronous, so it is never shared at once). */
+/**
+ * One read buffer for every JS scan. Scans may interleave (they yield between chunks), but each
+ * chunk is read and decoded in one step, so no two scans use the buffer at once.
+ */
 const buffer = Buffer.allocUnsafe(CHUNK);
 
 interface CacheEntry {
@@ -102,8 +109,13 @@ function copy(r: ScanResult): ScanResult {
   return { ...r, errors: [...r.errors], warnings: [...r.warnings], markers: Object.fromEntries(Object.entries(r.markers).map(([k, v]) => [k, { ...v }])) };
 }
 
-/** scanFile for a file already stat'ed by the caller. */
+/** scanFile for a file already stat'ed by the caller, in one go (the CLI, tests). */
 function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key: string): ScanResult {
+  return runStepsSync(scanSteps(file, st, markers, key));
+}
+
+/** The scan itself; it pauses after each chunk so the server can let a hover in (yielding.ts). */
+function* scanSteps(file: string, st: fs.Stats, markers: readonly Marker[], key: string): Generator<void, ScanResult> {
   const hit = cached(file, key);
   if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.result;
   const appended = hit && st.size > hit.size && hit.resumeAt >= 0 && !hit.result.problem ? hit : undefined;
@@ -142,6 +154,12 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key
         break;
       }
       position += n;
+      // Inside a line already cut to MAX_CARRY (a sparse log's 600 MB hole), a chunk without a
+      // newline changes nothing: skip it without decoding.
+      if (carry.length >= MAX_CARRY && buffer.subarray(0, n).indexOf(NEWLINE) === -1) {
+        yield;
+        continue;
+      }
       const text = carry + buffer.toString('utf8', 0, n);
       const lastNewline = text.lastIndexOf('\n');
       const complete = lastNewline < 0 ? '' : text.slice(0, lastNewline);
@@ -149,10 +167,14 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key
       // The resume point is just after the last newline (the carry then lies wholly in this chunk).
       if (lastNewline >= 0) resumeAt = position - Buffer.byteLength(carry);
       // Keep the carried partial line bounded (a 2 GB line must not be held in memory).
-      if (carry.length > 64 * 1024) carry = carry.slice(0, 64 * 1024);
-      if (lastNewline < 0) continue;
+      if (carry.length > MAX_CARRY) carry = carry.slice(0, MAX_CARRY);
+      if (lastNewline < 0) {
+        yield; // a line longer than a chunk (a sparse log's hole) is still read between yields
+        continue;
+      }
       if (!anyInChunk.test(complete)) {
         lineNo += countNewlines(complete) + 1;
+        yield;
         continue;
       }
       for (const raw of complete.split('\n')) {
@@ -161,6 +183,7 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key
         const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
         count(result, markers, lineNo, lineText);
       }
+      yield;
     }
   } finally {
     fs.closeSync(fd);
@@ -227,12 +250,12 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
         if (r) count(r, markers, line, text);
       })
     : null;
-  for (const { file, st } of here) out.set(file, limited(scanStatted(file, st, markers, key), limit));
+  for (const { file, st } of here) out.set(file, limited(await runSteps(scanSteps(file, st, markers, key)), limit));
   if (!pending) return sameOrder(files, out);
   const outcome = await pending;
   for (const { file, st } of big) {
     if (outcome.failed) {
-      out.set(file, limited(scanStatted(file, st, markers, key), limit)); // e.g. a user marker rg's regex engine rejects
+      out.set(file, limited(await runSteps(scanSteps(file, st, markers, key)), limit)); // e.g. a user marker rg's regex engine rejects
       continue;
     }
     const result = results.get(file)!;

@@ -22,7 +22,7 @@ export function failureSummary(run: RunView): FailureSummary {
   const record = readRunRecord(run.path);
   const title = `${run.test ?? run.id}: ${run.status}${run.triage ? ` (${run.triage})` : ''}`;
   out.push(`# ${title}`);
-  out.push(`Run ${run.id}, started ${run.startedAt.replace('T', ' ')}${run.durationSeconds !== null ? `, ran ${formatRunDuration(run.durationSeconds)}` : ''}, ${formatSize(run.sizeBytes)} in ${run.files.length} files`);
+  out.push(`Run ${run.id}, started ${run.startedAt.replace('T', ' ')}${run.durationSeconds !== null ? `, ran ${formatRunDuration(run.durationSeconds)}` : ''}, ${formatSize(run.sizeBytes)} in ${run.files.length + (run.unlistedFiles ?? 0)} files`);
   out.push('');
 
   // 1. The failing tests: the run record has go test's parsed failures; else the logs' FAIL and testify lines.
@@ -94,7 +94,7 @@ export function failureSummary(run: RunView): FailureSummary {
   }
   out.push('');
   out.push('## Size');
-  out.push(`${formatSize(run.sizeBytes)}: ${run.files.length} files, ${run.errorCount} error lines and ${run.warningCount} warning lines in the logs (warnings are listed in each log's collapsed group).`);
+  out.push(`${formatSize(run.sizeBytes)}: ${run.files.length + (run.unlistedFiles ?? 0)} files, ${run.errorCount} error lines and ${run.warningCount} warning lines in the logs (warnings are listed in each log's collapsed group).`);
   return { title, text: out.join('\n') + '\n', links };
 
   function logLine(f: RunFile, e: ErrorLine, suffix = ''): void {

@@ -3,12 +3,14 @@ import * as path from 'path';
 import type { RunFile, RunView } from '../../../shared/src/artifacts';
 import { RUN_ID_PATTERN } from '../../../shared/src/protocol';
 import { readRunRecord } from './runRecord';
-import { RIPGREP_MIN_BYTES, scanFiles, type ScanResult } from './errorScan';
+import { scanFiles, type ScanResult } from './errorScan';
 import { KIND_ORDER, kindOf, LOG_KINDS, type FileKind } from './fileKinds';
 import type { Marker } from './markers';
 import { initStall } from './stall';
 import { properTestName } from './testNames';
 import { triage, type TriageInput, type TriageResult } from './triage';
+import { nextTurn, runSteps, runStepsSync } from '../yielding';
+import { mapResponseFolders } from '../../../shared/src/mapResponseFolders';
 
 /** Runs in control_logs, newest first by the run id's timestamp: names only, no file contents. */
 export interface RunSummary {
@@ -71,43 +73,48 @@ export interface Walk {
  * regular files are listed (a FIFO or device is never offered for reading).
  */
 export function walkFiles(dir: string, budget = MAX_FILES): Walk {
-  const steps = walkSteps(dir, budget);
-  for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  return runStepsSync(walkSteps(dir, budget));
 }
 
-/** walkFiles that lets other requests in every WALK_SLICE entries (a 20k-file run takes a while to stat). */
-export async function walkFilesYielding(dir: string, budget = MAX_FILES): Promise<Walk> {
-  const steps = walkSteps(dir, budget);
-  for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done) return step.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+/** walkFiles that lets other requests in (a 20k-file run takes a while to list and stat). */
+export function walkFilesYielding(dir: string, budget = MAX_FILES): Promise<Walk> {
+  return runSteps(walkSteps(dir, budget));
 }
 
-const WALK_SLICE = 500;
-
-/** The walk itself; it pauses (yields) every WALK_SLICE entries so a caller may let others run. */
+/** The walk itself; it pauses after each entry so the server can let a hover in (yielding.ts). */
 function* walkSteps(dir: string, budget: number): Generator<void, Walk> {
   const files: WalkedFile[] = [];
   const queue: { abs: string; relative: string }[] = [{ abs: dir, relative: '' }];
   /** Directories listed at most: a tree of empty folders has a budget too. */
   let dirsLeft = budget;
-  let sinceYield = 0;
   for (let head = 0; head < queue.length; head++) {
     const { abs: current, relative: base } = queue[head];
     queue[head] = undefined as never; // let the walked part of the queue be collected
-    let entries: fs.Dirent[];
+    // Read entry by entry, pausing like the stats below (readdir of mapresponses/<node>/ with
+    // 20 000 entries held the server for 70 ms in one call), and no more entries than the budget
+    // has room for: a folder of a million captures is not read whole to list a few. Such a folder
+    // is listed in part, the entries the directory gave first, sorted; the walk says it was cut.
+    const entries: fs.Dirent[] = [];
+    let cut = false;
+    let handle: fs.Dir | undefined;
     try {
-      entries = fs.readdirSync(current, { withFileTypes: true });
+      handle = fs.opendirSync(current, { bufferSize: 128 });
+      for (let e = handle.readSync(); e; e = handle.readSync()) {
+        if (entries.length > budget - files.length) {
+          cut = true;
+          break;
+        }
+        entries.push(e);
+        yield;
+      }
     } catch {
       continue;
+    } finally {
+      handle?.closeSync();
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      if (++sinceYield >= WALK_SLICE) {
-        sinceYield = 0;
-        yield;
-      }
+      yield;
       const abs = path.join(current, e.name);
       const relative = base ? `${base}/${e.name}` : e.name;
       if (e.isDirectory()) {
@@ -124,27 +131,34 @@ function* walkSteps(dir: string, budget: number): Generator<void, Walk> {
         if (st.isFile()) files.push({ abs, relative, size: st.size, mtimeMs: st.mtimeMs });
       }
     }
+    if (cut) return { files, truncated: truncatedNote(budget) };
   }
   return { files, truncated: null };
 }
 
 function truncatedNote(budget: number): string {
-  return `more than ${budget.toLocaleString('en-US')} files: only the first ${budget.toLocaleString('en-US')} (top-level logs first) are listed`;
+  // Not toLocaleString: its first call loads ICU data (30 ms) on the server's event loop.
+  const n = String(budget).replace(/\B(?=(\d{3})+$)/g, ',');
+  return `more than ${n} files: only the first ${n} (top-level logs first) are listed`;
 }
 
+const KIND_RANK = new Map(KIND_ORDER.map((k, i) => [k, i]));
+/** localeCompare's order, without building a collator per comparison (20 000 rows are sorted). */
+const collator = new Intl.Collator();
+
 function byReadingOrder(a: RunFile, b: RunFile): number {
-  return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.relative.localeCompare(b.relative);
+  return KIND_RANK.get(a.kind)! - KIND_RANK.get(b.kind)! || collator.compare(a.relative, b.relative);
 }
 
 /**
  * What a run shows without reading any log: the record (a small JSON file) if hi workbench started
  * it, the test from `hs-<test>-<hex>` names, sizes, and a status inferred from which files exist.
  */
-export function summarizeRun(run: RunSummary): RunView {
-  const { files: walked, truncated } = walkFiles(run.path);
-  const files: RunFile[] = walked.map((f) => ({ path: f.abs, relative: f.relative, kind: kindOf(f.relative), sizeBytes: f.size, errorCount: 0, warningCount: 0, errors: [], warnings: [] }));
+export async function summarizeRun(run: RunSummary): Promise<RunView> {
+  const { files: walked, truncated } = await walkFilesYielding(run.path);
+  const files = await runSteps(rows(walked, new Map(), 0));
   files.sort(byReadingOrder);
-  return assemble(run, files, false, [], lastWrite(walked), truncated);
+  return foldMapResponses(assemble(run, files, false, [], lastWrite(walked), truncated));
 }
 
 /** A run's logs in the guide's reading order (headscale first), for searches and the timeline. */
@@ -159,10 +173,41 @@ export function runLogs(run: RunSummary): { path: string; relative: string; kind
 export async function describeRun(run: RunSummary, markers: readonly Marker[], maxErrors = 200, rg: string | null = null): Promise<RunView> {
   const { files: walked, truncated } = await walkFilesYielding(run.path);
   const logs = walked.filter((f) => LOG_KINDS.has(kindOf(f.relative)));
-  const scans = await scanInSlices(logs, markers, rg);
-  const files: RunFile[] = walked.map((f) => {
+  // scanFiles yields while it scans in-process (a run of 1.5 GB of small logs once kept a hover
+  // waiting for seconds), and ripgrep reads the big logs meanwhile, outside the process.
+  const scans = await scanFiles(logs.map((f) => f.abs), markers, undefined, rg);
+  const files = await runSteps(rows(walked, scans, maxErrors));
+  files.sort(byReadingOrder);
+  await nextTurn();
+  const tallies: TriageInput[] = files.flatMap((f) => {
+    const scan = scans.get(f.path);
+    return scan ? [{ file: f.relative, markers: scan.markers }] : [];
+  });
+  return foldMapResponses(assemble(run, files, true, tallies, lastWrite(walked), truncated, markers));
+}
+
+/**
+ * Map response rows sent with a described run, at most. The Runs view shows them per node folder
+ * with a count and opens the map-response viewer on the folder, so 20 000 rows (5 MB of JSON that
+ * the server encodes and the extension host parses while a hover waits) are summed up instead.
+ */
+export const MAX_MAP_RESPONSE_ROWS = 500;
+
+/** The view with at most MAX_MAP_RESPONSE_ROWS map response rows and, past that, the folders' counts. */
+function foldMapResponses(view: RunView): RunView {
+  const captures = view.files.filter((f) => f.kind === 'mapresponse');
+  if (captures.length <= MAX_MAP_RESPONSE_ROWS) return view;
+  const kept = new Set(captures.slice(0, MAX_MAP_RESPONSE_ROWS));
+  const files = view.files.filter((f) => f.kind !== 'mapresponse' || kept.has(f));
+  return { ...view, files, mapResponseFolders: mapResponseFolders(captures), unlistedFiles: view.files.length - files.length };
+}
+
+/** A run's file list with each log's scan; 20 000 rows in one go held the server for 100 ms. */
+function* rows(walked: readonly WalkedFile[], scans: Map<string, ScanResult>, maxErrors: number): Generator<void, RunFile[]> {
+  const files: RunFile[] = [];
+  for (const f of walked) {
     const scan = scans.get(f.abs);
-    return {
+    files.push({
       path: f.abs,
       relative: f.relative,
       kind: kindOf(f.relative),
@@ -172,49 +217,10 @@ export async function describeRun(run: RunSummary, markers: readonly Marker[], m
       errors: scan?.errors.slice(0, maxErrors) ?? [],
       warnings: scan?.warnings.slice(0, maxErrors) ?? [],
       ...(scan?.problem ? { problem: scan.problem } : {}),
-    };
-  });
-  files.sort(byReadingOrder);
-  const tallies: TriageInput[] = files.flatMap((f) => {
-    const scan = scans.get(f.path);
-    return scan ? [{ file: f.relative, markers: scan.markers }] : [];
-  });
-  return assemble(run, files, true, tallies, lastWrite(walked), truncated, markers);
-}
-
-/** Bytes of logs the in-process scan reads before the server answers other requests again. */
-const SLICE_BYTES = 2 << 20;
-
-/**
- * scanFiles in slices of about SLICE_BYTES, yielding to the event loop between them. Logs under
- * ripgrep's threshold are scanned in-process and synchronously: a run of 1.5 GB of small logs in
- * one call kept a hover waiting for seconds. Big logs go to ripgrep in one call (it runs outside
- * the process), or, without ripgrep, one per slice.
- */
-async function scanInSlices(files: readonly WalkedFile[], markers: readonly Marker[], rg: string | null): Promise<Map<string, ScanResult>> {
-  const out = new Map<string, ScanResult>();
-  const scan = async (slice: readonly WalkedFile[]) => {
-    if (!slice.length) return;
-    for (const [file, result] of await scanFiles(slice.map((f) => f.abs), markers, undefined, rg)) out.set(file, result);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  };
-  const viaRipgrep = rg ? files.filter((f) => f.size >= RIPGREP_MIN_BYTES) : [];
-  const big = new Set(viaRipgrep);
-  let slice: WalkedFile[] = [];
-  let bytes = 0;
-  for (const f of files) {
-    if (big.has(f)) continue;
-    slice.push(f);
-    bytes += f.size;
-    if (bytes >= SLICE_BYTES) {
-      await scan(slice);
-      slice = [];
-      bytes = 0;
-    }
+    });
+    yield;
   }
-  await scan(slice);
-  await scan(viaRipgrep);
-  return out;
+  return files;
 }
 
 /** The newest mtime, without a spread: Math.max(...160k values) overflows the call stack. */

@@ -57,8 +57,15 @@ function fromRecord(run: RunSummary, rec: RecordFields): TestRunEntry[] {
   return out;
 }
 
+/**
+ * Files a record-less run's history entry looks at. The walk is breadth-first, so these are the
+ * top-level logs hi writes last (the end time, the hs- name) and the start of the bulky folders
+ * (the failed sign); a 20 000-file walk held the server for half a second when a test file opened.
+ */
+const HISTORY_WALK_FILES = 1000;
+
 function fromFolder(run: RunSummary, backend: Backend, testHint: string | null): TestRunEntry[] {
-  const { files } = walkFiles(run.path);
+  const { files } = walkFiles(run.path, HISTORY_WALK_FILES);
   const hs = testHint ?? files.map((f) => HS_STDERR.exec(f.relative)?.[1]).find(Boolean);
   if (!hs || !files.length) return [];
   // A loop, not a spread: Math.max(...) over a huge run overflows the call stack.

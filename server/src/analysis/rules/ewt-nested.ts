@@ -1,5 +1,6 @@
 import { completeEwtCalls } from '../callbacks';
 import { callee } from '../syntax';
+import { MAX_EWT_NESTING } from '../nestingCap';
 import type { Rule } from '../rule';
 
 export const rule: Rule = {
@@ -9,7 +10,9 @@ export const rule: Rule = {
   doc: `Never nest EventuallyWithT.
 The inner block runs its whole timeout on every tick of the outer one, so the outer timeout is
 meaningless and a failure multiplies into minutes of retries. The inner block also reports to
-the outer t, not to the tick. Run the two waits one after the other.`,
+the outer t, not to the tick. Run the two waits one after the other.
+A function with waits nested more than ${MAX_EWT_NESTING} deep gets one finding that says so, and no other rule
+checks it: the analysis would take seconds.`,
   example: {
     incorrect: `assert.EventuallyWithT(t, func(c *assert.CollectT) {
     assert.EventuallyWithT(t, func(c2 *assert.CollectT) { … }, 5*time.Second, 100*time.Millisecond, "inner")
