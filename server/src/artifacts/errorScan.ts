@@ -116,6 +116,7 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key
     return empty(`cannot open: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const any = combined(markers);
+  const classifier = classifierFor(markers, key);
   // Multiline twin of `any` to test a whole chunk at once: in a sparse log most chunks have no
   // marker, and then only their newlines are counted.
   const anyInChunk = new RegExp(any.source, 'm');
@@ -159,7 +160,7 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key
         lineNo++;
         if (!any.test(raw)) continue;
         const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        count(result, markers, lineNo, lineText);
+        count(result, classifier, lineNo, lineText);
       }
     }
   } finally {
@@ -172,15 +173,45 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key
   if (carry && !complete.problem) {
     final.lines++;
     const lineText = carry.endsWith('\r') ? carry.slice(0, -1) : carry;
-    if (any.test(lineText)) count(final, markers, final.lines, lineText);
+    if (any.test(lineText)) count(final, classifier, final.lines, lineText);
   }
   cache.set(file, { key, size: st.size, mtimeMs: st.mtimeMs, resumeAt, complete, result: final });
   return final;
 }
 
+/**
+ * Which marker a line counts under: the first, in order, that it matches. Most candidate lines of a
+ * real log are `WRN` noise, which would fail every error marker before `zerolog-warn` one by one;
+ * one test of the error markers' union settles that no error marker matches, and then only the
+ * warning markers are tried (the first matching warning marker is then the first overall).
+ */
+interface Classifier {
+  markers: readonly Marker[];
+  anyError: RegExp | null;
+  warnings: readonly Marker[];
+}
+
+const classifiers = new Map<string, Classifier>();
+
+function classifierFor(markers: readonly Marker[], key: string): Classifier {
+  let c = classifiers.get(key);
+  if (c) return c;
+  const errors = markers.filter((m) => m.severity === 'error');
+  c = { markers, anyError: errors.length ? combined(errors) : null, warnings: markers.filter((m) => m.severity !== 'error') };
+  // Settings change rarely: a handful of marker sets at most, never an unbounded map.
+  if (classifiers.size >= 16) classifiers.clear();
+  classifiers.set(key, c);
+  return c;
+}
+
+function classify(c: Classifier, text: string): Marker | undefined {
+  if (c.anyError && c.anyError.test(text)) return c.markers.find((m) => m.pattern.test(text));
+  return c.warnings.find((m) => m.pattern.test(text));
+}
+
 /** Counts a candidate line under the first marker it matches and keeps it while its tier has room. */
-function count(result: ScanResult, markers: readonly Marker[], line: number, text: string): void {
-  const marker = markers.find((m) => m.pattern.test(text));
+function count(result: ScanResult, c: Classifier, line: number, text: string): void {
+  const marker = classify(c, text);
   if (!marker) return;
   const tally = result.markers[marker.id];
   let entry: ErrorLine | undefined;
@@ -221,10 +252,11 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
   }
   // ripgrep starts first and reads the big logs on another core while the small ones are scanned here.
   const results = new Map(big.map(({ file }) => [file, empty()]));
+  const classifier = classifierFor(markers, key);
   const pending = big.length
     ? ripgrepLines(rg!, combined(markers).source, big.map((b) => b.file), ({ file, line, text }) => {
         const r = results.get(file);
-        if (r) count(r, markers, line, text);
+        if (r) count(r, classifier, line, text);
       })
     : null;
   for (const { file, st } of here) out.set(file, limited(scanStatted(file, st, markers, key), limit));

@@ -157,9 +157,30 @@ export function runLogs(run: RunSummary): { path: string; relative: string; kind
 
 /** Everything the sidebar and `cli runs` show for one run: files in reading order, errors, triage. */
 export async function describeRun(run: RunSummary, markers: readonly Marker[], maxErrors = 200, rg: string | null = null): Promise<RunView> {
-  const { files: walked, truncated } = await walkFilesYielding(run.path);
-  const logs = walked.filter((f) => LOG_KINDS.has(kindOf(f.relative)));
+  return (await describeRuns([run], markers, maxErrors, rg))[0];
+}
+
+/**
+ * describeRun for many runs (the listing, `cli runs`) with ONE scan over all of their logs: the big
+ * logs of every run go to a single ripgrep process instead of one per run (a spawn from a server
+ * with a large heap costs ~10 ms, and rg's threads start once). Other requests get their turn
+ * between walks, scan slices and runs.
+ */
+export async function describeRuns(runs: readonly RunSummary[], markers: readonly Marker[], maxErrors = 200, rg: string | null = null): Promise<RunView[]> {
+  const walks: Walk[] = [];
+  for (const run of runs) walks.push(await walkFilesYielding(run.path));
+  const logs = walks.flatMap((w) => w.files.filter((f) => LOG_KINDS.has(kindOf(f.relative))));
   const scans = await scanInSlices(logs, markers, rg);
+  const views: RunView[] = [];
+  for (const [i, run] of runs.entries()) {
+    if (i) await new Promise<void>((resolve) => setImmediate(resolve));
+    views.push(assembleDescribed(run, walks[i], scans, markers, maxErrors));
+  }
+  return views;
+}
+
+function assembleDescribed(run: RunSummary, walk: Walk, scans: Map<string, ScanResult>, markers: readonly Marker[], maxErrors: number): RunView {
+  const { files: walked, truncated } = walk;
   const files: RunFile[] = walked.map((f) => {
     const scan = scans.get(f.abs);
     return {
