@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { clearScanCache } from '../../server/src/artifacts/errorScan';
+import { clearLineIndex } from '../../server/src/artifacts/lineIndex';
 import { LOG_KINDS, kindOf } from '../../server/src/artifacts/fileKinds';
 import { defaultMarkers } from '../../server/src/artifacts/markers';
 import { findRipgrep } from '../../server/src/artifacts/ripgrep';
@@ -177,15 +178,26 @@ export async function flowAndTimeline(dir: string, report: Report): Promise<void
     shown = r.total;
   }
   report(`debug flow "${flow.label}" over a ${mb.toFixed(0)} MB run, first screen (${shown} lines, ≤ 200 per file) with ${rg ? 'ripgrep' : 'the JS scan'}, median of 5`, `${median(flowTimes).toFixed(0)} ms`, '≤ 300 ms', median(flowTimes) <= 300);
-  const tlTimes: number[] = [];
-  let lines = 0;
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    const t = timeline(runLogs(run), { path: g.hsLog, line: g.firstHsError!.line }, 10, dir);
-    tlTimes.push(performance.now() - t0);
-    lines = t.text.split('\n').length;
-  }
-  report(`timeline ±10 s around the first headscale error of that run (${lines} lines from ${logs.length} logs), median of 5`, `${median(tlTimes).toFixed(0)} ms`, '≤ 300 ms', median(tlTimes) <= 300);
+  // The timeline opens from a run the Runs view has described: its scan left each log's line index.
+  // Each time on fresh caches: the scan's, the line index's and the timeline's own.
+  const timed = async (scanFirst: boolean) => {
+    const times: number[] = [];
+    let lines = 0;
+    for (let i = 0; i < 5; i++) {
+      clearScanCache();
+      clearLineIndex();
+      if (scanFirst) await describeRun(run, defaultMarkers, 200, rg);
+      const t0 = performance.now();
+      const t = timeline(runLogs(run), { path: g.hsLog, line: g.firstHsError!.line }, 10, dir);
+      times.push(performance.now() - t0);
+      lines = t.text.split('\n').length;
+    }
+    return { ms: median(times), lines };
+  };
+  const described = await timed(true);
+  report(`timeline ±10 s around the first headscale error of that run, opened from the described run (${described.lines} lines from ${logs.length} logs), median of 5`, `${described.ms.toFixed(0)} ms`, '≤ 300 ms', described.ms <= 300);
+  const cold = await timed(false);
+  report(`the same timeline with nothing scanned before (the line index is built on the way), median of 5`, `${cold.ms.toFixed(0)} ms`, '≤ 300 ms', cold.ms <= 300);
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

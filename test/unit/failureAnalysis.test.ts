@@ -16,6 +16,7 @@ import { findRipgrep } from '../../server/src/artifacts/ripgrep';
 import { describeRun, runById, runLogs } from '../../server/src/artifacts/runIndex';
 import { searchRun } from '../../server/src/artifacts/runSearch';
 import { timeline } from '../../server/src/artifacts/timeline';
+import { clearLineIndex, lineAt, offsetOfLine } from '../../server/src/artifacts/lineIndex';
 import { lineTime } from '../../server/src/artifacts/timestamps';
 import { diffMapResponses } from '../../server/src/artifacts/viewers/mapResponseDiff';
 import { mapResponseTimeline } from '../../server/src/artifacts/viewers/mapResponses';
@@ -211,12 +212,22 @@ function bruteTimeline(logs: { path: string; relative: string }[], from: number,
   return out.sort((a, b) => a.ms - b.ms || a.order - b.order || a.line - b.line).map((e) => e.key);
 }
 
-test('timeline: every log merged by timestamp within ±N seconds of a line, prefixed with its container and linked; logs without timestamps are skipped with a message', () => {
+test('timeline: every log merged by timestamp within ±N seconds of a line, prefixed with its container and linked; logs without timestamps are skipped with a message', async () => {
   const g = runs[variants.indexOf('testify')];
   const run = runById(controlLogs, g.id)!;
   // A log without timestamps (entrypoint output) is in every run: ts-*.stdout.log.
   const logs = runLogs(run);
   const anchor = { path: g.hsLog, line: g.firstHsError!.line };
+  // The same timeline whether the logs' line index is built on the way or left by either scan.
+  const texts: string[] = [];
+  for (const scanner of ['none', 'JS scanner', 'ripgrep'] as const) {
+    if (scanner === 'ripgrep' && !findRipgrep()) continue;
+    clearScanCache();
+    clearLineIndex();
+    if (scanner !== 'none') await describeRun(run, defaultMarkers, 200, scanner === 'ripgrep' ? findRipgrep() : null);
+    texts.push(timeline(logs, anchor, 10, root).text);
+  }
+  for (const other of texts.slice(1)) assert.equal(other, texts[0], 'the line index from a scan seeks to the same lines');
   const t = timeline(logs, anchor, 10, root);
   const at = lineTime(g.firstHsError!.text)!;
   const expected = bruteTimeline(logs.filter((l) => !t.skipped.some((s) => s.startsWith(l.relative + ':'))), at - 10_000, at + 10_000);
@@ -231,6 +242,48 @@ test('timeline: every log merged by timestamp within ±N seconds of a line, pref
   const none = fs.mkdtempSync(path.join(root, 'nots-'));
   fs.writeFileSync(path.join(none, 'x.log'), 'no time here\n');
   assert.match(timeline([{ path: path.join(none, 'x.log'), relative: 'x.log' }], { path: path.join(none, 'x.log'), line: 1 }, 10, root).text, /has no timestamp before it/);
+});
+
+test('line index: offsets and line numbers from the points a scan leaves equal a plain count (CRLF, long lines, a rewritten log)', async () => {
+  const dir = fs.mkdtempSync(path.join(root, 'idx-'));
+  const file = path.join(dir, 'hs-idx-abcdef.stderr.log');
+  // ~2 MB: long and short lines, CRLF endings, WRN lines for ripgrep's byte offsets.
+  const lines = Array.from({ length: 30_000 }, (_, i) => (i % 7 === 0 ? `2026-11-24T10:00:00Z WRN hscontrol/poll.go:318 > keepalive missed n=${i}\r` : i % 997 === 0 ? 'x'.repeat(5000) : `2026-11-24T10:00:00Z DBG line ${i}`));
+  const write = () => fs.writeFileSync(file, lines.join('\n') + '\n');
+  write();
+  const starts = (): number[] => {
+    const text = fs.readFileSync(file);
+    const out = [0];
+    for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) out.push(i + 1);
+    return out;
+  };
+  const check = (label: string) => {
+    const expected = starts();
+    const fd = fs.openSync(file, 'r');
+    try {
+      const st = fs.fstatSync(fd);
+      const last = expected.length - 1; // the start of the (empty) line after the last newline
+      for (const line of [0, 1, 7, 4999, 12_345, last - 1, last]) assert.equal(offsetOfLine(fd, file, st, line), expected[line], `${label}: offset of line ${line}`);
+      for (const line of [3, 997, 20_000, last - 2]) assert.equal(lineAt(fd, file, st, expected[line] + 1), line, `${label}: line at an offset inside line ${line}`);
+      assert.equal(lineAt(fd, file, st, expected[last - 1]), last - 1, `${label}: line at a line start`);
+      assert.equal(offsetOfLine(fd, file, st, last + 50_000), st.size, `${label}: past the end`);
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+  for (const scanner of ['none', 'JS scanner', 'ripgrep'] as const) {
+    if (scanner === 'ripgrep' && !findRipgrep()) continue;
+    clearScanCache();
+    clearLineIndex();
+    if (scanner !== 'none') await scanFiles([file], defaultMarkers, undefined, scanner === 'ripgrep' ? findRipgrep() : null);
+    check(scanner);
+  }
+  // Rewritten with other line lengths: the old points must not be used.
+  lines.splice(100, 50);
+  lines.unshift('x'.repeat(70_000));
+  write();
+  fs.utimesSync(file, new Date(Date.now() + 5000), new Date(Date.now() + 5000));
+  check('rewritten');
 });
 
 test('map responses as changes per node: peers added and removed, primary routes moved, online flips, policy changes; unparseable JSON is said', () => {

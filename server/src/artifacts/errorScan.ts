@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import type { ErrorLine, MarkerTally } from '../../../shared/src/artifacts';
 import { combined, type Marker } from './markers';
+import { lineRecorder } from './lineIndex';
 import { ripgrepLines } from './ripgrep';
 
 /**
@@ -124,8 +125,12 @@ function scanStatted(file: string, st: fs.Stats, markers: readonly Marker[], key
   let carry = '';
   let lineNo = appended ? appended.complete.lines : 0;
   let resumeAt = start;
+  // The scan leaves a line index behind (the timeline seeks with it): at each chunk boundary it
+  // knows which line starts where.
+  const point = lineRecorder(file, st.size, st.mtimeMs, appended);
   try {
     for (;;) {
+      point(lineNo, resumeAt);
       let n: number;
       // Read up to the size stat'ed before the scan: a log that grows while it is scanned (a live
       // run) cannot keep the scan going; what was appended is picked up by the next, resumed scan.
@@ -253,11 +258,15 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
   // ripgrep starts first and reads the big logs on another core while the small ones are scanned here.
   const results = new Map(big.map(({ file }) => [file, empty()]));
   const classifier = classifierFor(markers, key);
+  const points = new Map(big.map(({ file, st }) => [file, lineRecorder(file, st.size, st.mtimeMs)]));
   const pending = big.length
-    ? ripgrepLines(rg!, combined(markers).source, big.map((b) => b.file), ({ file, line, text }) => {
+    ? ripgrepLines(rg!, combined(markers).source, big.map((b) => b.file), ({ file, line, offset, text }) => {
         const r = results.get(file);
-        if (r) count(r, classifier, line, text);
-      })
+        if (!r) return;
+        count(r, classifier, line, text);
+        // Every match is a known line start: a noisy log's WRN lines make a dense line index.
+        if (offset !== undefined) points.get(file)?.(line - 1, offset);
+      }, { byteOffsets: true })
     : null;
   for (const { file, st } of here) out.set(file, limited(scanStatted(file, st, markers, key), limit));
   if (!pending) return sameOrder(files, out);

@@ -13,7 +13,16 @@ export interface RgMatch {
   file: string;
   /** 1-based. */
   line: number;
+  /** Where the line starts in the file (only when asked for: `byteOffsets`). */
+  offset?: number;
   text: string;
+}
+
+export interface RgOptions {
+  /** Stops reading a file after that many matches (a search's first screen). */
+  maxPerFile?: number;
+  /** Reports each line's byte offset (rg's --byte-offset), which the error scan keeps as a line index. */
+  byteOffsets?: boolean;
 }
 
 export interface RgOutcome {
@@ -48,18 +57,17 @@ const FILES_PER_CALL = 400;
 
 /**
  * Streams every line of `files` that `pattern` matches to `onMatch`, file by file (argv, no shell).
- * `maxPerFile` stops reading a file after that many matches (a search's first screen).
  */
-export async function ripgrepLines(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, maxPerFile?: number): Promise<RgOutcome> {
+export async function ripgrepLines(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, options: RgOptions = {}): Promise<RgOutcome> {
   const outcome: RgOutcome = { problems: new Map() };
   for (let i = 0; i < files.length && !outcome.failed; i += FILES_PER_CALL) {
-    await runOnce(rg, pattern, files.slice(i, i + FILES_PER_CALL), onMatch, outcome, maxPerFile);
+    await runOnce(rg, pattern, files.slice(i, i + FILES_PER_CALL), onMatch, outcome, options);
   }
   return outcome;
 }
 
-function runOnce(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, outcome: RgOutcome, maxPerFile?: number): Promise<void> {
-  const args = ['--no-config', '--heading', '--with-filename', '--line-number', '--null', '--text', '--max-columns', String(MAX_COLUMNS), '--max-columns-preview', ...(maxPerFile ? ['--max-count', String(maxPerFile)] : []), '--regexp', pattern, '--', ...files];
+function runOnce(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, outcome: RgOutcome, { maxPerFile, byteOffsets }: RgOptions): Promise<void> {
+  const args = ['--no-config', '--heading', '--with-filename', '--line-number', ...(byteOffsets ? ['--byte-offset'] : []), '--null', '--text', '--max-columns', String(MAX_COLUMNS), '--max-columns-preview', ...(maxPerFile ? ['--max-count', String(maxPerFile)] : []), '--regexp', pattern, '--', ...files];
   return new Promise((resolve) => {
     let child;
     try {
@@ -70,7 +78,7 @@ function runOnce(rg: string, pattern: string, files: readonly string[], onMatch:
       return;
     }
     const decoder = new StringDecoder('utf8');
-    const records = new RecordParser(onMatch);
+    const records = new RecordParser(onMatch, byteOffsets === true);
     let pending = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -98,7 +106,7 @@ function runOnce(rg: string, pattern: string, files: readonly string[], onMatch:
 
 /**
  * rg's output in heading mode: per file, its path and a NUL, then `<line>:<text>` records, one per
- * line, and a blank line before the next file (a matching empty line prints as `<line>:`, never
+ * line (`<line>:<offset>:<text>` with --byte-offset), and a blank line before the next file (a matching empty line prints as `<line>:`, never
  * blank). The path crosses the pipe once per file instead of once per line: a gigabyte of noisy
  * logs sends hundreds of thousands of records, and headscale's paths are as long as its lines.
  * Records are parsed in place (the line number without a substring).
@@ -107,7 +115,10 @@ class RecordParser {
   private file = '';
   private expectPath = true;
 
-  constructor(private readonly onMatch: (m: RgMatch) => void) {}
+  constructor(
+    private readonly onMatch: (m: RgMatch) => void,
+    private readonly withOffsets: boolean,
+  ) {}
 
   /** Emits every complete record in `text`; returns where the unfinished last one starts. */
   parse(text: string): number {
@@ -137,6 +148,14 @@ class RecordParser {
     for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) line = line * 10 + (c - 48);
     if (i === start || i >= end || text.charCodeAt(i) !== 58 /* : */) return;
     const stop = text.charCodeAt(end - 1) === 13 /* \r */ ? end - 1 : end;
-    this.onMatch({ file: this.file, line, text: text.slice(i + 1, stop) });
+    if (!this.withOffsets) {
+      this.onMatch({ file: this.file, line, text: text.slice(i + 1, stop) });
+      return;
+    }
+    let offset = 0;
+    const digits = ++i;
+    for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) offset = offset * 10 + (c - 48);
+    if (i === digits || i >= end || text.charCodeAt(i) !== 58) return;
+    this.onMatch({ file: this.file, line, offset, text: text.slice(i + 1, stop) });
   }
 }
