@@ -16,6 +16,7 @@ import { findRipgrep } from '../../server/src/artifacts/ripgrep';
 import { describeRun, runById, runLogs } from '../../server/src/artifacts/runIndex';
 import { searchRun } from '../../server/src/artifacts/runSearch';
 import { timeline } from '../../server/src/artifacts/timeline';
+import { MAX_FRAMES, readPanic } from '../../server/src/artifacts/panicTrace';
 import { clearLineIndex, lineAt, offsetOfLine } from '../../server/src/artifacts/lineIndex';
 import { lineTime } from '../../server/src/artifacts/timestamps';
 import { diffMapResponses } from '../../server/src/artifacts/viewers/mapResponseDiff';
@@ -144,6 +145,61 @@ test('failure summary: the failing test with its testify message, triage evidenc
     // Without a record (the panic run) and written long after its id's time, no duration is claimed.
     assert.match(lines[1], g.variant === 'panic' ? /started [^,]+, \d+(\.\d)? [KM]B in \d+ files$/ : /ran \d+m\d\ds, \d+(\.\d)? [KM]B in \d+ files$/);
   }
+});
+
+test('failure summary of a panic late in a 100 000-line noisy log: the message and the panicking goroutine\'s top frames, each linked to the source', async () => {
+  const g = runs[variants.indexOf('panic')];
+  const expected = g.panic!;
+  // One frame's file is in the workspace, so its link opens it; the others say they are not.
+  const inWorkspace = expected.frames[0].file;
+  fs.mkdirSync(path.join(root, path.dirname(inWorkspace)), { recursive: true });
+  fs.writeFileSync(path.join(root, inWorkspace), 'package mapper\n');
+  for (const [scanner, rg] of [['JS scanner', null], ['ripgrep', findRipgrep()]] as const) {
+    if (scanner === 'ripgrep' && !rg) continue;
+    clearScanCache();
+    clearLineIndex();
+    const d = await describeRun(runById(controlLogs, g.id)!, defaultMarkers, 1000, rg);
+    const s = failureSummary(d);
+    const lines = s.text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  crashed (the goroutine that panicked'));
+    assert.ok(at > lines.indexOf('## Headscale server log') && at < lines.indexOf('  first error:'), `${scanner}: the crash opens the server log section`);
+    const hs = path.basename(g.hsLog);
+    for (const [i, text] of expected.message.entries()) assert.equal(lines[at + 1 + i], `    ${hs}:${expected.line + i}  ${text}`, `${scanner}: message line ${i}`);
+    const header = at + 1 + expected.message.length;
+    assert.equal(lines[header], `    ${hs}:${expected.goroutine.line}  ${expected.goroutine.text}`);
+    for (const [i, f] of expected.frames.entries()) {
+      assert.equal(lines[header + 1 + 2 * i], `      ${f.createdBy ? 'created by ' : ''}${f.func}`, `${scanner}: frame ${i} function`);
+      const row = header + 2 + 2 * i;
+      assert.match(lines[row], new RegExp(`^        /go/src/headscale/${f.file.replace(/\./g, '\\.')}:${f.line} \\+0x[0-9a-f]+$`), `${scanner}: frame ${i} location`);
+      const link = s.links.find((l) => l.line === row);
+      assert.ok(link, `${scanner}: frame ${i} is linked`);
+      assert.equal(lines[row].slice(link.start, link.end), `/go/src/headscale/${f.file}:${f.line}`);
+      assert.deepEqual(link.target, { path: path.join(root, f.file), line: f.line, inWorkspace: f.file === inWorkspace });
+    }
+    const block = lines.slice(at, lines.indexOf('  first error:'));
+    assert.equal(block.length, 2 + expected.message.length + 2 * expected.frames.length, `${scanner}: only the panicking goroutine`);
+    assert.ok(!block.some((l) => l.includes('goroutine 1 [select]') || l.includes('app.go')), `${scanner}: no other goroutine`);
+  }
+});
+
+test('panic traces: re-panics, interleaved log lines, a cut log, many frames, not a panic', () => {
+  const dir = fs.mkdtempSync(path.join(root, 'panic-'));
+  const write = (name: string, lines: string[]) => {
+    fs.writeFileSync(path.join(dir, name), lines.join('\n') + '\n');
+    return path.join(dir, name);
+  };
+  const frames = Array.from({ length: 14 }, (_, i) => [`main.f${i}()`, `\t/go/src/headscale/hscontrol/f${i}.go:${i + 1} +0x1`]).flat();
+  const file = write('a.log', ['2026-11-24T10:00:00Z INF ok', 'panic: boom [recovered]', '\tpanic: boom', '2026-11-24T10:00:00Z WRN interleaved', '', 'goroutine 7 [running]:', ...frames, '', 'goroutine 1 [select]:', 'main.main()', '\t/go/src/headscale/cmd/main.go:9 +0x1']);
+  const t = readPanic(file, 2)!;
+  assert.deepEqual(t.message, [{ line: 2, text: 'panic: boom [recovered]' }, { line: 3, text: '\tpanic: boom' }]);
+  assert.deepEqual(t.goroutine, { line: 6, text: 'goroutine 7 [running]:' });
+  assert.equal(t.frames.length, MAX_FRAMES);
+  assert.equal(t.moreFrames, 14 - MAX_FRAMES);
+  assert.deepEqual(t.frames[0], { func: 'main.f0()', location: '\t/go/src/headscale/hscontrol/f0.go:1 +0x1', logLine: 8, createdBy: false });
+  const cut = write('b.log', ['fatal error: concurrent map writes']);
+  assert.deepEqual(readPanic(cut, 1), { message: [{ line: 1, text: 'fatal error: concurrent map writes' }], goroutine: null, frames: [], moreFrames: 0 });
+  assert.equal(readPanic(file, 1), null, 'not a panic line');
+  assert.equal(readPanic(path.join(dir, 'gone.log'), 1), null, 'unreadable');
 });
 
 test('code references: zerolog callers, goroutine frames, testify traces and go test lines map to module paths', () => {
