@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { clearScanCache, scanFile, scanFiles } from '../../server/src/artifacts/errorScan';
 import { failureSummary } from '../../server/src/artifacts/failureSummary';
-import { defaultMarkers } from '../../server/src/artifacts/markers';
+import { defaultMarkers, withUserMarkers } from '../../server/src/artifacts/markers';
 import { findRipgrep } from '../../server/src/artifacts/ripgrep';
-import { describeRun, runById, runLogs } from '../../server/src/artifacts/runIndex';
+import { describeRun, describeRuns, listRuns, runById, runLogs } from '../../server/src/artifacts/runIndex';
 import { searchRun } from '../../server/src/artifacts/runSearch';
 import { timeline } from '../../server/src/artifacts/timeline';
 import { MAX_FRAMES, readPanic } from '../../server/src/artifacts/panicTrace';
@@ -58,6 +58,37 @@ for (const [scanner, rg] of [['JS scanner', null], ['ripgrep', findRipgrep()]] a
     }
   });
 }
+
+test('describeRuns: many runs in one scan give what describing each alone gives (ripgrep and JS)', async () => {
+  for (const rg of [null, findRipgrep()]) {
+    clearScanCache();
+    const all = listRuns(controlLogs);
+    const together = await describeRuns(all, defaultMarkers, 200, rg);
+    clearScanCache();
+    const alone = [];
+    for (const run of all) alone.push(await describeRun(run, defaultMarkers, 200, rg));
+    assert.deepEqual(together, alone, rg ?? 'JS scanner');
+  }
+});
+
+test('a line counts under the first marker it matches, whichever scanner: an infrastructure signature in a WRN line is an error, a user error marker after the warnings is not', async () => {
+  const dir = fs.mkdtempSync(path.join(root, 'order-'));
+  const file = path.join(dir, 'hs-order-abcdef.stderr.log');
+  const wrnHttp2 = '2026-11-24T10:00:00Z WRN hscontrol/poll.go:402 > http2: stream error: stream ID 3; INTERNAL_ERROR';
+  const wrnUser = '2026-11-24T10:00:00Z WRN hscontrol/poll.go:318 > keepalive missed custom-boom';
+  // Over ripgrep's threshold, so rg reads it; the JS scanner reads the same file.
+  const filler = Array.from({ length: 12_000 }, (_, i) => `2026-11-24T10:00:00Z DBG hscontrol/mapper/batcher.go:312 > generated map response node.id=${i}`);
+  fs.writeFileSync(file, [...filler, wrnHttp2, wrnUser, 'custom-boom alone'].join('\n') + '\n');
+  const markers = withUserMarkers([{ id: 'custom', pattern: 'custom-boom', severity: 'error' }]);
+  for (const rg of [null, findRipgrep()]) {
+    clearScanCache();
+    const r = (await scanFiles([file], markers, undefined, rg)).get(file)!;
+    const label = rg ?? 'JS scanner';
+    assert.deepEqual(r.errors.map((e) => [e.line, e.marker]), [[12_001, 'http2-stream'], [12_003, 'custom']], label);
+    assert.deepEqual(r.warnings.map((e) => [e.line, e.marker]), [[12_002, 'zerolog-warn']], label);
+    assert.deepEqual([r.errorCount, r.warningCount], [2, 1], label);
+  }
+});
 
 test('a panic run: the panic is code even with thousands of warnings before it, and its evidence is the panic line', async () => {
   const g = runs[variants.indexOf('panic')];
