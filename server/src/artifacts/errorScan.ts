@@ -259,13 +259,21 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
   const results = new Map(big.map(({ file }) => [file, empty()]));
   const classifier = classifierFor(markers, key);
   const points = new Map(big.map(({ file, st }) => [file, lineRecorder(file, st.size, st.mtimeMs)]));
+  let current: string | undefined;
+  let result: ScanResult | undefined;
+  let point: ((line: number, offset: number) => void) | undefined;
   const pending = big.length
     ? ripgrepLines(rg!, combined(markers).source, big.map((b) => b.file), ({ file, line, offset, text }) => {
-        const r = results.get(file);
-        if (!r) return;
-        count(r, classifier, line, text);
+        // rg prints one file's matches together: look the file up when it changes, not per line.
+        if (file !== current) {
+          current = file;
+          result = results.get(file);
+          point = points.get(file);
+        }
+        if (!result) return;
+        count(result, classifier, line, text);
         // Every match is a known line start: a noisy log's WRN lines make a dense line index.
-        if (offset !== undefined) points.get(file)?.(line - 1, offset);
+        if (offset !== undefined) point?.(line - 1, offset);
       }, { byteOffsets: true })
     : null;
   for (const { file, st } of here) out.set(file, limited(scanStatted(file, st, markers, key), limit));

@@ -36,7 +36,7 @@ interface Entry {
 }
 
 export function timeline(logs: readonly TimelineLog[], anchor: { path: string; line: number }, seconds: number, moduleRoot: string): TimelineResult {
-  const at = anchorTime(anchor.path, anchor.line)?.ms ?? null;
+  const at = anchorTime(anchor.path, anchor.line);
   const name = path.basename(anchor.path);
   if (at === null) return { text: `# Timeline: ${name}:${anchor.line} has no timestamp before it, so there is no time to centre on.\n`, links: [], skipped: [] };
   const from = at - seconds * 1000;
@@ -91,7 +91,7 @@ function containerOf(relative: string): string {
 }
 
 /** The time of `line` (1-based), or of the nearest timestamped line before it. */
-function anchorTime(file: string, line: number): { ms: number } | null {
+function anchorTime(file: string, line: number): number | null {
   let fd: number;
   try {
     fd = openRegular(file, Number.MAX_SAFE_INTEGER).fd; // never a FIFO or device
@@ -109,7 +109,7 @@ function anchorTime(file: string, line: number): { ms: number } | null {
     const index = line - 1 - first;
     for (let i = Math.min(index, lines.length - 1); i >= 0; i--) {
       const ms = lineTime(lines[i]);
-      if (ms !== null) return { ms };
+      if (ms !== null) return ms;
     }
     return null;
   } finally {
