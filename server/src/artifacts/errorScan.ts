@@ -220,7 +220,7 @@ function count(result: ScanResult, c: Classifier, line: number, text: string): v
   if (!marker) return;
   const tally = result.markers[marker.id];
   let entry: ErrorLine | undefined;
-  const make = () => (entry ??= { line, text: text.slice(0, MAX_TEXT), marker: marker.id, severity: marker.severity, ...(marker.note ? { note: marker.note } : {}) });
+  const make = () => (entry ??= { line, text: detached(text.slice(0, MAX_TEXT)), marker: marker.id, severity: marker.severity, ...(marker.note ? { note: marker.note } : {}) });
   if (tally) tally.count++;
   else result.markers[marker.id] = { count: 1, first: make() };
   if (marker.severity === 'error') {
@@ -230,6 +230,15 @@ function count(result: ScanResult, c: Classifier, line: number, text: string): v
     result.warningCount++;
     if (result.warnings.length < KEEP_WARNINGS) result.warnings.push(make());
   }
+}
+
+/**
+ * A copy of `text` that does not keep the string it was sliced from alive: V8 represents a
+ * substring as a view of its parent, so a kept line would pin the whole 64 KB chunk (or ripgrep
+ * output chunk) it came from. The concatenation is flattened into a string of the line's own size.
+ */
+function detached(text: string): string {
+  return (' ' + text).slice(1);
 }
 
 /**

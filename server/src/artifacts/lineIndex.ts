@@ -96,13 +96,18 @@ export function offsetOfLine(fd: number, file: string, st: { size: number; mtime
  */
 function count(fd: number, e: Entry, p: LinePoint, end: number, stopLine?: number): LinePoint {
   let line = p.line;
+  // The next offset worth a point (add() would drop the ones before it): one compare per newline.
+  let next = e.points[e.points.length - 1].offset + SPACING;
   for (let pos = p.offset; pos < end; ) {
     const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, end - pos), pos);
     if (n <= 0) break;
     const view = buffer.subarray(0, n);
     for (let i = view.indexOf(10); i !== -1; i = view.indexOf(10, i + 1)) {
       line++;
-      add(e, line, pos + i + 1);
+      if (pos + i + 1 >= next) {
+        add(e, line, pos + i + 1);
+        next = e.points[e.points.length - 1].offset + SPACING;
+      }
       if (line === stopLine) return { line, offset: pos + i + 1 };
     }
     pos += n;
