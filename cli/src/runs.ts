@@ -1,6 +1,6 @@
 import { defaultMarkers } from '../../server/src/artifacts/markers';
 import { findRipgrep } from '../../server/src/artifacts/ripgrep';
-import { describeRun, listRuns, runById, runLogs } from '../../server/src/artifacts/runIndex';
+import { describeRuns, listRuns, runById, runLogs } from '../../server/src/artifacts/runIndex';
 import { searchRun } from '../../server/src/artifacts/runSearch';
 import { DEBUG_FLOWS } from '../../shared/src/debugFlows';
 import { UsageError } from './files';
@@ -11,8 +11,7 @@ export async function runsReport(controlLogs: string, maxErrors: number) {
   if (!fs.existsSync(controlLogs)) throw new UsageError(`no such directory: ${controlLogs}`);
   const rg = findRipgrep();
   const out = [];
-  for (const run of listRuns(controlLogs)) {
-    const d = await describeRun(run, defaultMarkers, maxErrors, rg);
+  for (const d of await describeRuns(listRuns(controlLogs), defaultMarkers, maxErrors, rg)) {
     out.push({
       id: d.id,
       path: d.path,

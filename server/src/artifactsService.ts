@@ -21,7 +21,7 @@ import { KEEP_ERRORS, scanFiles } from './artifacts/errorScan';
 import { failureSummary } from './artifacts/failureSummary';
 import type { Marker } from './artifacts/markers';
 import { deleteRuns, planDeletion } from './artifacts/retention';
-import { describeRun, listRuns, runById, runLogs, summarizeRun } from './artifacts/runIndex';
+import { describeRun, describeRuns, listRuns, runById, runLogs, summarizeRun } from './artifacts/runIndex';
 import { searchRun } from './artifacts/runSearch';
 import { timeline } from './artifacts/timeline';
 import { viewArtifactIsolated } from './artifacts/viewers/isolated';
@@ -52,10 +52,11 @@ export function registerArtifacts(connection: Connection, markersFor: (uri: stri
   connection.onRequest(ListRunsRequest, async ({ controlLogs }) => {
     const runs = listRuns(controlLogs);
     const m = await markers(controlLogs);
-    const views: RunView[] = [];
-    for (const [i, run] of runs.entries()) {
-      views.push(i < DESCRIBED_WHEN_LISTED ? await describeRun(run, m, PROBLEMS_PER_FILE, ripgrep()) : await summarizeRun(run));
-      // Between runs, hovers and keystrokes get their turn (the listing reads up to 30 runs' logs).
+    // The newest runs in one scan (one ripgrep process for all their big logs); between runs,
+    // hovers and keystrokes get their turn (the listing reads up to 30 runs' logs).
+    const views: RunView[] = await describeRuns(runs.slice(0, DESCRIBED_WHEN_LISTED), m, PROBLEMS_PER_FILE, ripgrep());
+    for (const run of runs.slice(DESCRIBED_WHEN_LISTED)) {
+      views.push(await summarizeRun(run));
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return { controlLogs, exists: runs.length > 0 || (await exists(controlLogs)), totalBytes: views.reduce((n, r) => n + r.sizeBytes, 0), runs: views };

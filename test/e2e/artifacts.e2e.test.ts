@@ -176,8 +176,9 @@ test('12. a run written to control_logs appears live; deleting an old run asks f
 test('13. a noisy failed run: its errors (not its warnings), the failure summary, the HA-failover flow, the timeline, and Problems gone once collapsed', async () => {
   await withSession({ name: '13-noisy-run', trusted: true }, async ({ page, workspace }) => {
     const controlLogs = path.join(workspace, 'control_logs');
-    // Newer than the demo runs, so it is the first row: 20 000 headscale lines, ~10 % WRN, a panic late.
-    const g = generateRun(controlLogs, { variant: 'panic', seed: 40, hsLines: 20_000, test: 'TestHASubnetRouterFailover' });
+    // Newer than the demo runs, so it is the first row. A realistic run (the issue's shape): 100 000
+    // headscale lines (12 MB), ~10 % WRN, three clients, 300 map responses, the errors and a panic late.
+    const g = generateRun(controlLogs, { variant: 'panic', seed: 40, hsLines: 100_000, test: 'TestHASubnetRouterFailover' });
     const cli = cliRuns(controlLogs).find((r) => r.id === g.id)!;
     assert.equal(cli.triage, 'code');
     const hsName = path.basename(g.hsLog);
@@ -199,6 +200,10 @@ test('13. a noisy failed run: its errors (not its warnings), the failure summary
     await page.locator('.tab.active', { hasText: 'failure summary' }).waitFor({ timeout: 30_000 });
     await page.locator(EDITOR_LINES, { hasText: '## Headscale server log' }).waitFor({ timeout: 30_000 });
     await page.locator(EDITOR_LINES, { hasText: `:${g.firstHsError!.line}` }).waitFor();
+    // The crash with the panicking goroutine's top frame, as a link to the source.
+    await page.locator(EDITOR_LINES, { hasText: `:${g.panic!.goroutine.line}  ${g.panic!.goroutine.text}` }).waitFor();
+    const top = g.panic!.frames[0];
+    await page.locator(EDITOR_LINES, { hasText: `/go/src/headscale/${top.file}:${top.line}` }).waitFor();
 
     // The HA-failover flow: its results are lines of the run's logs; one click opens that line.
     await expand(page, 'Debug flows');
@@ -214,6 +219,11 @@ test('13. a noisy failed run: its errors (not its warnings), the failure summary
     await runCommand(page, 'hi: Open Timeline Around This Line');
     await page.locator('.tab.active', { hasText: 'timeline' }).waitFor({ timeout: 30_000 });
     await page.locator(EDITOR_LINES, { hasText: '# Timeline: ±' }).waitFor({ timeout: 30_000 });
+    // Headscale and the clients in one document: the window's end (the first match is early, before
+    // the clients log) holds a client container's lines.
+    await page.locator(EDITOR_LINES, { hasText: '# Timeline: ±' }).click();
+    await page.keyboard.press('Control+End');
+    await page.locator(EDITOR_LINES, { hasText: /\d\d:\d\d:\d\d\.\d{3}\s+ts-\w+-(head|1-94-1)-[0-9a-f]{6}\s/ }).first().waitFor({ timeout: 30_000 });
 
     // Problems: the expanded run's errors are there; closing its logs and collapsing it takes them away.
     await page.keyboard.press('Control+Shift+M');

@@ -23,6 +23,8 @@ export interface GeneratedRun {
   warningCounts: Record<string, number>;
   /** The first headscale ERR/PNC/panic line (1-based) and its text. */
   firstHsError: { line: number; text: string } | null;
+  /** The panic variant's crash in the headscale log: where it starts and the panicking goroutine's frames (module-relative files). */
+  panic: { line: number; message: string[]; goroutine: { line: number; text: string }; frames: { func: string; file: string; line: number; createdBy: boolean }[] } | null;
   hsLog: string;
 }
 
@@ -69,6 +71,7 @@ export function generateRun(controlLogs: string, opts: RunOptions): GeneratedRun
   const errorLines: Record<string, number[]> = {};
   const warningCounts: Record<string, number> = {};
   let firstHsError: GeneratedRun['firstHsError'] = null;
+  let panic: GeneratedRun['panic'] = null;
   const v = opts.variant;
 
   // --- headscale stderr ---
@@ -114,14 +117,28 @@ export function generateRun(controlLogs: string, opts: RunOptions): GeneratedRun
       else push(`${iso(t)} DBG hscontrol/mapper/batcher.go:312 > generated map response node.id=${nid} peers=${clients - 1} type=change`);
     }
     if (v === 'panic') {
-      push(`panic: runtime error: invalid memory address or nil pointer dereference`, 'error');
-      push(`[signal SIGSEGV: segmentation violation code=0x1 addr=0x10 pc=0x1a2b3c]`);
+      const message = ['panic: runtime error: invalid memory address or nil pointer dereference', '[signal SIGSEGV: segmentation violation code=0x1 addr=0x10 pc=0x1a2b3c]'];
+      push(message[0], 'error');
+      const line = hs.length;
+      push(message[1]);
       push('');
       push(`goroutine 412 [running]:`, 'error');
-      push(`github.com/juanfont/headscale/hscontrol/mapper.(*Batcher).processChange(0xc000123400, {0x0, 0x0})`);
-      push(`\t/go/src/headscale/hscontrol/mapper/batcher.go:401 +0x1a4`);
-      push(`created by github.com/juanfont/headscale/hscontrol/mapper.(*Batcher).Start in goroutine 1`);
-      push(`\t/go/src/headscale/hscontrol/mapper/batcher.go:150 +0x5c`);
+      const goroutine = { line: hs.length, text: 'goroutine 412 [running]:' };
+      const frames: NonNullable<GeneratedRun['panic']>['frames'] = [];
+      const frame = (func: string, file: string, at: number, offset: string, createdBy = false) => {
+        push(`${createdBy ? 'created by ' : ''}${func}`);
+        push(`\t/go/src/headscale/${file}:${at} +0x${offset}`);
+        frames.push({ func, file, line: at, createdBy });
+      };
+      frame('github.com/juanfont/headscale/hscontrol/mapper.(*Batcher).processChange(0xc000123400, {0x0, 0x0})', 'hscontrol/mapper/batcher.go', 401, '1a4');
+      frame('github.com/juanfont/headscale/hscontrol/mapper.(*Batcher).worker(0xc000123400, 0x3)', 'hscontrol/mapper/batcher.go', 355, '2f0');
+      frame('github.com/juanfont/headscale/hscontrol/mapper.(*Batcher).Start in goroutine 1', 'hscontrol/mapper/batcher.go', 150, '5c', true);
+      // GOTRACEBACK=all: the other goroutines follow after a blank line; they did not panic.
+      push('');
+      push('goroutine 1 [select]:', 'error');
+      push('github.com/juanfont/headscale/hscontrol.(*Headscale).Serve(0xc0001a2000)');
+      push('\t/go/src/headscale/hscontrol/app.go:640 +0x1b4');
+      panic = { line, message, goroutine, frames };
     }
   }
   fs.writeFileSync(path.join(dir, hsFile), hs.join('\n') + '\n');
@@ -199,5 +216,5 @@ export function generateRun(controlLogs: string, opts: RunOptions): GeneratedRun
     const end = new Date(start + 15 * 60_000);
     for (const f of fs.readdirSync(dir)) if (f.endsWith('.log')) fs.utimesSync(path.join(dir, f), end, end);
   }
-  return { dir, id, test, variant: v, expectedTriage, errorLines, warningCounts, firstHsError, hsLog: path.join(dir, hsFile) };
+  return { dir, id, test, variant: v, expectedTriage, errorLines, warningCounts, firstHsError, panic, hsLog: path.join(dir, hsFile) };
 }

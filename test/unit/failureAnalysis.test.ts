@@ -11,11 +11,13 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { clearScanCache, scanFile, scanFiles } from '../../server/src/artifacts/errorScan';
 import { failureSummary } from '../../server/src/artifacts/failureSummary';
-import { defaultMarkers } from '../../server/src/artifacts/markers';
+import { defaultMarkers, withUserMarkers } from '../../server/src/artifacts/markers';
 import { findRipgrep } from '../../server/src/artifacts/ripgrep';
-import { describeRun, runById, runLogs } from '../../server/src/artifacts/runIndex';
+import { describeRun, describeRuns, listRuns, runById, runLogs } from '../../server/src/artifacts/runIndex';
 import { searchRun } from '../../server/src/artifacts/runSearch';
 import { timeline } from '../../server/src/artifacts/timeline';
+import { MAX_FRAMES, readPanic } from '../../server/src/artifacts/panicTrace';
+import { clearLineIndex, lineAt, offsetOfLine } from '../../server/src/artifacts/lineIndex';
 import { lineTime } from '../../server/src/artifacts/timestamps';
 import { diffMapResponses } from '../../server/src/artifacts/viewers/mapResponseDiff';
 import { mapResponseTimeline } from '../../server/src/artifacts/viewers/mapResponses';
@@ -56,6 +58,37 @@ for (const [scanner, rg] of [['JS scanner', null], ['ripgrep', findRipgrep()]] a
     }
   });
 }
+
+test('describeRuns: many runs in one scan give what describing each alone gives (ripgrep and JS)', async () => {
+  for (const rg of [null, findRipgrep()]) {
+    clearScanCache();
+    const all = listRuns(controlLogs);
+    const together = await describeRuns(all, defaultMarkers, 200, rg);
+    clearScanCache();
+    const alone = [];
+    for (const run of all) alone.push(await describeRun(run, defaultMarkers, 200, rg));
+    assert.deepEqual(together, alone, rg ?? 'JS scanner');
+  }
+});
+
+test('a line counts under the first marker it matches, whichever scanner: an infrastructure signature in a WRN line is an error, a user error marker after the warnings is not', async () => {
+  const dir = fs.mkdtempSync(path.join(root, 'order-'));
+  const file = path.join(dir, 'hs-order-abcdef.stderr.log');
+  const wrnHttp2 = '2026-11-24T10:00:00Z WRN hscontrol/poll.go:402 > http2: stream error: stream ID 3; INTERNAL_ERROR';
+  const wrnUser = '2026-11-24T10:00:00Z WRN hscontrol/poll.go:318 > keepalive missed custom-boom';
+  // Over ripgrep's threshold, so rg reads it; the JS scanner reads the same file.
+  const filler = Array.from({ length: 12_000 }, (_, i) => `2026-11-24T10:00:00Z DBG hscontrol/mapper/batcher.go:312 > generated map response node.id=${i}`);
+  fs.writeFileSync(file, [...filler, wrnHttp2, wrnUser, 'custom-boom alone'].join('\n') + '\n');
+  const markers = withUserMarkers([{ id: 'custom', pattern: 'custom-boom', severity: 'error' }]);
+  for (const rg of [null, findRipgrep()]) {
+    clearScanCache();
+    const r = (await scanFiles([file], markers, undefined, rg)).get(file)!;
+    const label = rg ?? 'JS scanner';
+    assert.deepEqual(r.errors.map((e) => [e.line, e.marker]), [[12_001, 'http2-stream'], [12_003, 'custom']], label);
+    assert.deepEqual(r.warnings.map((e) => [e.line, e.marker]), [[12_002, 'zerolog-warn']], label);
+    assert.deepEqual([r.errorCount, r.warningCount], [2, 1], label);
+  }
+});
 
 test('a panic run: the panic is code even with thousands of warnings before it, and its evidence is the panic line', async () => {
   const g = runs[variants.indexOf('panic')];
@@ -145,6 +178,61 @@ test('failure summary: the failing test with its testify message, triage evidenc
   }
 });
 
+test('failure summary of a panic late in a 100 000-line noisy log: the message and the panicking goroutine\'s top frames, each linked to the source', async () => {
+  const g = runs[variants.indexOf('panic')];
+  const expected = g.panic!;
+  // One frame's file is in the workspace, so its link opens it; the others say they are not.
+  const inWorkspace = expected.frames[0].file;
+  fs.mkdirSync(path.join(root, path.dirname(inWorkspace)), { recursive: true });
+  fs.writeFileSync(path.join(root, inWorkspace), 'package mapper\n');
+  for (const [scanner, rg] of [['JS scanner', null], ['ripgrep', findRipgrep()]] as const) {
+    if (scanner === 'ripgrep' && !rg) continue;
+    clearScanCache();
+    clearLineIndex();
+    const d = await describeRun(runById(controlLogs, g.id)!, defaultMarkers, 1000, rg);
+    const s = failureSummary(d);
+    const lines = s.text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  crashed (the goroutine that panicked'));
+    assert.ok(at > lines.indexOf('## Headscale server log') && at < lines.indexOf('  first error:'), `${scanner}: the crash opens the server log section`);
+    const hs = path.basename(g.hsLog);
+    for (const [i, text] of expected.message.entries()) assert.equal(lines[at + 1 + i], `    ${hs}:${expected.line + i}  ${text}`, `${scanner}: message line ${i}`);
+    const header = at + 1 + expected.message.length;
+    assert.equal(lines[header], `    ${hs}:${expected.goroutine.line}  ${expected.goroutine.text}`);
+    for (const [i, f] of expected.frames.entries()) {
+      assert.equal(lines[header + 1 + 2 * i], `      ${f.createdBy ? 'created by ' : ''}${f.func}`, `${scanner}: frame ${i} function`);
+      const row = header + 2 + 2 * i;
+      assert.match(lines[row], new RegExp(`^        /go/src/headscale/${f.file.replace(/\./g, '\\.')}:${f.line} \\+0x[0-9a-f]+$`), `${scanner}: frame ${i} location`);
+      const link = s.links.find((l) => l.line === row);
+      assert.ok(link, `${scanner}: frame ${i} is linked`);
+      assert.equal(lines[row].slice(link.start, link.end), `/go/src/headscale/${f.file}:${f.line}`);
+      assert.deepEqual(link.target, { path: path.join(root, f.file), line: f.line, inWorkspace: f.file === inWorkspace });
+    }
+    const block = lines.slice(at, lines.indexOf('  first error:'));
+    assert.equal(block.length, 2 + expected.message.length + 2 * expected.frames.length, `${scanner}: only the panicking goroutine`);
+    assert.ok(!block.some((l) => l.includes('goroutine 1 [select]') || l.includes('app.go')), `${scanner}: no other goroutine`);
+  }
+});
+
+test('panic traces: re-panics, interleaved log lines, a cut log, many frames, not a panic', () => {
+  const dir = fs.mkdtempSync(path.join(root, 'panic-'));
+  const write = (name: string, lines: string[]) => {
+    fs.writeFileSync(path.join(dir, name), lines.join('\n') + '\n');
+    return path.join(dir, name);
+  };
+  const frames = Array.from({ length: 14 }, (_, i) => [`main.f${i}()`, `\t/go/src/headscale/hscontrol/f${i}.go:${i + 1} +0x1`]).flat();
+  const file = write('a.log', ['2026-11-24T10:00:00Z INF ok', 'panic: boom [recovered]', '\tpanic: boom', '2026-11-24T10:00:00Z WRN interleaved', '', 'goroutine 7 [running]:', ...frames, '', 'goroutine 1 [select]:', 'main.main()', '\t/go/src/headscale/cmd/main.go:9 +0x1']);
+  const t = readPanic(file, 2)!;
+  assert.deepEqual(t.message, [{ line: 2, text: 'panic: boom [recovered]' }, { line: 3, text: '\tpanic: boom' }]);
+  assert.deepEqual(t.goroutine, { line: 6, text: 'goroutine 7 [running]:' });
+  assert.equal(t.frames.length, MAX_FRAMES);
+  assert.equal(t.moreFrames, 14 - MAX_FRAMES);
+  assert.deepEqual(t.frames[0], { func: 'main.f0()', location: '\t/go/src/headscale/hscontrol/f0.go:1 +0x1', logLine: 8, createdBy: false });
+  const cut = write('b.log', ['fatal error: concurrent map writes']);
+  assert.deepEqual(readPanic(cut, 1), { message: [{ line: 1, text: 'fatal error: concurrent map writes' }], goroutine: null, frames: [], moreFrames: 0 });
+  assert.equal(readPanic(file, 1), null, 'not a panic line');
+  assert.equal(readPanic(path.join(dir, 'gone.log'), 1), null, 'unreadable');
+});
+
 test('code references: zerolog callers, goroutine frames, testify traces and go test lines map to module paths', () => {
   const refs = (t: string) => codeRefs(t).map((r) => [r.relative, r.line, t.slice(r.start, r.end)]);
   assert.deepEqual(refs('2026-07-21T09:31:02Z ERR hscontrol/state/state.go:812 > failed error="x"'), [['hscontrol/state/state.go', 812, 'hscontrol/state/state.go:812']]);
@@ -211,12 +299,22 @@ function bruteTimeline(logs: { path: string; relative: string }[], from: number,
   return out.sort((a, b) => a.ms - b.ms || a.order - b.order || a.line - b.line).map((e) => e.key);
 }
 
-test('timeline: every log merged by timestamp within ±N seconds of a line, prefixed with its container and linked; logs without timestamps are skipped with a message', () => {
+test('timeline: every log merged by timestamp within ±N seconds of a line, prefixed with its container and linked; logs without timestamps are skipped with a message', async () => {
   const g = runs[variants.indexOf('testify')];
   const run = runById(controlLogs, g.id)!;
   // A log without timestamps (entrypoint output) is in every run: ts-*.stdout.log.
   const logs = runLogs(run);
   const anchor = { path: g.hsLog, line: g.firstHsError!.line };
+  // The same timeline whether the logs' line index is built on the way or left by either scan.
+  const texts: string[] = [];
+  for (const scanner of ['none', 'JS scanner', 'ripgrep'] as const) {
+    if (scanner === 'ripgrep' && !findRipgrep()) continue;
+    clearScanCache();
+    clearLineIndex();
+    if (scanner !== 'none') await describeRun(run, defaultMarkers, 200, scanner === 'ripgrep' ? findRipgrep() : null);
+    texts.push(timeline(logs, anchor, 10, root).text);
+  }
+  for (const other of texts.slice(1)) assert.equal(other, texts[0], 'the line index from a scan seeks to the same lines');
   const t = timeline(logs, anchor, 10, root);
   const at = lineTime(g.firstHsError!.text)!;
   const expected = bruteTimeline(logs.filter((l) => !t.skipped.some((s) => s.startsWith(l.relative + ':'))), at - 10_000, at + 10_000);
@@ -231,6 +329,48 @@ test('timeline: every log merged by timestamp within ±N seconds of a line, pref
   const none = fs.mkdtempSync(path.join(root, 'nots-'));
   fs.writeFileSync(path.join(none, 'x.log'), 'no time here\n');
   assert.match(timeline([{ path: path.join(none, 'x.log'), relative: 'x.log' }], { path: path.join(none, 'x.log'), line: 1 }, 10, root).text, /has no timestamp before it/);
+});
+
+test('line index: offsets and line numbers from the points a scan leaves equal a plain count (CRLF, long lines, a rewritten log)', async () => {
+  const dir = fs.mkdtempSync(path.join(root, 'idx-'));
+  const file = path.join(dir, 'hs-idx-abcdef.stderr.log');
+  // ~2 MB: long and short lines, CRLF endings, WRN lines for ripgrep's byte offsets.
+  const lines = Array.from({ length: 30_000 }, (_, i) => (i % 7 === 0 ? `2026-11-24T10:00:00Z WRN hscontrol/poll.go:318 > keepalive missed n=${i}\r` : i % 997 === 0 ? 'x'.repeat(5000) : `2026-11-24T10:00:00Z DBG line ${i}`));
+  const write = () => fs.writeFileSync(file, lines.join('\n') + '\n');
+  write();
+  const starts = (): number[] => {
+    const text = fs.readFileSync(file);
+    const out = [0];
+    for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) out.push(i + 1);
+    return out;
+  };
+  const check = (label: string) => {
+    const expected = starts();
+    const fd = fs.openSync(file, 'r');
+    try {
+      const st = fs.fstatSync(fd);
+      const last = expected.length - 1; // the start of the (empty) line after the last newline
+      for (const line of [0, 1, 7, 4999, 12_345, last - 1, last]) assert.equal(offsetOfLine(fd, file, st, line), expected[line], `${label}: offset of line ${line}`);
+      for (const line of [3, 997, 20_000, last - 2]) assert.equal(lineAt(fd, file, st, expected[line] + 1), line, `${label}: line at an offset inside line ${line}`);
+      assert.equal(lineAt(fd, file, st, expected[last - 1]), last - 1, `${label}: line at a line start`);
+      assert.equal(offsetOfLine(fd, file, st, last + 50_000), st.size, `${label}: past the end`);
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+  for (const scanner of ['none', 'JS scanner', 'ripgrep'] as const) {
+    if (scanner === 'ripgrep' && !findRipgrep()) continue;
+    clearScanCache();
+    clearLineIndex();
+    if (scanner !== 'none') await scanFiles([file], defaultMarkers, undefined, scanner === 'ripgrep' ? findRipgrep() : null);
+    check(scanner);
+  }
+  // Rewritten with other line lengths: the old points must not be used.
+  lines.splice(100, 50);
+  lines.unshift('x'.repeat(70_000));
+  write();
+  fs.utimesSync(file, new Date(Date.now() + 5000), new Date(Date.now() + 5000));
+  check('rewritten');
 });
 
 test('map responses as changes per node: peers added and removed, primary routes moved, online flips, policy changes; unparseable JSON is said', () => {

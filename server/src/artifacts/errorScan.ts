@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import type { ErrorLine, MarkerTally } from '../../../shared/src/artifacts';
 import { combined, type Marker } from './markers';
+import { lineRecorder } from './lineIndex';
 import { ripgrepLines } from './ripgrep';
 import { runSteps, runStepsSync } from '../yielding';
 
@@ -128,6 +129,7 @@ function* scanSteps(file: string, st: fs.Stats, markers: readonly Marker[], key:
     return empty(`cannot open: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   const any = combined(markers);
+  const classifier = classifierFor(markers, key);
   // Multiline twin of `any` to test a whole chunk at once: in a sparse log most chunks have no
   // marker, and then only their newlines are counted.
   const anyInChunk = new RegExp(any.source, 'm');
@@ -135,8 +137,12 @@ function* scanSteps(file: string, st: fs.Stats, markers: readonly Marker[], key:
   let carry = '';
   let lineNo = appended ? appended.complete.lines : 0;
   let resumeAt = start;
+  // The scan leaves a line index behind (the timeline seeks with it): at each chunk boundary it
+  // knows which line starts where.
+  const point = lineRecorder(file, st.size, st.mtimeMs, appended);
   try {
     for (;;) {
+      point(lineNo, resumeAt);
       let n: number;
       // Read up to the size stat'ed before the scan: a log that grows while it is scanned (a live
       // run) cannot keep the scan going; what was appended is picked up by the next, resumed scan.
@@ -181,7 +187,7 @@ function* scanSteps(file: string, st: fs.Stats, markers: readonly Marker[], key:
         lineNo++;
         if (!any.test(raw)) continue;
         const lineText = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        count(result, markers, lineNo, lineText);
+        count(result, classifier, lineNo, lineText);
       }
       yield;
     }
@@ -195,19 +201,49 @@ function* scanSteps(file: string, st: fs.Stats, markers: readonly Marker[], key:
   if (carry && !complete.problem) {
     final.lines++;
     const lineText = carry.endsWith('\r') ? carry.slice(0, -1) : carry;
-    if (any.test(lineText)) count(final, markers, final.lines, lineText);
+    if (any.test(lineText)) count(final, classifier, final.lines, lineText);
   }
   cache.set(file, { key, size: st.size, mtimeMs: st.mtimeMs, resumeAt, complete, result: final });
   return final;
 }
 
+/**
+ * Which marker a line counts under: the first, in order, that it matches. Most candidate lines of a
+ * real log are `WRN` noise, which would fail every error marker before `zerolog-warn` one by one;
+ * one test of the error markers' union settles that no error marker matches, and then only the
+ * warning markers are tried (the first matching warning marker is then the first overall).
+ */
+interface Classifier {
+  markers: readonly Marker[];
+  anyError: RegExp | null;
+  warnings: readonly Marker[];
+}
+
+const classifiers = new Map<string, Classifier>();
+
+function classifierFor(markers: readonly Marker[], key: string): Classifier {
+  let c = classifiers.get(key);
+  if (c) return c;
+  const errors = markers.filter((m) => m.severity === 'error');
+  c = { markers, anyError: errors.length ? combined(errors) : null, warnings: markers.filter((m) => m.severity !== 'error') };
+  // Settings change rarely: a handful of marker sets at most, never an unbounded map.
+  if (classifiers.size >= 16) classifiers.clear();
+  classifiers.set(key, c);
+  return c;
+}
+
+function classify(c: Classifier, text: string): Marker | undefined {
+  if (c.anyError && c.anyError.test(text)) return c.markers.find((m) => m.pattern.test(text));
+  return c.warnings.find((m) => m.pattern.test(text));
+}
+
 /** Counts a candidate line under the first marker it matches and keeps it while its tier has room. */
-function count(result: ScanResult, markers: readonly Marker[], line: number, text: string): void {
-  const marker = markers.find((m) => m.pattern.test(text));
+function count(result: ScanResult, c: Classifier, line: number, text: string): void {
+  const marker = classify(c, text);
   if (!marker) return;
   const tally = result.markers[marker.id];
   let entry: ErrorLine | undefined;
-  const make = () => (entry ??= { line, text: text.slice(0, MAX_TEXT), marker: marker.id, severity: marker.severity, ...(marker.note ? { note: marker.note } : {}) });
+  const make = () => (entry ??= { line, text: detached(text.slice(0, MAX_TEXT)), marker: marker.id, severity: marker.severity, ...(marker.note ? { note: marker.note } : {}) });
   if (tally) tally.count++;
   else result.markers[marker.id] = { count: 1, first: make() };
   if (marker.severity === 'error') {
@@ -217,6 +253,15 @@ function count(result: ScanResult, markers: readonly Marker[], line: number, tex
     result.warningCount++;
     if (result.warnings.length < KEEP_WARNINGS) result.warnings.push(make());
   }
+}
+
+/**
+ * A copy of `text` that does not keep the string it was sliced from alive: V8 represents a
+ * substring as a view of its parent, so a kept line would pin the whole 64 KB chunk (or ripgrep
+ * output chunk) it came from. The concatenation is flattened into a string of the line's own size.
+ */
+function detached(text: string): string {
+  return (' ' + text).slice(1);
 }
 
 /**
@@ -244,11 +289,24 @@ export async function scanFiles(files: readonly string[], markers: readonly Mark
   }
   // ripgrep starts first and reads the big logs on another core while the small ones are scanned here.
   const results = new Map(big.map(({ file }) => [file, empty()]));
+  const classifier = classifierFor(markers, key);
+  const points = new Map(big.map(({ file, st }) => [file, lineRecorder(file, st.size, st.mtimeMs)]));
+  let current: string | undefined;
+  let result: ScanResult | undefined;
+  let point: ((line: number, offset: number) => void) | undefined;
   const pending = big.length
-    ? ripgrepLines(rg!, combined(markers).source, big.map((b) => b.file), ({ file, line, text }) => {
-        const r = results.get(file);
-        if (r) count(r, markers, line, text);
-      })
+    ? ripgrepLines(rg!, combined(markers).source, big.map((b) => b.file), ({ file, line, offset, text }) => {
+        // rg prints one file's matches together: look the file up when it changes, not per line.
+        if (file !== current) {
+          current = file;
+          result = results.get(file);
+          point = points.get(file);
+        }
+        if (!result) return;
+        count(result, classifier, line, text);
+        // Every match is a known line start: a noisy log's WRN lines make a dense line index.
+        if (offset !== undefined) point?.(line - 1, offset);
+      }, { byteOffsets: true })
     : null;
   for (const { file, st } of here) out.set(file, limited(await runSteps(scanSteps(file, st, markers, key)), limit));
   if (!pending) return sameOrder(files, out);

@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { ErrorLine, FailureSummary, RunFile, RunView, SummaryLink } from '../../../shared/src/artifacts';
 import { codeRefs } from '../../../shared/src/codeRefs';
 import { formatRunDuration } from '../../../shared/src/hiCommand';
+import { readPanic } from './panicTrace';
 import { readRunRecord } from './runRecord';
 
 /**
@@ -13,6 +14,8 @@ import { readRunRecord } from './runRecord';
  * that line of the log or of the workspace's test file.
  */
 const AROUND = 8;
+/** Crashes whose goroutine is shown (go test's own timeout panic is the testing alarm's, not headscale's). */
+const CRASH_MARKERS = new Set(['panic', 'fatal-error']);
 const CLIENT_LINES = 5;
 
 export function failureSummary(run: RunView): FailureSummary {
@@ -68,6 +71,7 @@ export function failureSummary(run: RunView): FailureSummary {
   if (!servers.length) out.push('No hs-*.stderr.log in this run.');
   for (const f of servers) {
     out.push(`${f.relative}: ${count(f.errorCount, 'error')}, ${count(f.warningCount, 'warning')}${f.problem ? ` (${f.problem})` : ''}`);
+    crash(f);
     const first = f.errors.findIndex((e) => e.marker !== 'goroutine');
     if (first < 0) {
       out.push('  no error lines');
@@ -96,6 +100,28 @@ export function failureSummary(run: RunView): FailureSummary {
   out.push('## Size');
   out.push(`${formatSize(run.sizeBytes)}: ${run.files.length + (run.unlistedFiles ?? 0)} files, ${run.errorCount} error lines and ${run.warningCount} warning lines in the logs (warnings are listed in each log's collapsed group).`);
   return { title, text: out.join('\n') + '\n', links };
+
+  /** A panic or fatal error with the top frames of the goroutine that crashed, each frame linked to the code. */
+  function crash(f: RunFile): void {
+    const at = f.errors.find((e) => CRASH_MARKERS.has(e.marker))?.line ?? run.evidence.find((e) => e.file === f.relative && CRASH_MARKERS.has(e.marker ?? ''))?.line;
+    const trace = at === undefined ? null : readPanic(f.path, at);
+    if (!trace) return;
+    out.push(`  crashed${trace.goroutine ? ' (the goroutine that panicked, its top frames):' : ':'}`);
+    for (const m of trace.message) logLine(f, { line: m.line, text: m.text, marker: '', severity: 'error' });
+    if (!trace.goroutine) return;
+    logLine(f, { line: trace.goroutine.line, text: trace.goroutine.text, marker: '', severity: 'error' });
+    for (const frame of trace.frames) {
+      out.push(`      ${frame.createdBy ? 'created by ' : ''}${frame.func}`);
+      // `\t/go/src/headscale/hscontrol/…/batcher.go:401 +0x1a4`, printed after 8 spaces instead of the tab.
+      const location = frame.location.replace(/^\t/, '');
+      for (const c of codeRefs(frame.location)) {
+        const file = c.relative ? path.join(moduleRoot, c.relative) : c.written;
+        link(8 + c.start - 1, c.end - c.start, { path: file, line: c.line, inWorkspace: !!c.relative && exists(file) });
+      }
+      out.push(`        ${location}`);
+    }
+    if (trace.moreFrames) out.push(`      … ${count(trace.moreFrames, 'more frame')} (open the log at line ${trace.goroutine.line})`);
+  }
 
   function logLine(f: RunFile, e: ErrorLine, suffix = ''): void {
     const ref = `${f.relative}:${e.line}`;

@@ -13,7 +13,16 @@ export interface RgMatch {
   file: string;
   /** 1-based. */
   line: number;
+  /** Where the line starts in the file (only when asked for: `byteOffsets`). */
+  offset?: number;
   text: string;
+}
+
+export interface RgOptions {
+  /** Stops reading a file after that many matches (a search's first screen). */
+  maxPerFile?: number;
+  /** Reports each line's byte offset (rg's --byte-offset), which the error scan keeps as a line index. */
+  byteOffsets?: boolean;
 }
 
 export interface RgOutcome {
@@ -48,18 +57,17 @@ const FILES_PER_CALL = 400;
 
 /**
  * Streams every line of `files` that `pattern` matches to `onMatch`, file by file (argv, no shell).
- * `maxPerFile` stops reading a file after that many matches (a search's first screen).
  */
-export async function ripgrepLines(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, maxPerFile?: number): Promise<RgOutcome> {
+export async function ripgrepLines(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, options: RgOptions = {}): Promise<RgOutcome> {
   const outcome: RgOutcome = { problems: new Map() };
   for (let i = 0; i < files.length && !outcome.failed; i += FILES_PER_CALL) {
-    await runOnce(rg, pattern, files.slice(i, i + FILES_PER_CALL), onMatch, outcome, maxPerFile);
+    await runOnce(rg, pattern, files.slice(i, i + FILES_PER_CALL), onMatch, outcome, options);
   }
   return outcome;
 }
 
-function runOnce(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, outcome: RgOutcome, maxPerFile?: number): Promise<void> {
-  const args = ['--no-config', '--no-heading', '--with-filename', '--line-number', '--null', '--text', '--max-columns', String(MAX_COLUMNS), '--max-columns-preview', ...(maxPerFile ? ['--max-count', String(maxPerFile)] : []), '--regexp', pattern, '--', ...files];
+function runOnce(rg: string, pattern: string, files: readonly string[], onMatch: (m: RgMatch) => void, outcome: RgOutcome, { maxPerFile, byteOffsets }: RgOptions): Promise<void> {
+  const args = ['--no-config', '--heading', '--with-filename', '--line-number', ...(byteOffsets ? ['--byte-offset'] : []), '--null', '--text', '--max-columns', String(MAX_COLUMNS), '--max-columns-preview', ...(maxPerFile ? ['--max-count', String(maxPerFile)] : []), '--regexp', pattern, '--', ...files];
   return new Promise((resolve) => {
     let child;
     try {
@@ -70,16 +78,12 @@ function runOnce(rg: string, pattern: string, files: readonly string[], onMatch:
       return;
     }
     const decoder = new StringDecoder('utf8');
+    const records = new RecordParser(onMatch, byteOffsets === true);
     let pending = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       const text = pending + decoder.write(chunk);
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        emit(text.slice(start, nl), onMatch);
-        start = nl + 1;
-      }
-      pending = text.slice(start);
+      pending = text.slice(records.parse(text));
     });
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
@@ -88,7 +92,7 @@ function runOnce(rg: string, pattern: string, files: readonly string[], onMatch:
       outcome.failed = `cannot start ripgrep: ${e.message}`;
     });
     child.on('close', (code) => {
-      if (pending) emit(pending, onMatch);
+      if (pending) records.parse(pending + '\n');
       // Exit 2 means "an error happened"; per-file errors read `<path>: <message> (os error N)`.
       for (const line of stderr.split('\n')) {
         const m = /^(.*?): (.*?)(?: \(os error \d+\))?$/.exec(line);
@@ -100,14 +104,58 @@ function runOnce(rg: string, pattern: string, files: readonly string[], onMatch:
   });
 }
 
-/** One output record: `<path>\0<line>:<text>`. */
-function emit(record: string, onMatch: (m: RgMatch) => void): void {
-  const nul = record.indexOf('\0');
-  const colon = record.indexOf(':', nul + 1);
-  if (nul < 0 || colon < 0) return;
-  const line = Number(record.slice(nul + 1, colon));
-  if (!Number.isInteger(line)) return;
-  let text = record.slice(colon + 1);
-  if (text.endsWith('\r')) text = text.slice(0, -1);
-  onMatch({ file: record.slice(0, nul), line, text });
+/**
+ * rg's output in heading mode: per file, its path and a NUL, then `<line>:<text>` records, one per
+ * line (`<line>:<offset>:<text>` with --byte-offset), and a blank line before the next file (a matching empty line prints as `<line>:`, never
+ * blank). The path crosses the pipe once per file instead of once per line: a gigabyte of noisy
+ * logs sends hundreds of thousands of records, and headscale's paths are as long as its lines.
+ * Records are parsed in place (the line number without a substring).
+ */
+class RecordParser {
+  private file = '';
+  private expectPath = true;
+
+  constructor(
+    private readonly onMatch: (m: RgMatch) => void,
+    private readonly withOffsets: boolean,
+  ) {}
+
+  /** Emits every complete record in `text`; returns where the unfinished last one starts. */
+  parse(text: string): number {
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      this.record(text, start, nl);
+      start = nl + 1;
+    }
+    return start;
+  }
+
+  private record(text: string, start: number, end: number): void {
+    if (start === end) {
+      this.expectPath = true;
+      return;
+    }
+    if (this.expectPath) {
+      // Only a heading holds a path: a NUL inside a matched (binary) line is text.
+      const nul = text.indexOf('\0', start);
+      if (nul < 0 || nul >= end) return;
+      this.file = text.slice(start, nul);
+      this.expectPath = false;
+      start = nul + 1;
+    }
+    let line = 0;
+    let i = start;
+    for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) line = line * 10 + (c - 48);
+    if (i === start || i >= end || text.charCodeAt(i) !== 58 /* : */) return;
+    const stop = text.charCodeAt(end - 1) === 13 /* \r */ ? end - 1 : end;
+    if (!this.withOffsets) {
+      this.onMatch({ file: this.file, line, text: text.slice(i + 1, stop) });
+      return;
+    }
+    let offset = 0;
+    const digits = ++i;
+    for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) offset = offset * 10 + (c - 48);
+    if (i === digits || i >= end || text.charCodeAt(i) !== 58) return;
+    this.onMatch({ file: this.file, line, offset, text: text.slice(i + 1, stop) });
+  }
 }

@@ -27,7 +27,7 @@ export async function searchRun(files: readonly SearchTarget[], pattern: string,
   if (rg) {
     const outcome = await ripgrepLines(rg, pattern, files.map((f) => f.path), ({ file, line, text }) => {
       byPath.get(file)?.matches.push({ line, text: text.slice(0, MAX_TEXT) });
-    }, maxPerFile + 1);
+    }, { maxPerFile: maxPerFile + 1 });
     if (outcome.failed) return { pattern, files: [], total: 0, error: outcome.failed };
     for (const [file, problem] of outcome.problems) {
       const f = byPath.get(file);

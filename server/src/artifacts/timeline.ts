@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { SummaryLink, TimelineResult } from '../../../shared/src/artifacts';
 import { codeRefs } from '../../../shared/src/codeRefs';
+import { lineAt, offsetOfLine } from './lineIndex';
 import { lineTime } from './timestamps';
 import { openRegular } from '../safeRead';
 
@@ -11,7 +12,8 @@ import { openRegular } from '../safeRead';
  * client events read together (the guide's three terminals in one document).
  *
  * Logs are time-ordered, so each is entered by a binary search on byte offsets and read forward
- * only over the window; line numbers come from a newline count up to the window (memchr speed).
+ * only over the window. Line numbers come from the log's line index (lineIndex.ts: points the error
+ * scan left behind), so only the bytes between the nearest point and the window are counted.
  * Lines without a timestamp inside the window (goroutine frames, wrapped text) follow the line
  * before them. Logs without timestamps are skipped and listed as such.
  */
@@ -34,18 +36,16 @@ interface Entry {
 }
 
 export function timeline(logs: readonly TimelineLog[], anchor: { path: string; line: number }, seconds: number, moduleRoot: string): TimelineResult {
-  const found = anchorTime(anchor.path, anchor.line);
-  const at = found?.ms ?? null;
+  const at = anchorTime(anchor.path, anchor.line);
   const name = path.basename(anchor.path);
-  if (found === null || at === null) return { text: `# Timeline: ${name}:${anchor.line} has no timestamp before it, so there is no time to centre on.\n`, links: [], skipped: [] };
+  if (at === null) return { text: `# Timeline: ${name}:${anchor.line} has no timestamp before it, so there is no time to centre on.\n`, links: [], skipped: [] };
   const from = at - seconds * 1000;
   const to = at + seconds * 1000;
   const entries: Entry[] = [];
   const skipped: string[] = [];
   const cut: string[] = [];
   for (const [order, log] of logs.entries()) {
-    // The anchor's log already has a known (offset, line) pair near the window: count from there.
-    const r = window(log.path, from, to, log.path === anchor.path ? found.known : undefined);
+    const r = window(log.path, from, to);
     if (r === 'no-timestamps') {
       skipped.push(`${log.relative}: no timestamps`);
       continue;
@@ -90,14 +90,8 @@ function containerOf(relative: string): string {
   return path.posix.basename(relative).replace(/\.(stderr|stdout)\.log$|\.log$/, '');
 }
 
-/** A byte offset where a known line starts (0-based line index = newlines before it). */
-interface Known {
-  offset: number;
-  newlines: number;
-}
-
-/** The time of `line` (1-based), or of the nearest timestamped line before it, and a known point near it. */
-function anchorTime(file: string, line: number): { ms: number; known: Known } | null {
+/** The time of `line` (1-based), or of the nearest timestamped line before it. */
+function anchorTime(file: string, line: number): number | null {
   let fd: number;
   try {
     fd = openRegular(file, Number.MAX_SAFE_INTEGER).fd; // never a FIFO or device
@@ -105,54 +99,22 @@ function anchorTime(file: string, line: number): { ms: number; known: Known } | 
     return null;
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
     const first = Math.max(0, line - 200);
-    const start = offsetOfLine(fd, size, first);
-    const buf = Buffer.allocUnsafe(Math.min(PROBE * 4, Math.max(0, size - start)));
+    // Seeks through the log's line index (left by the error scan), counting only from the nearest point.
+    const start = offsetOfLine(fd, file, st, first);
+    const buf = Buffer.allocUnsafe(Math.min(PROBE * 4, Math.max(0, st.size - start)));
     const n = fs.readSync(fd, buf, 0, buf.length, start);
     const lines = buf.toString('utf8', 0, n).split('\n');
     const index = line - 1 - first;
     for (let i = Math.min(index, lines.length - 1); i >= 0; i--) {
       const ms = lineTime(lines[i]);
-      if (ms !== null) return { ms, known: { offset: start, newlines: first } };
+      if (ms !== null) return ms;
     }
     return null;
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** Byte offset where 0-based line `line` starts (counting newlines with memchr). */
-function offsetOfLine(fd: number, size: number, line: number): number {
-  if (line <= 0) return 0;
-  const buf = Buffer.allocUnsafe(1 << 20);
-  let seen = 0;
-  for (let pos = 0; pos < size; pos += buf.length) {
-    const n = fs.readSync(fd, buf, 0, buf.length, pos);
-    if (n <= 0) break;
-    for (let i = buf.indexOf(10, 0); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) {
-      if (++seen === line) return pos + i + 1;
-    }
-  }
-  return size;
-}
-
-/** Newlines before `offset`, counted from `known` when given (a line start near it), else from 0. */
-function linesBefore(fd: number, offset: number, known?: Known): number {
-  if (known && known.offset <= offset) return known.newlines + newlines(fd, known.offset, offset);
-  if (known) return known.newlines - newlines(fd, offset, known.offset);
-  return newlines(fd, 0, offset);
-}
-
-function newlines(fd: number, from: number, to: number): number {
-  const buf = Buffer.allocUnsafe(1 << 20);
-  let count = 0;
-  for (let pos = from; pos < to; pos += buf.length) {
-    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, to - pos), pos);
-    if (n <= 0) break;
-    for (let i = buf.indexOf(10, 0); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) count++;
-  }
-  return count;
 }
 
 /** The first timestamp at or after `offset` (from the next line start), with that line's start. */
@@ -175,7 +137,7 @@ function probe(fd: number, size: number, offset: number, buf: Buffer): { ms: num
   return null;
 }
 
-function window(file: string, from: number, to: number, known?: Known): { lines: { ms: number; line: number; text: string }[]; cut: boolean } | 'no-timestamps' | 'unreadable' {
+function window(file: string, from: number, to: number): { lines: { ms: number; line: number; text: string }[]; cut: boolean } | 'no-timestamps' | 'unreadable' {
   let fd: number;
   try {
     fd = openRegular(file, Number.MAX_SAFE_INTEGER).fd;
@@ -183,7 +145,8 @@ function window(file: string, from: number, to: number, known?: Known): { lines:
     return 'unreadable';
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    const size = st.size;
     const buf = Buffer.allocUnsafe(PROBE);
     const head = probe(fd, size, 0, buf);
     if (!head || buf.subarray(0, Math.min(8192, size)).includes(0)) return 'no-timestamps';
@@ -201,7 +164,7 @@ function window(file: string, from: number, to: number, known?: Known): { lines:
         } else hi = mid;
       }
     }
-    let line = linesBefore(fd, start, known);
+    let line = lineAt(fd, file, st, start);
     const lines: { ms: number; line: number; text: string }[] = [];
     let carry = '';
     let last: number | null = null;
