@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import type { Finding } from './types';
+import type { Finding, Fix, RelatedInfo, TextEdit } from './types';
 import { parentOf } from './syntax';
 import { SORTED_LISTINGS } from './vocabulary';
 
@@ -122,32 +122,28 @@ export function offsetsOf(f: Finding): number[] {
   return out;
 }
 
-/** Applies `map` to every offset; a finding with an offset that does not map is dropped. */
+/**
+ * Applies `map` to every offset of the findings; null when any offset does not map (it pointed into
+ * text that changed), so the caller analyses that part again instead of keeping half a finding.
+ */
 export function mapFindings(findings: readonly Finding[], map: (o: number) => number | null): Finding[] | null {
+  const range = <T extends { start: number; end: number }>(r: T): T | null => {
+    const start = map(r.start);
+    const end = map(r.end);
+    return start === null || end === null ? null : { ...r, start, end };
+  };
   const out: Finding[] = [];
   for (const f of findings) {
-    const start = map(f.start);
-    const end = map(f.end);
-    if (start === null || end === null) return null;
-    const related = [];
-    for (const r of f.related) {
-      const s = map(r.start);
-      const e = map(r.end);
-      if (s === null || e === null) return null;
-      related.push({ ...r, start: s, end: e });
-    }
-    const fixes = [];
+    const moved = range(f);
+    const related = f.related.map(range);
+    if (!moved || related.includes(null)) return null;
+    const fixes: Fix[] = [];
     for (const fix of f.fixes) {
-      const edits = [];
-      for (const ed of fix.edits) {
-        const s = map(ed.start);
-        const e = map(ed.end);
-        if (s === null || e === null) return null;
-        edits.push({ ...ed, start: s, end: e });
-      }
-      fixes.push({ ...fix, edits });
+      const edits = fix.edits.map(range);
+      if (edits.includes(null)) return null;
+      fixes.push({ ...fix, edits: edits as TextEdit[] });
     }
-    out.push({ ...f, start, end, related, fixes });
+    out.push({ ...moved, related: related as RelatedInfo[], fixes });
   }
   return out;
 }
