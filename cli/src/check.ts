@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { Worker } from 'node:worker_threads';
@@ -83,7 +84,8 @@ export async function checkOnCores(wasmDir: string, inputs: readonly string[], o
   const all = read.groups.flat();
   const chars = all.reduce((n, f) => n + f.text.length, 0);
   const count = Math.min(options.workers, Math.ceil(chars / (PARALLEL_FROM_CHARS / 2)), all.length);
-  if (count < 2) return checkRead(await GoParser.load({ wasmDir }), read, onWarning, options);
+  // Without the worker script beside the CLI (a copy of cli.js alone), one thread does it all.
+  if (count < 2 || !fs.existsSync(path.join(wasmDir, 'checkWorker.js'))) return checkRead(await GoParser.load({ wasmDir }), read, onWarning, options);
   const cwd = options.cwd ?? process.cwd();
   const { groups, unchecked } = read;
   // Largest files first, each to the least loaded worker: shares of equal size.
