@@ -1,6 +1,6 @@
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import { declarationFacts, noFacts, factSets, type Facts } from './facts';
-import { ancestor, callArguments, callee, enclosingStatement, namedChildren, parentOf, queryIn, stringValue } from './syntax';
+import { ancestor, callArguments, callee, enclosingStatement, methodCallAt, namedChildren, parentOf, queryIn, stringValue } from './syntax';
 
 export { queryIn };
 
@@ -135,10 +135,8 @@ function findMethodCalls(file: GoFile, within: Node, methods: ReadonlySet<string
   for (const m of source.matchAll(/\.[ \t]*([A-Za-z_]\w*)[ \t]*\(/g)) {
     if (!methods.has(m[1])) continue;
     const at = start + m.index + m[0].indexOf(m[1]);
-    const field = within.descendantForIndex(at, at + m[1].length);
-    const selector = field?.type === 'field_identifier' ? parentOf(field) : null;
-    const call = selector?.type === 'selector_expression' ? parentOf(selector) : null;
-    if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === selector!.id) out.push(call);
+    const call = methodCallAt(within, at, m[1].length);
+    if (call) out.push(call);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Finding, Fix, RelatedInfo, TextEdit } from './types';
-import { parentOf } from './syntax';
+import { methodCallAt, parentOf } from './syntax';
 import { SORTED_LISTINGS } from './vocabulary';
 
 /**
@@ -46,12 +46,8 @@ export function findRegions(decl: Node, text: string): Region[] {
   for (let m = EWT_WORD.exec(source); m; m = EWT_WORD.exec(source)) {
     const at = start + m.index;
     if (found.length && at < found[found.length - 1].end) continue;
-    const field = decl.descendantForIndex(at, at + m[0].length);
-    if (field?.type !== 'field_identifier') continue;
-    const selector = parentOf(field);
-    if (selector?.type !== 'selector_expression') continue;
-    const call = parentOf(selector);
-    if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== selector.id) continue;
+    const call = methodCallAt(decl, at, m[0].length);
+    if (!call) continue;
     const region: Region = { start: call.startIndex, end: call.endIndex, node: call, text: '' };
     // A receiver that itself holds an EventuallyWithT (found first) is inside this call.
     while (found.length && found[found.length - 1].start >= region.start) found.pop();

@@ -65,6 +65,18 @@ export function parentOf(node: Node): Node | null {
   return p;
 }
 
+/**
+ * The call `x.name(…)` whose method name is the text at [at, at + length) inside `within`, or
+ * null: a text search finds candidate names, this confirms one in the tree with a single lookup
+ * and two parents (no query over the whole scope).
+ */
+export function methodCallAt(within: Node, at: number, length: number): Node | null {
+  const field = within.descendantForIndex(at, at + length);
+  const selector = field?.type === 'field_identifier' ? parentOf(field) : null;
+  const call = selector?.type === 'selector_expression' ? parentOf(selector) : null;
+  return call?.type === 'call_expression' && call.childForFieldName('function')?.id === selector!.id ? call : null;
+}
+
 export function ancestor(node: Node, types: ReadonlySet<string> | string): Node | null {
   let p = parentOf(node);
   while (p) {
