@@ -123,13 +123,15 @@ export class ContractService {
       return this.pause();
     };
     const currentContract = async () => (this.host.document(uri)?.version === doc.version ? (await this.host.contract(uri, pauseUnlessEdited)) ?? null : null);
-    const { lookup, changes, current } = await checkContractOf(this.reader, doc.path, currentContract, settings.contract.base, this.memo(uri));
+    // Only hs-test-doc reads a new file's contract (a second parse of a 4 500-line file otherwise).
+    const docsApply = isIntegrationPath(doc.path) && settings.settings.rules['hs-test-doc'] !== 'off';
+    const { lookup, changes, current } = await checkContractOf(this.reader, doc.path, currentContract, settings.contract.base, this.memo(uri), docsApply);
     // Typed on while git answered: the next scheduled run will catch up.
     if (this.host.document(uri)?.version !== doc.version) return;
     if (lookup.kind === 'missing-base') this.host.warnOnce(`base:${lookup.label}`, lookup.message);
     let state: ContractState | undefined;
     const docsOf = (base: FileContract | null, label: string) =>
-      current && isIntegrationPath(doc.path) && settings.settings.rules['hs-test-doc'] !== 'off'
+      current && docsApply
         ? missingTestDocs(current, base, { existing: settings.contract.docExistingTests, baseLabel: label })
         : [];
     if (lookup.kind === 'found') {

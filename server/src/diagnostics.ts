@@ -26,8 +26,13 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
  */
 const RULE_DOCS_DIR = path.join(__dirname, '..', RULE_PAGES_DIR);
 
+/** One URI per rule (pathToFileURL costs more than the rest of a diagnostic). */
+const ruleDocUris = new Map<string, string>();
+
 export function ruleDocUri(ruleId: string): string {
-  return pathToFileURL(path.join(RULE_DOCS_DIR, `${ruleId}.md`)).toString();
+  let uri = ruleDocUris.get(ruleId);
+  if (uri === undefined) ruleDocUris.set(ruleId, (uri = pathToFileURL(path.join(RULE_DOCS_DIR, `${ruleId}.md`)).toString()));
+  return uri;
 }
 
 export function toRange(lines: LineIndex, start: number, end: number) {

@@ -9,7 +9,7 @@ import type { Rule } from './rule';
 import { allRules } from './rules';
 import { ewtNestingTooDeep, tooDeepFinding } from './nestingCap';
 import { isSuppressed, parseSuppressions } from './suppress';
-import { namedChildren } from './syntax';
+import { detached, namedChildren } from './syntax';
 import type { Finding } from './types';
 import { defaultVocabulary, type Vocabulary } from './vocabulary';
 
@@ -34,7 +34,7 @@ interface PartState {
   text: string;
   summary: DeclarationSummary;
   /** Null until the rules ran under the current context. */
-  findings: Finding[] | null;
+  findings: readonly Finding[] | null;
   /** Regions (by index) this part's findings point into: an edit there invalidates them. */
   touches: number[];
 }
@@ -156,7 +156,11 @@ export class Analyzer {
      */
     const deep = units.map((unit, i) => {
       const cached = cache.units.get(texts[i]);
-      return cached && !cached.tooDeep ? null : ewtNestingTooDeep(unit, texts[i]);
+      if (cached) return cached.tooDeep ? ewtNestingTooDeep(unit, texts[i]) : null;
+      // An edit inside one block that keeps its skeleton keeps every call and its range's order.
+      const old = names[i] !== null ? oldByName.get(names[i]!) : undefined;
+      if (old && editedRegion(old, texts[i])) return null;
+      return ewtNestingTooDeep(unit, texts[i]);
     });
     const summaries: DeclarationSummary[] = [];
     const seen = new Set<string>();
@@ -275,16 +279,15 @@ export class Analyzer {
         work.assertObjects = prev.assertObjects;
         return work;
       }
-      const span = changedSpan(old.key, newText);
-      const k = prev.regions.findIndex((r) => r.start - oldStart < span.start && span.oldEnd < r.end - oldStart);
-      if (k >= 0) {
+      const k = editedRegion(old, newText);
+      if (k !== null) {
         const delta = newText.length - old.key.length;
         const by = newStart - oldStart;
         const changed = prev.regions[k];
         const region: Region = { start: changed.start + by, end: changed.end + by + delta, text: '', node: null };
         region.text = text.slice(region.start, region.end);
         region.node = regionNode(unit, region);
-        if (region.node && skeleton(changed.text) === skeleton(region.text)) {
+        if (region.node) {
           work.regions = prev.regions.map((r, j) => (j < k ? shifted(r, by) : j === k ? region : shifted(r, by + delta)));
           work.map = (o) => {
             if (o < oldStart || o > oldEnd) return moved(o);
@@ -338,14 +341,17 @@ export class Analyzer {
       const old = work.states[i];
       const summary = work.summaries[i];
       let findings = old?.findings && !contextChanged ? mapFindings(old.findings, work.map) : null;
+      // A kept part's findings moved with the regions they point into: its touches stay.
+      let touches = findings ? old!.touches : null;
       if (findings) this.stats.partsKept++;
       else {
         this.stats.partsChecked++;
         const model = this.partModel(path, text, tree, header, work, i, options);
         findings = model ? check(model).filter((f) => (i === 0 ? !insideAny(regions, f.start) : true)) : [];
       }
+      touches ??= touchedRegions(findings, regions, i - 1);
       const range = i === 0 ? { start: work.unit.startIndex, end: work.unit.endIndex } : regions[i - 1];
-      states.push({ start: range.start, end: range.end, text: text.slice(range.start, range.end), summary, findings, touches: touchedRegions(findings, regions, i - 1) });
+      states.push({ start: range.start, end: range.end, text: text.slice(range.start, range.end), summary, findings, touches });
     }
     return { frame: states[0], regions: states.slice(1), assertObjects: work.assertObjects ?? new Map() };
   }
@@ -371,15 +377,16 @@ export class Analyzer {
           file,
           vocab,
           report(f) {
+            // Kept findings outlive the text they were made from: nothing in them may point into it.
             findings.push({
-              ...(f.relatedDeclarations?.length ? { relatedDeclarations: f.relatedDeclarations } : {}),
+              ...(f.relatedDeclarations?.length ? { relatedDeclarations: f.relatedDeclarations.map((d) => ({ name: detached(d.name), message: detached(d.message) })) } : {}),
               ruleId: rule.id,
               severity: level === 'default' ? f.severity ?? rule.defaultSeverity : level,
-              message: f.message,
+              message: detached(f.message),
               start: f.start,
               end: f.end,
-              related: f.related ?? [],
-              fixes: f.fixes ?? [],
+              related: (f.related ?? []).map((r) => ({ ...r, message: detached(r.message) })),
+              fixes: (f.fixes ?? []).map((fix) => ({ ...fix, title: detached(fix.title), edits: fix.edits.map((e) => ({ ...e, newText: detached(e.newText) })) })),
             });
           },
         });
@@ -411,6 +418,23 @@ function resolveRelatedDeclarations(all: PendingFinding[], functions: Map<string
     });
     all[i] = { ...rest, related: [...rest.related, ...extra] };
   });
+}
+
+/**
+ * The region (by index) of the previous version of a function that an edit stayed strictly inside,
+ * keeping its skeleton (parts.ts): then every other part, and the nesting of the calls, is as it
+ * was. Null for any other edit.
+ */
+function editedRegion(old: CachedUnit & { key: string }, newText: string): number | null {
+  const regions = old.parts?.regions;
+  if (!regions) return null;
+  const span = changedSpan(old.key, newText);
+  const k = regions.findIndex((r) => r.start - old.start < span.start && span.oldEnd < r.end - old.start);
+  if (k < 0) return null;
+  const changed = regions[k];
+  const from = changed.start - old.start;
+  const next = newText.slice(from, changed.end - old.start + newText.length - old.key.length);
+  return skeleton(changed.text) === skeleton(next) ? k : null;
 }
 
 function insideAny(regions: readonly Region[], at: number): boolean {
@@ -471,8 +495,9 @@ export function factsOfTree(_path: string, _text: string, tree: Tree, reuse?: Ma
     const summaries: DeclarationSummary[] = [];
     const next = new Map<string, DeclarationFactsSummary>();
     for (const decl of header.functions.values()) {
-      const name = decl.childForFieldName('name')?.text;
-      if (!name) continue;
+      const text = decl.childForFieldName('name')?.text;
+      if (!text) continue;
+      const name = detached(text);
       const key = decl.text;
       const own = reuse?.get(key) ?? declarationFactsSummary(decl);
       next.set(key, own);
@@ -512,7 +537,7 @@ function declarationFactsSummary(decl: Node): DeclarationFactsSummary {
   return {
     ...declarationFacts(decl),
     containsEwt: /\.\s*EventuallyWithTf?\s*\(/.test(code),
-    callees: [...new Set([...code.matchAll(/(?<![.\w])([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1]))],
+    callees: [...new Set([...code.matchAll(/(?<![.\w])([A-Za-z_]\w*)\s*\(/g)].map((m) => detached(m[1])))],
   };
 }
 

@@ -1,6 +1,6 @@
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import { declarationFacts, noFacts, factSets, type Facts } from './facts';
-import { ancestor, callArguments, callee, enclosingStatement, methodCallAt, namedChildren, parentOf, queryIn, stringValue } from './syntax';
+import { ancestor, callArguments, callee, detached, enclosingStatement, methodCallAt, namedChildren, parentOf, queryIn, stringValue } from './syntax';
 
 export { queryIn };
 
@@ -414,27 +414,30 @@ export function summarize(file: GoFile, owner?: string): DeclarationSummary {
   const scopeName = owner ?? (file.scope.type === 'function_declaration' ? file.scope.childForFieldName('name')?.text : undefined);
   const known = owner !== undefined || file.scope.type === 'function_declaration';
   const ownerOf = (n: Node) => (known ? scopeName : topLevelFunction(n)?.childForFieldName('name')?.text);
+  // Summaries are kept across edits (and facts across files): their names are detached copies.
   const containsEwt = new Set<string>();
   for (const e of file.ewtCalls) {
     const name = ownerOf(e.call);
-    if (name) containsEwt.add(name);
+    if (name) containsEwt.add(detached(name));
   }
   const calls = new Map<string, Set<string>>();
   for (const call of file.calls) {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'identifier' || !file.functions.has(fn.text)) continue;
-    const owner = ownerOf(call);
-    if (!owner) continue;
+    const found = ownerOf(call);
+    if (!found) continue;
+    const owner = detached(found);
     let set = calls.get(owner);
     if (!set) calls.set(owner, (set = new Set()));
-    set.add(fn.text);
+    set.add(detached(fn.text));
   }
   const collectHelpers: string[] = [];
   const panickingLookups: string[] = [];
   const decls = file.scope.type === 'function_declaration' ? [file.scope] : file.scope === file.root ? [...file.functions.values()] : [];
   for (const decl of decls) {
-    const name = decl.childForFieldName('name')?.text;
-    if (!name) continue;
+    const text = decl.childForFieldName('name')?.text;
+    if (!text) continue;
+    const name = detached(text);
     const f = declarationFacts(decl);
     if (f.collectHelper) collectHelpers.push(name);
     if (f.panickingLookup) panickingLookups.push(name);

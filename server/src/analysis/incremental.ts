@@ -1,6 +1,7 @@
 import type { Edit, Point, Tree } from 'web-tree-sitter';
 import { LineIndex, type LineCol } from './lineIndex';
 import type { GoParser } from './parser';
+import { sameShapeEdit, withText } from './tokenEdit';
 
 export interface ContentChange {
   /** Absent for a full-document replacement. */
@@ -10,12 +11,18 @@ export interface ContentChange {
 
 /**
  * A document's text and syntax tree, kept in step with edits: each change is applied with
- * `tree.edit` and the next parse reuses every unchanged subtree.
+ * `tree.edit` and the next parse reuses every unchanged subtree. An edit inside one token that
+ * keeps its kind (tokenEdit.ts) needs no parse at all: the edited tree is the new one.
  */
 export class IncrementalDocument {
   /** Null after releaseTree(): the next currentTree() parses from scratch. */
   private tree: Tree | null;
+  /** Edits are pending that may change the tree's shape: the next currentTree() re-parses. */
   private dirty = false;
+  /** Same-shape edits only: the next currentTree() gives the tree a new identity and the new text. */
+  private retexted = false;
+  /** How many changes were applied without a parse (tests check that the fast path is taken). */
+  sameShapeEdits = 0;
 
   constructor(private readonly parser: GoParser, public text: string, public version: number) {
     this.tree = parser.parse(text);
@@ -30,6 +37,7 @@ export class IncrementalDocument {
     this.tree?.delete();
     this.tree = null;
     this.dirty = false;
+    this.retexted = false;
   }
 
   applyChanges(changes: readonly ContentChange[], version: number): void {
@@ -43,6 +51,14 @@ export class IncrementalDocument {
       const startIndex = lines.offsetAt(change.range.start);
       const oldEndIndex = lines.offsetAt(change.range.end);
       const newText = this.text.slice(0, startIndex) + change.text + this.text.slice(oldEndIndex);
+      const sameShape = this.dirty ? null : sameShapeEdit(this.tree, this.text, startIndex, oldEndIndex, change.text);
+      if (sameShape) {
+        this.tree.edit(sameShape);
+        this.text = newText;
+        this.retexted = true;
+        this.sameShapeEdits++;
+        continue;
+      }
       const newEndIndex = startIndex + change.text.length;
       const edit: Edit = {
         startIndex,
@@ -67,8 +83,13 @@ export class IncrementalDocument {
       const next = this.parser.parse(this.text, this.tree);
       this.tree.delete();
       this.tree = next;
+    } else if (this.retexted) {
+      const next = withText(this.tree, this.text);
+      this.tree.delete();
+      this.tree = next;
     }
     this.dirty = false;
+    this.retexted = false;
     return this.tree;
   }
 

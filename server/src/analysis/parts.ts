@@ -120,26 +120,35 @@ export function offsetsOf(f: Finding): number[] {
 
 /**
  * Applies `map` to every offset of the findings; null when any offset does not map (it pointed into
- * text that changed), so the caller analyses that part again instead of keeping half a finding.
+ * text that changed), so the caller analyses that part again instead of keeping half a finding. A
+ * finding whose offsets all stay is kept as it is (most of them, before the edit), and so is the
+ * list when none moves.
  */
-export function mapFindings(findings: readonly Finding[], map: (o: number) => number | null): Finding[] | null {
+export function mapFindings(findings: readonly Finding[], map: (o: number) => number | null): readonly Finding[] | null {
+  let moved = false;
   const range = <T extends { start: number; end: number }>(r: T): T | null => {
     const start = map(r.start);
     const end = map(r.end);
-    return start === null || end === null ? null : { ...r, start, end };
+    if (start === null || end === null) return null;
+    if (start === r.start && end === r.end) return r;
+    moved = true;
+    return { ...r, start, end };
   };
   const out: Finding[] = [];
   for (const f of findings) {
-    const moved = range(f);
+    const before: boolean = moved;
+    moved = false;
+    const at = range(f);
     const related = f.related.map(range);
-    if (!moved || related.includes(null)) return null;
+    if (!at || related.includes(null)) return null;
     const fixes: Fix[] = [];
     for (const fix of f.fixes) {
       const edits = fix.edits.map(range);
       if (edits.includes(null)) return null;
       fixes.push({ ...fix, edits: edits as TextEdit[] });
     }
-    out.push({ ...moved, related: related as RelatedInfo[], fixes });
+    out.push(moved ? { ...at, related: related as RelatedInfo[], fixes } : f);
+    moved ||= before;
   }
-  return out;
+  return moved ? out : findings;
 }

@@ -82,43 +82,34 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
 }
 
 /**
- * Indexes of the statements of a block, before offset `before`, whose text mentions `name` as a
- * word: a text search, then a binary search over the statements' start offsets (plain numbers on
- * the nodes), so only the statements that mention it are looked at as nodes.
+ * The statements of block `list`, before offset `before`, whose text mentions `name` as a word: a
+ * text search, then one lookup per hit of the statement holding it (`firstNamedChildForIndex`, in
+ * wasm), so a 500-statement test body is never materialised to ask about one name.
  */
-function statementsMentioning(statements: readonly Node[], text: string, name: string, before: number): number[] {
-  const out: number[] = [];
-  if (statements.length === 0) return out;
-  const from = statements[0].startIndex;
-  for (let at = text.indexOf(name, from); at !== -1 && at < before; at = text.indexOf(name, at + name.length)) {
+function* statementsMentioning(list: Node, text: string, name: string, before: number): Generator<Node> {
+  let last: { start: number; end: number } | null = null;
+  for (let at = text.indexOf(name, list.startIndex); at !== -1 && at < before; at = text.indexOf(name, at + name.length)) {
+    if (last && at < last.end) continue; // (another mention in the same statement)
     if (!mentionsWord(text.slice(Math.max(0, at - 1), at + name.length + 1), name)) continue;
-    let lo = 0;
-    let hi = statements.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (statements[mid].startIndex <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    if (out[out.length - 1] !== lo) out.push(lo);
+    const s = list.firstNamedChildForIndex(at);
+    if (!s) return;
+    const start = s.startIndex;
+    if (start >= before) return;
+    last = { start, end: s.endIndex };
+    if (start <= at) yield s; // (a mention between statements is in a comment)
   }
-  return out;
 }
 
 /**
  * outerDeclarations(ewt).get(name), without materialising every declaration: a statement can
- * declare `name` only if its text mentions it, and the statements' start offsets (plain numbers
- * on the nodes) bound their texts. A rule asking about the few names a callback assigns thus
- * touches only the statements that mention them.
+ * declare `name` only if its text mentions it. A rule asking about the few names a callback
+ * assigns thus touches only the statements that mention them.
  */
 export function outerDeclaration(ewt: EwtCall, text: string, name: string): Node | null {
   let cur: Node | null = ewt.statement;
   for (let parent = cur ? parentOf(cur) : null; cur && parent; cur = parent, parent = parentOf(parent)) {
     if (parent.type === 'statement_list') {
-      const statements = statementsOf(parent);
-      const before = cur.startIndex;
-      for (const i of statementsMentioning(statements, text, name, before)) {
-        const s = statements[i];
-        if (s.startIndex >= before) break;
+      for (const s of statementsMentioning(parent, text, name, cur.startIndex)) {
         const type = s.type;
         if (type === 'short_var_declaration') {
           const id = assignedNames(s).find((n) => n.text === name);

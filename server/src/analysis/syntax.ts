@@ -3,6 +3,17 @@ import { Query, type Language, type Node } from 'web-tree-sitter';
 /** Small, allocation-light helpers over tree-sitter-go nodes. */
 
 /**
+ * A copy of `s` that holds no reference to the text it was cut from. V8 makes a substring of 13 or
+ * more characters a view into its parent (and a concatenation keeps its parts), so a node's text
+ * kept in long-lived state — a fact, a summary, a finding's message — would keep its whole file
+ * alive: a sibling read from disk, or every version of an edited document that a kept finding
+ * was made in. Used where names and messages leave the analysis.
+ */
+export function detached(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/**
  * A node's named children in one call across the wasm boundary. `namedChild(i)` walks the
  * children from the first each time, so a loop over it is quadratic: random bytes parse into a
  * source_file with thousands of ERROR children, and 32 KB of them took seconds.

@@ -26,7 +26,15 @@ export async function checkContract(reader: ContractBaseReader, parser: GoParser
 }
 
 /** The same for an open document, whose contract comes from its own (incrementally parsed) tree. */
-export async function checkContractOf(reader: ContractBaseReader, file: string, currentContract: () => FileContract | null | Promise<FileContract | null>, base: string, memo?: CompareMemo): Promise<ContractCheck> {
+export async function checkContractOf(
+  reader: ContractBaseReader,
+  file: string,
+  currentContract: () => FileContract | null | Promise<FileContract | null>,
+  base: string,
+  memo?: CompareMemo,
+  /** A file the base does not have is compared with nothing: its contract is built only if asked (hs-test-doc). */
+  newFileNeedsContract = true,
+): Promise<ContractCheck> {
   let lookup: BaseLookup;
   try {
     lookup = await reader.lookup(file, base);
@@ -34,6 +42,7 @@ export async function checkContractOf(reader: ContractBaseReader, file: string, 
     return { lookup: { kind: 'silent', why: `git failed: ${error instanceof Error ? error.message : String(error)}` }, changes: [] };
   }
   if (lookup.kind !== 'found' && lookup.kind !== 'new-file') return { lookup, changes: [] };
+  if (lookup.kind === 'new-file' && !newFileNeedsContract) return { lookup, changes: [] };
   let current: FileContract | null;
   try {
     current = await currentContract();
