@@ -159,7 +159,7 @@ export class Analyzer {
       if (cached) return cached.tooDeep ? ewtNestingTooDeep(unit, texts[i]) : null;
       // An edit inside one block that keeps its skeleton keeps every call and its range's order.
       const old = names[i] !== null ? oldByName.get(names[i]!) : undefined;
-      if (old && editedRegion(old, texts[i])) return null;
+      if (old && editedRegion(old, texts[i]) !== null) return null;
       return ewtNestingTooDeep(unit, texts[i]);
     });
     const summaries: DeclarationSummary[] = [];
@@ -425,7 +425,19 @@ function resolveRelatedDeclarations(all: PendingFinding[], functions: Map<string
  * keeping its skeleton (parts.ts): then every other part, and the nesting of the calls, is as it
  * was. Null for any other edit.
  */
+const editedRegions = new WeakMap<object, { newText: string; k: number | null }>();
+
 function editedRegion(old: CachedUnit & { key: string }, newText: string): number | null {
+  // Asked twice per edited declaration (its nesting, then its parts): the span search once.
+  const parts = old.parts;
+  const memo = parts ? editedRegions.get(parts) : undefined;
+  if (memo?.newText === newText) return memo.k;
+  const k = findEditedRegion(old, newText);
+  if (parts) editedRegions.set(parts, { newText, k });
+  return k;
+}
+
+function findEditedRegion(old: CachedUnit & { key: string }, newText: string): number | null {
   const regions = old.parts?.regions;
   if (!regions) return null;
   const span = changedSpan(old.key, newText);

@@ -68,21 +68,29 @@ export class DurationEvaluator {
   }
 
   private constant(name: string): Node | undefined {
-    if (!this.constants) {
-      this.constants = new Map();
-      const consts = this.constants;
-      // Package-level declarations only: their specs are direct children (or inside a spec list).
-      for (const top of namedChildren(this.file.root)) {
-        if (top.type !== 'const_declaration' && top.type !== 'var_declaration') continue;
-        for (const spec of queryIn(top, '[(const_spec) (var_spec)] @s')) {
-          const name = spec.childForFieldName('name');
-          const value = spec.childForFieldName('value')?.namedChild(0);
-          if (name && value) consts.set(name.text, value);
-        }
-      }
-    }
+    this.constants ??= packageConstants(this.file.root);
     return this.constants.get(name);
   }
+}
+
+/** Per tree: every part's model of a 1 100-line test asks, and the file's constants are the same for all. */
+const constantsByTree = new WeakMap<object, Map<string, Node>>();
+
+/** Package-level constants and variables by name: their specs are direct children (or inside a spec list). */
+function packageConstants(root: Node): Map<string, Node> {
+  let consts = constantsByTree.get(root.tree);
+  if (consts) return consts;
+  consts = new Map();
+  for (const top of namedChildren(root)) {
+    if (top.type !== 'const_declaration' && top.type !== 'var_declaration') continue;
+    for (const spec of queryIn(top, '[(const_spec) (var_spec)] @s')) {
+      const name = spec.childForFieldName('name');
+      const value = spec.childForFieldName('value')?.namedChild(0);
+      if (name && value) consts.set(name.text, value);
+    }
+  }
+  constantsByTree.set(root.tree, consts);
+  return consts;
 }
 
 export function formatSeconds(s: number): string {

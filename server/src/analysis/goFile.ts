@@ -184,7 +184,17 @@ export function drivesHarness(header: { packageName: string | null; imports: Imp
   return header.packageName === 'integration' || header.imports.harness;
 }
 
+/** Per tree: the store (package of the document), the analysis and the facts all ask after each edit. */
+const headers = new WeakMap<object, FileHeader>();
+
+/** The header of the file whose root node is `root` (read once per tree; treat it as read-only). */
 export function readHeader(root: Node): FileHeader {
+  let header = headers.get(root.tree);
+  if (!header) headers.set(root.tree, (header = readHeaderOf(root)));
+  return header;
+}
+
+function readHeaderOf(root: Node): FileHeader {
   const imports: Imports = { assert: null, require: null, time: null, testing: null, packages: new Set(), harness: false, declarations: [] };
   const functions = new Map<string, Node>();
   let packageName: string | null = null;
