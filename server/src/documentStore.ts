@@ -234,6 +234,8 @@ export class DocumentStore {
       onRuleError: (rule, error) => this.onRuleError(rule.id, error),
     });
     entry.cached = { uri, path: entry.path, version: doc.version, text: doc.text, lines: new LineIndex(doc.text), findings, generation: settings.generation, factsJson: siblings.json };
+    // Siblings open beside it read its facts next: from this tree, before it is given back.
+    if (this.hasSiblingsOpen(uri)) this.packageFacts.analysedOpen(entry.path, doc.version, tree);
     this.releaseUnlessEdited(uri, doc);
     return entry.cached;
   }

@@ -98,6 +98,25 @@ export class PackageFactsProvider {
     return result;
   }
 
+  /**
+   * An open document was just analysed with `tree`: its facts for this version are read now, so
+   * that its siblings' next look at them does not parse it again (documents that are only open
+   * give their tree back after each analysis).
+   */
+  analysedOpen(file: string, version: number, tree: Tree): void {
+    this.openFacts(file, version, (use) => use(tree));
+  }
+
+  private openFacts(file: string, version: number, withTree: <T>(use: (tree: Tree) => T) => T): FileFacts {
+    const key = `v${version}`;
+    const cached = this.open.get(file);
+    if (cached?.key === key) return cached;
+    const reuse = cached?.reuse ?? new Map<string, DeclarationFactsSummary>();
+    const entry = { key, reuse, ...withTree((tree) => ({ pkg: readHeader(tree.rootNode).packageName, facts: factsOfTree(file, '', tree, reuse) })) };
+    this.open.set(file, entry);
+    return entry;
+  }
+
   /** A watched-file event (or a re-read of a test file): check the disk again (mtime and size). */
   changedOnDisk(file: string): void {
     this.unverified.add(file);
@@ -131,15 +150,7 @@ export class PackageFactsProvider {
 
   private factsOf(file: string, budget?: { bytes: number }): FileFacts | null | 'pending' {
     const doc = this.docs.byPath(file);
-    if (doc) {
-      const key = `v${doc.version}`;
-      const cached = this.open.get(file);
-      if (cached?.key === key) return cached;
-      const reuse = cached?.reuse ?? new Map<string, DeclarationFactsSummary>();
-      const entry = { key, reuse, ...doc.withTree((tree) => ({ pkg: readHeader(tree.rootNode).packageName, facts: factsOfTree(file, '', tree, reuse) })) };
-      this.open.set(file, entry);
-      return entry;
-    }
+    if (doc) return this.openFacts(file, doc.version, doc.withTree);
     const cached = this.disk.get(file);
     if (cached && this.watching && !this.unverified.has(file)) return cached;
     if (this.pending.has(file)) return 'pending';
