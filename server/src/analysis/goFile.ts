@@ -1,4 +1,4 @@
-import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { declarationFacts, noFacts, factSets, type Facts } from './facts';
 import { ancestor, callArguments, callee, detached, enclosingStatement, methodCallAt, namedChildren, parentOf, queryIn, stringValue } from './syntax';
 
@@ -148,21 +148,9 @@ export function inModel(file: GoFile, node: Node): boolean {
   return !file.opaque.some((r) => at >= r.start && at < r.end);
 }
 
-const CALLS_QUERY = '(call_expression) @call';
-
-const queryCache = new WeakMap<Language, Query>();
-function callsQuery(language: Language): Query {
-  let q = queryCache.get(language);
-  if (!q) {
-    q = new Query(language, CALLS_QUERY);
-    queryCache.set(language, q);
-  }
-  return q;
-}
-
 /** Calls inside `scope`, in document order (the query runs inside wasm; only matches cross over). */
 export function callsIn(scope: Node): Node[] {
-  return callsQuery(scope.tree.language).captures(scope).map((c) => c.node);
+  return queryIn(scope, '(call_expression) @call');
 }
 
 /** The file-level facts: package, imports and top-level function names (top-level nodes only). */
