@@ -233,7 +233,7 @@ export class DocumentStore {
       packageFacts: siblings.facts,
       onRuleError: (rule, error) => this.onRuleError(rule.id, error),
     });
-    entry.cached = { uri, path: entry.path, version: doc.version, text: doc.text, lines: new LineIndex(doc.text), findings, generation: settings.generation, factsJson: siblings.json };
+    entry.cached = { uri, path: entry.path, version: doc.version, text: doc.text, lines: doc.lines, findings, generation: settings.generation, factsJson: siblings.json };
     // Siblings open beside it read its facts next: from this tree, before it is given back.
     if (this.hasSiblingsOpen(uri)) this.packageFacts.analysedOpen(entry.path, doc.version, tree);
     this.releaseUnlessEdited(uri, doc);

@@ -23,9 +23,19 @@ export class IncrementalDocument {
   private retexted = false;
   /** How many changes were applied without a parse (tests check that the fast path is taken). */
   sameShapeEdits = 0;
+  private linesOf: { text: string; lines: LineIndex } | null = null;
 
   constructor(private readonly parser: GoParser, public text: string, public version: number) {
     this.tree = parser.parse(text);
+  }
+
+  /**
+   * Line starts of the current text, built once per version: the analysis converts its findings
+   * with it, and the next change reads its positions with the same one.
+   */
+  get lines(): LineIndex {
+    if (this.linesOf?.text !== this.text) this.linesOf = { text: this.text, lines: new LineIndex(this.text) };
+    return this.linesOf.lines;
   }
 
   get hasTree(): boolean {
@@ -47,7 +57,7 @@ export class IncrementalDocument {
         this.releaseTree();
         continue;
       }
-      const lines = new LineIndex(this.text);
+      const lines = this.lines;
       const startIndex = lines.offsetAt(change.range.start);
       const oldEndIndex = lines.offsetAt(change.range.end);
       const newText = this.text.slice(0, startIndex) + change.text + this.text.slice(oldEndIndex);

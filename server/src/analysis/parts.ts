@@ -125,30 +125,37 @@ export function offsetsOf(f: Finding): number[] {
  * list when none moves.
  */
 export function mapFindings(findings: readonly Finding[], map: (o: number) => number | null): readonly Finding[] | null {
-  let moved = false;
-  const range = <T extends { start: number; end: number }>(r: T): T | null => {
-    const start = map(r.start);
-    const end = map(r.end);
-    if (start === null || end === null) return null;
-    if (start === r.start && end === r.end) return r;
-    moved = true;
-    return { ...r, start, end };
-  };
+  let anyMoved = false;
   const out: Finding[] = [];
   for (const f of findings) {
-    const before: boolean = moved;
-    moved = false;
-    const at = range(f);
-    const related = f.related.map(range);
-    if (!at || related.includes(null)) return null;
+    const start = map(f.start);
+    const end = map(f.end);
+    if (start === null || end === null) return null;
+    let moved = start !== f.start || end !== f.end;
+    const related: RelatedInfo[] = [];
+    for (const r of f.related) {
+      const rs = map(r.start);
+      const re = map(r.end);
+      if (rs === null || re === null) return null;
+      if (rs !== r.start || re !== r.end) moved = true;
+      related.push(rs === r.start && re === r.end ? r : { start: rs, end: re, message: r.message });
+    }
     const fixes: Fix[] = [];
     for (const fix of f.fixes) {
-      const edits = fix.edits.map(range);
-      if (edits.includes(null)) return null;
-      fixes.push({ ...fix, edits: edits as TextEdit[] });
+      const edits: TextEdit[] = [];
+      let editsMoved = false;
+      for (const e of fix.edits) {
+        const es = map(e.start);
+        const ee = map(e.end);
+        if (es === null || ee === null) return null;
+        if (es !== e.start || ee !== e.end) editsMoved = true;
+        edits.push(es === e.start && ee === e.end ? e : { start: es, end: ee, newText: e.newText });
+      }
+      moved ||= editsMoved;
+      fixes.push(editsMoved ? { ...fix, edits } : fix);
     }
-    out.push(moved ? { ...at, related: related as RelatedInfo[], fixes } : f);
-    moved ||= before;
+    out.push(moved ? { ...f, start, end, related, fixes } : f);
+    anyMoved ||= moved;
   }
-  return moved ? out : findings;
+  return anyMoved ? out : findings;
 }
