@@ -131,31 +131,27 @@ export function mapFindings(findings: readonly Finding[], map: (o: number) => nu
     const start = map(f.start);
     const end = map(f.end);
     if (start === null || end === null) return null;
-    let moved = start !== f.start || end !== f.end;
-    const related: RelatedInfo[] = [];
-    for (const r of f.related) {
-      const rs = map(r.start);
-      const re = map(r.end);
-      if (rs === null || re === null) return null;
-      if (rs !== r.start || re !== r.end) moved = true;
-      related.push(rs === r.start && re === r.end ? r : { start: rs, end: re, message: r.message });
-    }
+    const related = f.related.map((r) => movedRange(r, map));
+    if (related.includes(null)) return null;
+    let moved = start !== f.start || end !== f.end || related.some((r, i) => r !== f.related[i]);
     const fixes: Fix[] = [];
     for (const fix of f.fixes) {
-      const edits: TextEdit[] = [];
-      let editsMoved = false;
-      for (const e of fix.edits) {
-        const es = map(e.start);
-        const ee = map(e.end);
-        if (es === null || ee === null) return null;
-        if (es !== e.start || ee !== e.end) editsMoved = true;
-        edits.push(es === e.start && ee === e.end ? e : { start: es, end: ee, newText: e.newText });
-      }
+      const edits = fix.edits.map((e) => movedRange(e, map));
+      if (edits.includes(null)) return null;
+      const editsMoved = edits.some((e, i) => e !== fix.edits[i]);
       moved ||= editsMoved;
-      fixes.push(editsMoved ? { ...fix, edits } : fix);
+      fixes.push(editsMoved ? { ...fix, edits: edits as TextEdit[] } : fix);
     }
-    out.push(moved ? { ...f, start, end, related, fixes } : f);
+    out.push(moved ? { ...f, start, end, related: related as RelatedInfo[], fixes } : f);
     anyMoved ||= moved;
   }
   return anyMoved ? out : findings;
+}
+
+/** `r` at its new offsets (itself when they stay), or null when one of them does not map. */
+function movedRange<T extends { start: number; end: number }>(r: T, map: (o: number) => number | null): T | null {
+  const start = map(r.start);
+  const end = map(r.end);
+  if (start === null || end === null) return null;
+  return start === r.start && end === r.end ? r : { ...r, start, end };
 }
