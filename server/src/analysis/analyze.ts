@@ -154,13 +154,16 @@ export class Analyzer {
      * Declarations nested too deep to analyse (nestingCap.ts). A declaration whose text is cached
      * was checked then: only one that was too deep is looked at again (for its new offsets).
      */
+    // For a function whose text changed: the region of its previous version that the edit stayed in.
+    const edited = units.map((_, i) => {
+      const old = cache.units.has(texts[i]) || names[i] === null ? undefined : oldByName.get(names[i]!);
+      return old ? editedRegion(old, texts[i]) : null;
+    });
     const deep = units.map((unit, i) => {
       const cached = cache.units.get(texts[i]);
       if (cached) return cached.tooDeep ? ewtNestingTooDeep(unit, texts[i]) : null;
       // An edit inside one block that keeps its skeleton keeps every call and its range's order.
-      const old = names[i] !== null ? oldByName.get(names[i]!) : undefined;
-      if (old && editedRegion(old, texts[i]) !== null) return null;
-      return ewtNestingTooDeep(unit, texts[i]);
+      return edited[i] !== null ? null : ewtNestingTooDeep(unit, texts[i]);
     });
     const summaries: DeclarationSummary[] = [];
     const seen = new Set<string>();
@@ -175,7 +178,7 @@ export class Analyzer {
         const duplicate = seen.has(texts[i]);
         seen.add(texts[i]);
         const old = duplicate ? undefined : cached?.parts ? { ...cached, key: texts[i] } : oldByName.get(names[i]!);
-        const work = this.planParts(path, text, tree, unit, header, old, moved, options);
+        const work = this.planParts(path, text, tree, unit, header, old, edited[i], moved, options);
         works.set(i, work);
         summaries.push(work.summary ?? mergeSummaries(work.summaries));
         return;
@@ -251,7 +254,18 @@ export class Analyzer {
    * nodes are looked up only for the parts analysed again. Builds the models whose summaries are
    * needed now.
    */
-  private planParts(path: string, text: string, tree: Tree, unit: Node, header: FileHeader, old: (CachedUnit & { key: string }) | undefined, moved: (o: number) => number | null, options: AnalyzeOptions): PartsWork {
+  private planParts(
+    path: string,
+    text: string,
+    tree: Tree,
+    unit: Node,
+    header: FileHeader,
+    old: (CachedUnit & { key: string }) | undefined,
+    /** editedRegion(old, the new text), when old is the previous version of a changed text. */
+    edited: number | null,
+    moved: (o: number) => number | null,
+    options: AnalyzeOptions,
+  ): PartsWork {
     const owner = unit.type === 'function_declaration' ? unit.childForFieldName('name')?.text : undefined;
     const work: PartsWork = { unit, owner, regions: [], states: [], summaries: [], models: [], map: moved, assertObjects: null, calls: null, summary: null };
     const summarizeParts = () => {
@@ -279,7 +293,7 @@ export class Analyzer {
         work.assertObjects = prev.assertObjects;
         return work;
       }
-      const k = editedRegion(old, newText);
+      const k = edited;
       if (k !== null) {
         const delta = newText.length - old.key.length;
         const by = newStart - oldStart;
@@ -425,19 +439,7 @@ function resolveRelatedDeclarations(all: PendingFinding[], functions: Map<string
  * keeping its skeleton (parts.ts): then every other part, and the nesting of the calls, is as it
  * was. Null for any other edit.
  */
-const editedRegions = new WeakMap<object, { newText: string; k: number | null }>();
-
 function editedRegion(old: CachedUnit & { key: string }, newText: string): number | null {
-  // Asked twice per edited declaration (its nesting, then its parts): the span search once.
-  const parts = old.parts;
-  const memo = parts ? editedRegions.get(parts) : undefined;
-  if (memo?.newText === newText) return memo.k;
-  const k = findEditedRegion(old, newText);
-  if (parts) editedRegions.set(parts, { newText, k });
-  return k;
-}
-
-function findEditedRegion(old: CachedUnit & { key: string }, newText: string): number | null {
   const regions = old.parts?.regions;
   if (!regions) return null;
   const span = changedSpan(old.key, newText);

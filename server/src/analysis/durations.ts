@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './goFile';
-import { callArguments, callee, namedChildren, queryIn } from './syntax';
+import { callArguments, callee, memoPerNode, namedChildren, queryIn } from './syntax';
 
 /**
  * Evaluates Go duration expressions to seconds where that is possible without type checking:
@@ -73,14 +73,12 @@ export class DurationEvaluator {
   }
 }
 
-/** Per tree: every part's model of a 1 100-line test asks, and the file's constants are the same for all. */
-const constantsByTree = new WeakMap<object, Map<string, Node>>();
-
-/** Package-level constants and variables by name: their specs are direct children (or inside a spec list). */
-function packageConstants(root: Node): Map<string, Node> {
-  let consts = constantsByTree.get(root.tree);
-  if (consts) return consts;
-  consts = new Map();
+/**
+ * Package-level constants and variables by name: their specs are direct children (or inside a
+ * spec list). Once per tree: every part's model of a 1 100-line test asks.
+ */
+const packageConstants = memoPerNode((root) => {
+  const consts = new Map<string, Node>();
   for (const top of namedChildren(root)) {
     if (top.type !== 'const_declaration' && top.type !== 'var_declaration') continue;
     for (const spec of queryIn(top, '[(const_spec) (var_spec)] @s')) {
@@ -89,9 +87,8 @@ function packageConstants(root: Node): Map<string, Node> {
       if (name && value) consts.set(name.text, value);
     }
   }
-  constantsByTree.set(root.tree, consts);
   return consts;
-}
+});
 
 export function formatSeconds(s: number): string {
   if (s >= 60 && Number.isInteger(s / 60)) return `${s / 60}m`;

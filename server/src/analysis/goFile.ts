@@ -1,6 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { declarationFacts, noFacts, factSets, type Facts } from './facts';
-import { ancestor, callArguments, callee, detached, enclosingStatement, methodCallAt, namedChildren, parentOf, queryIn, stringValue } from './syntax';
+import { ancestor, callArguments, callee, detached, enclosingStatement, memoPerNode, methodCallAt, namedChildren, parentOf, queryIn, stringValue } from './syntax';
 
 export { queryIn };
 
@@ -172,15 +172,11 @@ export function drivesHarness(header: { packageName: string | null; imports: Imp
   return header.packageName === 'integration' || header.imports.harness;
 }
 
-/** Per tree: the store (package of the document), the analysis and the facts all ask after each edit. */
-const headers = new WeakMap<object, FileHeader>();
-
-/** The header of the file whose root node is `root` (read once per tree; treat it as read-only). */
-export function readHeader(root: Node): FileHeader {
-  let header = headers.get(root.tree);
-  if (!header) headers.set(root.tree, (header = readHeaderOf(root)));
-  return header;
-}
+/**
+ * The header of the file whose root node is `root`, read once per tree (treat it as read-only):
+ * the store (the document's package), the analysis and the facts all ask after each edit.
+ */
+export const readHeader: (root: Node) => FileHeader = memoPerNode(readHeaderOf);
 
 function readHeaderOf(root: Node): FileHeader {
   const imports: Imports = { assert: null, require: null, time: null, testing: null, packages: new Set(), harness: false, declarations: [] };

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, type EwtCall } from './goFile';
-import { ancestor, assignedNames, identifiersIn, mentionsWord, namedChildren, parentOf, queryIn } from './syntax';
+import { ancestor, assignedNames, identifiersIn, memoPerNode, mentionsWord, namedChildren, parentOf, queryIn } from './syntax';
 
 /** Name-based scope facts, enough for fixes that move code across a callback boundary. */
 
@@ -9,35 +9,20 @@ import { ancestor, assignedNames, identifiersIn, mentionsWord, namedChildren, pa
  * looks through the same function body, and marshalling it from wasm each time is quadratic.
  * Keyed by the Tree object (a re-parse makes a new one) and node id (unique within a tree).
  */
-const statementsCache = new WeakMap<object, Map<number, Node[]>>();
-function statementsOf(list: Node): Node[] {
-  let byId = statementsCache.get(list.tree);
-  if (!byId) statementsCache.set(list.tree, (byId = new Map()));
-  let statements = byId.get(list.id);
-  if (!statements) byId.set(list.id, (statements = namedChildren(list)));
-  return statements;
-}
+const statementsOf = memoPerNode(namedChildren);
 
 /**
  * What each statement of a block declares at the block's level (`:=`, `var`), materialised once
  * per tree like statementsOf: every EventuallyWithT looks back through the same statements.
  */
 type BlockDeclaration = { start: number; names: { text: string; node: Node }[] };
-const declarationsCache = new WeakMap<object, Map<number, BlockDeclaration[]>>();
-function declarationsOf(list: Node): BlockDeclaration[] {
-  let byId = declarationsCache.get(list.tree);
-  if (!byId) declarationsCache.set(list.tree, (byId = new Map()));
-  let out = byId.get(list.id);
-  if (!out) {
-    out = statementsOf(list).map((s) => {
-      const type = s.type;
-      const names = type === 'short_var_declaration' ? assignedNames(s) : type === 'var_declaration' ? queryIn(s, '(var_spec) @v').flatMap((spec) => spec.childrenForFieldName('name').filter((n): n is Node => n !== null)) : [];
-      return { start: s.startIndex, names: names.filter((n) => n.type === 'identifier').map((node) => ({ text: node.text, node })) };
-    });
-    byId.set(list.id, out);
-  }
-  return out;
-}
+const declarationsOf = memoPerNode((list): BlockDeclaration[] =>
+  statementsOf(list).map((s) => {
+    const type = s.type;
+    const names = type === 'short_var_declaration' ? assignedNames(s) : type === 'var_declaration' ? queryIn(s, '(var_spec) @v').flatMap((spec) => spec.childrenForFieldName('name').filter((n): n is Node => n !== null)) : [];
+    return { start: s.startIndex, names: names.filter((n) => n.type === 'identifier').map((node) => ({ text: node.text, node })) };
+  }),
+);
 
 /** Names declared (`:=` or `var`) anywhere inside the given statements. */
 export function declaredNames(statements: readonly Node[]): Set<string> {
@@ -233,23 +218,14 @@ export function valuesAssignedBefore(call: Node, name: string): Node[] {
 }
 
 type Assignment = { start: number; text: string; node: Node; closures: { start: number; end: number }[] };
-const assignmentsCache = new WeakMap<object, Map<number, Assignment[]>>();
-
 /**
  * The assignments of a function, each with the func literals (inside the function) around it:
  * once per tree and function, as every argv lookup of a long test asks for them.
  */
-function assignmentsIn(fn: Node): Assignment[] {
-  let byId = assignmentsCache.get(fn.tree);
-  if (!byId) assignmentsCache.set(fn.tree, (byId = new Map()));
-  let out = byId.get(fn.id);
-  if (!out) {
-    const literals = queryIn(fn, '(func_literal) @f').filter((f) => f.id !== fn.id).map((f) => ({ start: f.startIndex, end: f.endIndex }));
-    out = queryIn(fn, '[(short_var_declaration) (assignment_statement)] @a').map((node) => {
-      const start = node.startIndex;
-      return { start, text: node.text, node, closures: literals.filter((l) => l.start <= start && start < l.end) };
-    });
-    byId.set(fn.id, out);
-  }
-  return out;
-}
+const assignmentsIn = memoPerNode((fn): Assignment[] => {
+  const literals = queryIn(fn, '(func_literal) @f').filter((f) => f.id !== fn.id).map((f) => ({ start: f.startIndex, end: f.endIndex }));
+  return queryIn(fn, '[(short_var_declaration) (assignment_statement)] @a').map((node) => {
+    const start = node.startIndex;
+    return { start, text: node.text, node, closures: literals.filter((l) => l.start <= start && start < l.end) };
+  });
+});

@@ -57,24 +57,29 @@ export function walk(root: Node, visit: (node: Node) => boolean | void): void {
   }
 }
 
-/** Parents already looked up, per tree (a node's id is unique within its tree). */
-const parents = new WeakMap<object, Map<number, Node | null>>();
+/**
+ * `compute(node, …)` remembered per tree and node: keyed by the Tree object (a re-parse, or a tree
+ * kept after a same-shape edit, is a new one, so a result never outlives its nodes) and the node's
+ * id (unique within its tree). The other arguments must follow from the node.
+ */
+export function memoPerNode<T, A extends unknown[]>(compute: (node: Node, ...args: A) => T): (node: Node, ...args: A) => T {
+  const byTree = new WeakMap<object, Map<number, T>>();
+  return (node, ...args) => {
+    let byId = byTree.get(node.tree);
+    if (!byId) byTree.set(node.tree, (byId = new Map()));
+    if (byId.has(node.id)) return byId.get(node.id)!;
+    const value = compute(node, ...args);
+    byId.set(node.id, value);
+    return value;
+  };
+}
 
 /**
  * `node.parent`, remembered per tree. tree-sitter finds a parent by descending from the root, so
  * each `.parent` costs the node's depth, and an ancestor walk costs depth²: 300 nested
  * EventuallyWithT took 12 s. With the memo each node's parent is looked up once per tree.
  */
-export function parentOf(node: Node): Node | null {
-  let memo = parents.get(node.tree);
-  if (!memo) parents.set(node.tree, (memo = new Map()));
-  let p = memo.get(node.id);
-  if (p === undefined) {
-    p = node.parent;
-    memo.set(node.id, p);
-  }
-  return p;
-}
+export const parentOf: (node: Node) => Node | null = memoPerNode((node) => node.parent);
 
 /**
  * The call `x.name(…)` whose method name is the text at [at, at + length) inside `within`, or
@@ -278,19 +283,15 @@ const DECLARATION_PATTERNS = [
   '[(short_var_declaration) (assignment_statement)] @a',
 ];
 
-const declarationCache = new WeakMap<object, Map<number, Node[][]>>();
-
 /** Each shared pattern's captures under `scope` when it is a top-level declaration, else null. */
 function declarationCaptures(scope: Node): Node[][] | null {
   const root = scope.tree.rootNode;
   if (scope.id === root.id || root.firstNamedChildForIndex(scope.startIndex)?.id !== scope.id) return null;
-  let byDeclaration = declarationCache.get(scope.tree);
-  if (!byDeclaration) declarationCache.set(scope.tree, (byDeclaration = new Map()));
-  let found = byDeclaration.get(scope.id);
-  if (!found) {
-    const buckets: Node[][] = DECLARATION_PATTERNS.map(() => []);
-    for (const c of compiled(scope.tree.language, DECLARATION_PATTERNS.join('\n')).captures(scope)) buckets[c.patternIndex].push(c.node);
-    byDeclaration.set(scope.id, (found = buckets));
-  }
-  return found;
+  return capturesOfDeclaration(scope);
 }
+
+const capturesOfDeclaration = memoPerNode((declaration) => {
+  const buckets: Node[][] = DECLARATION_PATTERNS.map(() => []);
+  for (const c of compiled(declaration.tree.language, DECLARATION_PATTERNS.join('\n')).captures(declaration)) buckets[c.patternIndex].push(c.node);
+  return buckets;
+});

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, callsOfMethods, inModel, queryIn, type GoFile } from '../goFile';
 import { SORTED_LISTINGS } from '../vocabulary';
 import type { Rule } from '../rule';
-import { ancestor, assignedNames, callee, namedChildren } from '../syntax';
+import { ancestor, assignedNames, callee, memoPerNode, namedChildren } from '../syntax';
 
 const STATEMENT_LISTS = new Set(['block', 'statement_list']);
 
@@ -31,7 +31,7 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
     // No `x[0]` in this model's text: nothing to look at.
     if (!/\[\s*\d+\s*\]/.test(ctx.file.text.slice(ctx.file.scope.startIndex, ctx.file.scope.endIndex))) return;
     const declaration = ctx.file.scope.type === 'call_expression' ? outermostFunction(ctx.file.scope) ?? ctx.file.scope : ctx.file.scope;
-    const listed = listsFilled(ctx.file, declaration);
+    const listed = listsFilled(declaration, ctx.file);
     for (const { fn, vars } of listed.values()) {
       // Group the positional reads by list and by the statement list holding them: one group is
       // one place where the test looks at several elements side by side.
@@ -80,7 +80,6 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
 };
 
 type Filled = Map<number, { fn: Node; vars: Map<string, Node[]> }>;
-const filledCache = new WeakMap<object, Map<number, Filled>>();
 
 /**
  * Per outermost function: list variable → the ListNodes/ListUsers calls that filled it. A list
@@ -88,12 +87,8 @@ const filledCache = new WeakMap<object, Map<number, Filled>>();
  * the whole declaration (parts.ts keeps these selectors in region skeletons); once per tree, as
  * every block of a long test asks.
  */
-function listsFilled(file: GoFile, declaration: Node): Filled {
-  let byId = filledCache.get(file.tree);
-  if (!byId) filledCache.set(file.tree, (byId = new Map()));
-  let listed = byId.get(declaration.id);
-  if (listed) return listed;
-  listed = new Map();
+const listsFilled = memoPerNode((declaration: Node, file: GoFile): Filled => {
+  const listed: Filled = new Map();
   for (const call of callsOfMethods(file, declaration, SORTED_LISTINGS)) {
     const c = callee(call);
     if (!c || !c.receiver) continue;
@@ -107,9 +102,8 @@ function listsFilled(file: GoFile, declaration: Node): Filled {
     entry.vars.set(first.text, [...(entry.vars.get(first.text) ?? []), call]);
     listed.set(fn.id, entry);
   }
-  byId.set(declaration.id, listed);
   return listed;
-}
+});
 
 /** `nodes[1]` → `nodes[#]`, and comments and spacing dropped, so equal expectations compare equal. */
 function normalise(text: string, list: string): string {
