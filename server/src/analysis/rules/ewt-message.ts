@@ -43,7 +43,7 @@ not what should hold; "tags unchanged" and "waiting for HA setup" pass.`,
         ctx.report({
           start: ewt.nameNode.startIndex,
           end: ewt.nameNode.endIndex,
-          message: 'EventuallyWithT has no message: on timeout the log says only "Condition never satisfied". Describe the condition being awaited.',
+          message: 'EventuallyWithT has no message: on timeout the log says "Condition never satisfied" and the last tick\'s errors, not what was awaited. Describe the condition being awaited.',
           fixes: [{ title: 'Add a descriptive message', edits: [{ start: ewt.lastArg.endIndex, end: ewt.lastArg.endIndex, newText: `, ${suggestion}` }], isPreferred: true }],
         });
         continue;
@@ -55,7 +55,7 @@ not what should hold; "tags unchanged" and "waiting for HA setup" pass.`,
         ctx.report({
           start: msg.startIndex,
           end: msg.endIndex,
-          message: 'EventuallyWithT message is empty: on timeout the log says only "Condition never satisfied".',
+          message: 'EventuallyWithT message is empty: on timeout the log says "Condition never satisfied" and the last tick\'s errors, not what was awaited.',
           fixes: [{ title: 'Fill in a descriptive message', edits: [replaceNode(msg, suggestion)], isPreferred: true }],
         });
       } else if (isVagueMessage(value)) {
