@@ -71,6 +71,11 @@ export function codeOnly(text: string): string {
   return text.replace(LITERALS_AND_COMMENTS, (t) => (t[0] === '/' ? ' ' : '""'));
 }
 
+/** The same with every comment and literal blanked to spaces: offsets stay those of the text. */
+export function blankedCode(text: string): string {
+  return text.replace(LITERALS_AND_COMMENTS, (t) => t.replace(/[^\n]/g, ' '));
+}
+
 const NOT_SKELETON = new RegExp(`${LITERALS_AND_COMMENTS.source}|\\.[ \\t]*[A-Za-z_]\\w*|\\b\\d[\\w.]*|\\s+`, 'g');
 
 export function skeleton(text: string): string {

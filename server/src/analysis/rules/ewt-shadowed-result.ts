@@ -6,6 +6,7 @@ import type { Rule } from '../rule';
 import { assignedNames, blockStatements, contains, mentionsWord } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 import { insertLinesBefore } from '../edits';
+import { blankedCode } from '../parts';
 
 export const rule: Rule = {
   id: 'ewt-shadowed-result',
@@ -15,7 +16,9 @@ export const rule: Rule = {
 \`:=\` inside the callback declares a new variable that shadows the outer one. The outer
 variable keeps its zero value, so code after the block reads nil or an empty slice: the test
 then fails (or passes) for the wrong reason. Declare the variable before the block and assign it
-with \`=\` inside.`,
+with \`=\` inside. When a later block assigns the outer variable before it is read, the read sees
+that value instead: the finding is then a warning (this block's result is likely lost), and it
+points at that assignment.`,
   example: {
     incorrect: `var nodes []*v1.Node
 assert.EventuallyWithT(t, func(c *assert.CollectT) {
@@ -47,12 +50,22 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) {
           const use = firstReadAfter(ewt.statement!, id.text);
           if (!use) continue;
           if (next && !contains(next, use)) continue;
+          // Another block that assigns the outer variable before the read (route_test.go's
+          // TestAutoApproveMultiNetwork) makes the read see that value: likely a lost result, not
+          // certainly a nil read.
+          const setFirst = assignmentBetween(ctx.file.text, id.text, ewt.statement!.endIndex, use.startIndex);
           ctx.report({
             start: id.startIndex,
             end: id.endIndex,
-            message: `\`${id.text} :=\` declares a new variable that shadows the outer \`${id.text}\`; this block never sets the outer one, which is read after the EventuallyWithT. Assign it with \`=\`.`,
+            ...(setFirst === null
+              ? { message: `\`${id.text} :=\` declares a new variable that shadows the outer \`${id.text}\`; this block never sets the outer one, which is read after the EventuallyWithT. Assign it with \`=\`.` }
+              : {
+                  severity: 'warning' as const,
+                  message: `\`${id.text} :=\` declares a new variable that shadows the outer \`${id.text}\`; this block never sets the outer one, and only a later assignment does before it is read. Assign it with \`=\` if this block's result is meant.`,
+                }),
             related: [
               { start: decl.startIndex, end: decl.endIndex, message: `outer ${id.text} declared here` },
+              ...(setFirst === null ? [] : [{ start: setFirst, end: setFirst + id.text.length, message: `outer ${id.text} assigned here first` }]),
               { start: use.startIndex, end: use.endIndex, message: `outer ${id.text} read here, not set by the block` },
             ],
             fixes: assignFix(ewt, n, outerDeclarations(ewt), (lines) => insertLinesBefore(ctx.file, n, lines)),
@@ -62,6 +75,17 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) {
     }
   },
 };
+
+/**
+ * Where `name` is assigned with `=` (alone or in a list) in [from, to) of the text, comments and
+ * literals blanked (what is left is what other parts' skeletons keep), or null.
+ */
+function assignmentBetween(text: string, name: string, from: number, to: number): number | null {
+  const code = blankedCode(text.slice(from, to));
+  const pattern = new RegExp(`(?<![\\w.])((?:[\\w.]+\\s*,\\s*)*)${name}\\s*(?:,\\s*[\\w.]+\\s*)*=(?!=)`, 'g');
+  const m = pattern.exec(code);
+  return m ? from + m.index + m[1].length : null;
+}
 
 function nextStatement(stmt: Node): Node | null {
   let n = stmt.nextNamedSibling;
