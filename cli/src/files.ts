@@ -107,3 +107,10 @@ function direntType(e: fs.Dirent): string {
   if (e.isSocket()) return 'a socket';
   return 'not a regular file';
 }
+
+/** Each file that could not be checked, on stderr; true when there was one (the exit status is then 2). */
+export function reportUnchecked(unchecked: readonly SkippedPath[]): boolean {
+  for (const u of unchecked) process.stderr.write(`hi-workbench: not checked: ${u.path}: ${u.reason}\n`);
+  if (unchecked.length) process.stderr.write(`hi-workbench: ${unchecked.length} file(s) could not be checked\n`);
+  return unchecked.length > 0;
+}

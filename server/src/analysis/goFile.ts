@@ -34,8 +34,9 @@ export interface AssertObject {
 
 export interface EwtCall {
   call: Node;
-  /** The `EventuallyWithT` identifier: findings about the call point here. */
-  nameNode: Node;
+  /** Where the `EventuallyWithT` identifier is: findings about the call point here. */
+  nameStart: number;
+  nameEnd: number;
   variant: 'EventuallyWithT' | 'EventuallyWithTf';
   pkg: 'assert' | 'require';
   form: 'package' | 'object';
@@ -340,7 +341,8 @@ function findEwtCalls(file: GoFile): EwtCall[] {
     const body = callback?.childForFieldName('body') ?? null;
     out.push({
       call,
-      nameNode: c.nameNode,
+      nameStart: c.nameStart,
+      nameEnd: c.nameEnd,
       bodyStart: body ? body.startIndex : -1,
       bodyEnd: body ? body.endIndex : -1,
       variant,
@@ -416,14 +418,14 @@ export function summarize(file: GoFile, owner?: string): DeclarationSummary {
   }
   const calls = new Map<string, Set<string>>();
   for (const call of file.calls) {
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'identifier' || !file.functions.has(fn.text)) continue;
+    const c = callee(call);
+    if (!c?.plain || !file.functions.has(c.name)) continue;
     const found = ownerOf(call);
     if (!found) continue;
     const owner = detached(found);
     let set = calls.get(owner);
     if (!set) calls.set(owner, (set = new Set()));
-    set.add(detached(fn.text));
+    set.add(detached(c.name));
   }
   const collectHelpers: string[] = [];
   const panickingLookups: string[] = [];

@@ -67,22 +67,59 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
 }
 
 /**
- * The statements of block `list`, before offset `before`, whose text mentions `name` as a word: a
- * text search, then one lookup per hit of the statement holding it (`firstNamedChildForIndex`, in
- * wasm), so a 500-statement test body is never materialised to ask about one name.
+ * The statements of block `list` whose text mentions `name` as a word: a text search, then one
+ * lookup per hit of the statement holding it (`firstNamedChildForIndex`, in wasm), so a
+ * 500-statement test body is never materialised to ask about one name.
  */
-function* statementsMentioning(list: Node, text: string, name: string, before: number): Generator<Node> {
+function* statementsMentioning(list: Node, text: string, name: string): Generator<Node> {
   let last: { start: number; end: number } | null = null;
-  for (let at = text.indexOf(name, list.startIndex); at !== -1 && at < before; at = text.indexOf(name, at + name.length)) {
+  const end = list.endIndex;
+  for (let at = text.indexOf(name, list.startIndex); at !== -1 && at < end; at = text.indexOf(name, at + name.length)) {
     if (last && at < last.end) continue; // (another mention in the same statement)
     if (!mentionsWord(text.slice(Math.max(0, at - 1), at + name.length + 1), name)) continue;
     const s = list.firstNamedChildForIndex(at);
     if (!s) return;
     const start = s.startIndex;
-    if (start >= before) return;
     last = { start, end: s.endIndex };
     if (start <= at) yield s; // (a mention between statements is in a comment)
   }
+}
+
+/** The identifier declaring `name` in statement `s` (`:=` or `var`), or null. */
+function declarationIn(s: Node, name: string): Node | null {
+  const type = s.type;
+  if (type === 'short_var_declaration') return assignedNames(s).find((n) => n.text === name) ?? null;
+  if (type === 'var_declaration') {
+    for (const spec of queryIn(s, '(var_spec) @v')) {
+      const id = spec.childrenForFieldName('name').find((n) => n?.type === 'identifier' && n.text === name);
+      if (id) return id;
+    }
+  }
+  return null;
+}
+
+/**
+ * The first statement of block `list` that declares `name`, by name, once per tree: every
+ * EventuallyWithT of a long test asks about the same few names (`nodes`, `status`), and each
+ * question used to search the text before its block again.
+ */
+const firstDeclarationIn = memoPerNode((_list: Node) => new Map<string, { start: number; id: Node } | null>());
+
+function firstDeclaration(list: Node, text: string, name: string): { start: number; id: Node } | null {
+  const known = firstDeclarationIn(list);
+  let found = known.get(name);
+  if (found === undefined) {
+    found = null;
+    for (const s of statementsMentioning(list, text, name)) {
+      const id = declarationIn(s, name);
+      if (id) {
+        found = { start: s.startIndex, id };
+        break;
+      }
+    }
+    known.set(name, found);
+  }
+  return found;
 }
 
 /**
@@ -94,18 +131,8 @@ export function outerDeclaration(ewt: EwtCall, text: string, name: string): Node
   let cur: Node | null = ewt.statement;
   for (let parent = cur ? parentOf(cur) : null; cur && parent; cur = parent, parent = parentOf(parent)) {
     if (parent.type === 'statement_list') {
-      for (const s of statementsMentioning(parent, text, name, cur.startIndex)) {
-        const type = s.type;
-        if (type === 'short_var_declaration') {
-          const id = assignedNames(s).find((n) => n.text === name);
-          if (id) return id;
-        } else if (type === 'var_declaration') {
-          for (const spec of queryIn(s, '(var_spec) @v')) {
-            const id = spec.childrenForFieldName('name').find((n) => n?.type === 'identifier' && n.text === name);
-            if (id) return id;
-          }
-        }
-      }
+      const first = firstDeclaration(parent, text, name);
+      if (first && first.start < cur.startIndex) return first.id;
     }
     if (FUNC_TYPES.has(parent.type)) {
       const params = parent.childForFieldName('parameters');

@@ -159,8 +159,11 @@ export interface Callee {
   name: string;
   /** Receiver / package expression text for selector calls, null for plain identifiers. */
   receiver: string | null;
-  receiverNode: Node | null;
-  nameNode: Node;
+  /** Called by a bare identifier (`name(…)`; not `name[T](…)`). */
+  plain: boolean;
+  /** Where the name is in the text. */
+  nameStart: number;
+  nameEnd: number;
 }
 
 const calleeMemo = new WeakMap<Node, Callee | null>();
@@ -168,23 +171,56 @@ const calleeMemo = new WeakMap<Node, Callee | null>();
 /** What a call calls. Memoised per node object: rules ask for the same calls many times. */
 export function callee(call: Node): Callee | null {
   let c = calleeMemo.get(call);
-  if (c === undefined) calleeMemo.set(call, (c = computeCallee(call)));
+  if (c === undefined) calleeMemo.set(call, (c = calleeFromText(call) ?? calleeFromTree(call)));
   return c;
 }
 
-function computeCallee(call: Node): Callee | null {
+/**
+ * `name(` or `a.b.name(` read from the text at the call's start: most calls of a test are spelt
+ * so, and reading them costs one lookup across the wasm boundary (the tree-based reading costs
+ * seven, and a 1 100-line test has 700 calls). The one lookup confirms that the `(` is this call's
+ * own argument list: `s.Headscale().ListNodes()` starts with the text of `s.Headscale()`. Anything
+ * else (a comment in between, an index, a call in the receiver, a func literal, a non-ASCII name)
+ * is left to the tree.
+ */
+const SIMPLE_CALLEE = /(?:([A-Za-z_]\w*(?:[ \t]*\.[ \t\r\n]*[A-Za-z_]\w*)*)[ \t]*\.[ \t\r\n]*)?([A-Za-z_]\w*)([ \t]*)\(/y;
+
+export function calleeFromText(call: Node): Callee | null {
+  const source = sourceFrom(call);
+  if (source === null) return null;
+  SIMPLE_CALLEE.lastIndex = 0;
+  const m = SIMPLE_CALLEE.exec(source);
+  if (!m || m[2] === 'func') return null;
+  const paren = call.startIndex + m[0].length - 1;
+  if (call.childForFieldName('arguments')?.startIndex !== paren) return null;
+  const nameEnd = paren - m[3].length;
+  return { name: m[2], receiver: m[1] ?? null, plain: m[1] === undefined, nameStart: nameEnd - m[2].length, nameEnd };
+}
+
+/**
+ * The text of `node`'s tree from the node's start to the end: a view of the source, not a copy.
+ * web-tree-sitter 0.25 (pinned) keeps the source as the tree's `textCallback` (see withText in
+ * tokenEdit.ts; callee.test checks the two readings of a call agree). Null without one.
+ */
+function sourceFrom(node: Node): string | null {
+  const read = (node.tree as unknown as { textCallback?: (index: number) => string | null }).textCallback;
+  return typeof read === 'function' ? read(node.startIndex) ?? null : null;
+}
+
+export function calleeFromTree(call: Node): Callee | null {
   const fn = call.childForFieldName('function');
   if (!fn) return null;
-  if (fn.type === 'identifier') return { name: fn.text, receiver: null, receiverNode: null, nameNode: fn };
+  const named = (nameNode: Node, receiver: string | null): Callee => ({ name: nameNode.text, receiver, plain: nameNode.id === fn.id, nameStart: nameNode.startIndex, nameEnd: nameNode.endIndex });
+  if (fn.type === 'identifier') return named(fn, null);
   if (fn.type === 'selector_expression') {
     const operand = fn.childForFieldName('operand');
     const field = fn.childForFieldName('field');
     if (!field) return null;
-    return { name: field.text, receiver: operand ? operand.text : null, receiverNode: operand, nameNode: field };
+    return named(field, operand ? operand.text : null);
   }
   if (fn.type === 'generic_type' || fn.type === 'index_expression') {
     const inner = fn.namedChild(0);
-    if (inner?.type === 'identifier') return { name: inner.text, receiver: null, receiverNode: null, nameNode: inner };
+    if (inner?.type === 'identifier') return named(inner, null);
   }
   return null;
 }
@@ -272,9 +308,11 @@ function compiled(language: Language, source: string): Query {
 
 /**
  * The patterns asked of whole top-level declarations (a function's frame, its assignments, its
- * positional reads), answered from one query per declaration: each walk of a 1 100-line test
- * costs about 5 ms in wasm, and a fresh analysis walked it four times. Smaller scopes (one
- * callback) are searched on their own, so an edit's analysis never walks the whole function.
+ * positional reads), answered from one walk per declaration: each walk of a 1 100-line test
+ * costs about 2 ms in wasm, and a fresh analysis walked it four times. The walk is
+ * descendantsOfType's, in C, which costs half a query's; a query pattern's field constraints are
+ * checked on the few index expressions. Smaller scopes (one callback) are searched on their own,
+ * so an edit's analysis never walks the whole function.
  */
 const DECLARATION_PATTERNS = [
   '(call_expression) @call',
@@ -282,6 +320,14 @@ const DECLARATION_PATTERNS = [
   '(func_literal) @f',
   '[(short_var_declaration) (assignment_statement)] @a',
 ];
+/** The node types of DECLARATION_PATTERNS, each with its pattern's index. */
+const DECLARATION_TYPES = new Map([
+  ['call_expression', 0],
+  ['index_expression', 1],
+  ['func_literal', 2],
+  ['short_var_declaration', 3],
+  ['assignment_statement', 3],
+]);
 
 /** Each shared pattern's captures under `scope` when it is a top-level declaration, else null. */
 function declarationCaptures(scope: Node): Node[][] | null {
@@ -292,6 +338,11 @@ function declarationCaptures(scope: Node): Node[][] | null {
 
 const capturesOfDeclaration = memoPerNode((declaration) => {
   const buckets: Node[][] = DECLARATION_PATTERNS.map(() => []);
-  for (const c of compiled(declaration.tree.language, DECLARATION_PATTERNS.join('\n')).captures(declaration)) buckets[c.patternIndex].push(c.node);
+  for (const n of declaration.descendantsOfType([...DECLARATION_TYPES.keys()])) {
+    if (!n) continue;
+    const pattern = DECLARATION_TYPES.get(n.type)!;
+    if (pattern === 1 && (n.childForFieldName('operand')?.type !== 'identifier' || n.childForFieldName('index')?.type !== 'int_literal')) continue;
+    buckets[pattern].push(n);
+  }
   return buckets;
 });

@@ -41,8 +41,8 @@ not what should hold; "tags unchanged" and "waiting for HA setup" pass.`,
       if (!msg) {
         if (!ewt.tick || !ewt.lastArg) continue;
         ctx.report({
-          start: ewt.nameNode.startIndex,
-          end: ewt.nameNode.endIndex,
+          start: ewt.nameStart,
+          end: ewt.nameEnd,
           message: 'EventuallyWithT has no message: on timeout the log says "Condition never satisfied" and the last tick\'s errors, not what was awaited. Describe the condition being awaited.',
           fixes: [{ title: 'Add a descriptive message', edits: [{ start: ewt.lastArg.endIndex, end: ewt.lastArg.endIndex, newText: `, ${suggestion}` }], isPreferred: true }],
         });

@@ -24,10 +24,10 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 500*
     for (const ewt of ctx.file.ewtCalls) {
       if (!ewt.parent || ewt.parent.call.hasError) continue;
       ctx.report({
-        start: ewt.nameNode.startIndex,
-        end: ewt.nameNode.endIndex,
+        start: ewt.nameStart,
+        end: ewt.nameEnd,
         message: 'EventuallyWithT nested inside another EventuallyWithT callback: the inner wait runs its full timeout on every outer tick. Run the waits one after the other.',
-        related: [{ start: ewt.parent.nameNode.startIndex, end: ewt.parent.nameNode.endIndex, message: 'the outer EventuallyWithT' }],
+        related: [{ start: ewt.parent.nameStart, end: ewt.parent.nameEnd, message: 'the outer EventuallyWithT' }],
       });
     }
     for (const ewt of completeEwtCalls(ctx.file)) {
@@ -35,10 +35,10 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 500*
         const c = callee(call);
         if (!c || c.receiver || !ctx.file.functionsWithEwt.has(c.name)) continue;
         ctx.report({
-          start: c.nameNode.startIndex,
-          end: c.nameNode.endIndex,
+          start: c.nameStart,
+          end: c.nameEnd,
           message: `\`${c.name}\` runs an EventuallyWithT itself; calling it from this callback nests the waits.`,
-          related: [{ start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the outer EventuallyWithT' }],
+          related: [{ start: ewt.nameStart, end: ewt.nameEnd, message: 'the outer EventuallyWithT' }],
           relatedDeclarations: [{ name: c.name, message: `${c.name} is declared here` }],
         });
       }

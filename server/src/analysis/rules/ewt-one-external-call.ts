@@ -59,7 +59,7 @@ do not count.`,
         message: `This EventuallyWithT makes ${groups.size} different external calls (${firsts.map((c) => '`' + c.label + '`').join(', ')}); give each its own block so every tick retries one condition.`,
         related: [
           { start: first.call.startIndex, end: first.call.endIndex, message: `first external call: ${first.label}` },
-          { start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the EventuallyWithT' },
+          { start: ewt.nameStart, end: ewt.nameEnd, message: 'the EventuallyWithT' },
         ],
         fixes: splitFix(ctx.file, ewt, groups, second),
       });

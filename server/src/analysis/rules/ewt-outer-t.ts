@@ -40,7 +40,7 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
           start: c.call.startIndex,
           end: c.call.endIndex,
           message: `\`${c.receiver}.${c.method}(${first.text}, …)\` inside the callback fails the whole test on the first tick instead of retrying; pass the CollectT${collect ? ` \`${collect}\`` : ''}.`,
-          related: [{ start: ewt.nameNode.startIndex, end: ewt.nameNode.endIndex, message: 'the EventuallyWithT' }],
+          related: [{ start: ewt.nameStart, end: ewt.nameEnd, message: 'the EventuallyWithT' }],
           fixes: collect ? [{ title: `Use ${collect} instead of ${first.text}`, edits: [replaceNode(first, collect)], isPreferred: true }] : [],
         });
         continue;

@@ -33,25 +33,25 @@ integration tests (route/ACL auto-approve) exist to catch. Use SubnetRoutes().`,
         if (!value) continue;
         const direct = taintedCall(value);
         if (direct) {
-          const name = callee(direct)!.nameNode;
+          const name = callee(direct)!;
           ctx.report({
             start: direct.startIndex,
             end: direct.endIndex,
             message: `\`${direct.text}\` passes the routes a node merely announces to \`${c.name}\`; only approved routes (SubnetRoutes) may be served.`,
-            fixes: [{ title: 'Use SubnetRoutes()', edits: [{ start: name.startIndex, end: name.endIndex, newText: 'SubnetRoutes' }], isPreferred: true }],
+            fixes: [{ title: 'Use SubnetRoutes()', edits: [{ start: name.nameStart, end: name.nameEnd, newText: 'SubnetRoutes' }], isPreferred: true }],
           });
           continue;
         }
         if (value.type !== 'identifier') continue;
         const source = announcedAssignment(call, value.text, 0);
         if (!source) continue;
-        const name = callee(source)!.nameNode;
+        const name = callee(source)!;
         ctx.report({
           start: value.startIndex,
           end: value.endIndex,
           message: `\`${value.text}\` holds \`${source.text}\` (announced, not approved routes) and is passed to \`${c.name}\`. Use SubnetRoutes().`,
           related: [{ start: source.startIndex, end: source.endIndex, message: `${value.text} is assigned announced routes here` }],
-          fixes: [{ title: 'Assign SubnetRoutes() instead', edits: [{ start: name.startIndex, end: name.endIndex, newText: 'SubnetRoutes' }] }],
+          fixes: [{ title: 'Assign SubnetRoutes() instead', edits: [{ start: name.nameStart, end: name.nameEnd, newText: 'SubnetRoutes' }] }],
         });
       }
     }

@@ -1,0 +1,82 @@
+/**
+ * callee() reads `name(` and `a.b.name(` from the text at a call's start, and asks the tree only
+ * for other spellings (syntax.ts). Both readings must agree on every call: name, receiver text,
+ * whether it is a bare identifier, and where the name is. Checked on Headscale-shaped tests and on
+ * the spellings the text reading must leave to the tree.
+ */
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import type { Node, Tree } from 'web-tree-sitter';
+import { callee, calleeFromText, calleeFromTree } from '../../server/src/analysis/syntax';
+import { generateFile } from '../bench/generate';
+import { loadParser } from '../support/parser';
+
+function calls(tree: Tree): Node[] {
+  return tree.rootNode.descendantsOfType('call_expression').filter((c): c is Node => c !== null);
+}
+
+const TRICKY = `package integration
+
+func TestTricky(t *testing.T) {
+	f := func(x int) int { return x }
+	_ = func() int { return 1 }()
+	_ = (f)(1)
+	_ = f (2)
+	_ = scenario.
+		Headscale()
+	_ = s.Headscale().ListNodes()
+	_ = nodes[0].GetName()
+	_ = x.(fmt.Stringer).String()
+	_ = assert. /* why */ EventuallyWithT(t, nil, 0, 0)
+	_ = assert.EventuallyWithT // a comment
+	_ = genericLookup[string](m, "k")
+	_ = []byte("x")
+	_ = ünïcode.Ñame(1)
+	_ = pkg.Type{A: 1}.Method()
+	_ = a.b.c.d(e(f(g)))
+	_ = strings.TrimSpace(string(out))
+	go func() { t.Log("x") }()
+	defer scenario.ShutdownAssertNoPanics(t)
+}
+`;
+
+test('callee: the text reading agrees with the tree on every call of generated tests and odd spellings', async () => {
+  const parser = await loadParser();
+  const sources = [TRICKY, ...Array.from({ length: 4 }, (_, i) => generateFile(70 + i, 600, 2))];
+  let fromText = 0;
+  let total = 0;
+  for (const source of sources) {
+    const tree = parser.parse(source);
+    try {
+      for (const call of calls(tree)) {
+        total++;
+        const text = calleeFromText(call);
+        const fromTree = calleeFromTree(call);
+        if (text) {
+          fromText++;
+          assert.deepEqual(text, fromTree, `call at ${call.startIndex}: ${call.text.slice(0, 60)}`);
+        }
+        assert.deepEqual(callee(call), fromTree, `call at ${call.startIndex}: ${call.text.slice(0, 60)}`);
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  // The point of the text reading: most calls need no lookup in the tree.
+  assert.ok(fromText > total * 0.8, `${fromText} of ${total} calls read from the text`);
+});
+
+test('callee: spellings the text reading leaves to the tree', async () => {
+  const parser = await loadParser();
+  const tree = parser.parse(TRICKY);
+  try {
+    const left = calls(tree)
+      .filter((c) => calleeFromText(c) === null)
+      .map((c) => c.text.split('\n')[0].slice(0, 24));
+    for (const spelling of ['func() int', '(f)(1)', 'x.(fmt.Stringer)', 'assert. /* why */', 'genericLookup[string]', 'ünïcode', 'pkg.Type{A: 1}', 's.Headscale().ListNodes', 'nodes[0].GetName', 'func() { t.Log']) {
+      assert.ok(left.some((l) => l.startsWith(spelling)), `${spelling} is read from the tree (left: ${left.join(' | ')})`);
+    }
+  } finally {
+    tree.delete();
+  }
+});
