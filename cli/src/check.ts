@@ -6,6 +6,7 @@ import { analyzePackage, type SourceFile } from '../../server/src/analysis/analy
 import { mergeFacts, type PackageFacts } from '../../server/src/analysis/facts';
 import type { Finding } from '../../server/src/analysis/types';
 import type { CheckWorkerData, CheckWorkerReply, CheckWorkerRequest } from './checkWorker';
+import { CheckShare, type ParsedFile } from './checkShare';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import { GoParser } from '../../server/src/analysis/parser';
 import { type Rule } from '../../server/src/analysis/rule';
@@ -74,10 +75,18 @@ function checkRead(parser: GoParser, { groups, unchecked }: ReadInputs, onWarnin
 const PARALLEL_FROM_CHARS = 400_000;
 
 /**
+ * How much of the work a worker thread's share holds less than the main thread's: a worker
+ * starts about 80 ms late (a thread, the bundle, the wasm), while the main thread parses its
+ * share at once.
+ */
+const WORKER_HEAD_START = 0.1;
+
+/**
  * check() on several cores when the tree is big enough (Headscale's integration/ is 1.2 MB): the
- * files are shared among worker threads (checkWorker.ts), each parses its share and reports package
- * facts, the facts are merged per package here exactly as analyzePackage merges them, and each
- * worker analyses its files. Same rows, same order as check().
+ * files are shared among this thread and worker threads (checkWorker.ts), each share parses its
+ * files and reports package facts (checkShare.ts), the facts are merged per package here exactly
+ * as analyzePackage merges them, and each share analyses its files. Same rows, same order as
+ * check().
  */
 export async function checkOnCores(wasmDir: string, inputs: readonly string[], onWarning: (msg: string) => void, options: CheckOptions & { workers: number }): Promise<CheckResult> {
   const read = readInputs(inputs);
@@ -88,25 +97,28 @@ export async function checkOnCores(wasmDir: string, inputs: readonly string[], o
   if (count < 2 || !fs.existsSync(path.join(wasmDir, 'checkWorker.js'))) return checkRead(await GoParser.load({ wasmDir }), read, onWarning, options);
   const cwd = options.cwd ?? process.cwd();
   const { groups, unchecked } = read;
-  // Largest files first, each to the least loaded worker: shares of equal size.
+  // Largest files first, each to the least loaded share; share 0 is this thread's.
   const shares: SourceFile[][] = Array.from({ length: count }, () => []);
-  const load = new Array<number>(count).fill(0);
+  const load = shares.map((_, i) => (i === 0 ? 0 : (chars / count) * WORKER_HEAD_START));
   for (const file of [...all].sort((a, b) => b.text.length - a.text.length)) {
     const i = load.indexOf(Math.min(...load));
     shares[i].push(file);
     load[i] += file.text.length;
   }
   const data: CheckWorkerData = { wasmDir, rules: options.rules?.map((r) => r.id) };
-  const workers = shares.map(() => new Worker(path.join(wasmDir, 'checkWorker.js'), { workerData: data }));
+  // The threads start first: they boot while this thread parses its share.
+  const workers = shares.slice(1).map(() => new Worker(path.join(wasmDir, 'checkWorker.js'), { workerData: data }));
   try {
     const next = (w: Worker) =>
       new Promise<CheckWorkerReply>((resolve, reject) => {
         w.once('message', resolve);
         w.once('error', reject);
       });
-    const parsed = await Promise.all(workers.map((w, i) => (w.postMessage({ kind: 'parse', files: shares[i] } satisfies CheckWorkerRequest), next(w))));
-    const info = new Map<string, { pkg: string | null; facts: PackageFacts | null }>();
-    for (const reply of parsed) if (reply.kind === 'parsed') for (const f of reply.files) info.set(f.path, f);
+    const local = new CheckShare(await GoParser.load({ wasmDir }), options.rules);
+    const parsing = workers.map((w, i) => (w.postMessage({ kind: 'parse', files: shares[i + 1] } satisfies CheckWorkerRequest), next(w)));
+    const parsed = [local.parse(shares[0]), ...(await Promise.all(parsing)).map((reply) => (reply.kind === 'parsed' ? reply.files : []))];
+    const info = new Map<string, ParsedFile>();
+    for (const files of parsed) for (const f of files) info.set(f.path, f);
     const factsFor = (file: SourceFile, group: SourceFile[]): PackageFacts => {
       const own = info.get(file.path);
       const others = group.filter((o) => o !== file && info.get(o.path)?.facts && info.get(o.path)!.pkg === own?.pkg).map((o) => info.get(o.path)!.facts!);
@@ -114,13 +126,12 @@ export async function checkOnCores(wasmDir: string, inputs: readonly string[], o
     };
     const facts = new Map<string, PackageFacts>();
     for (const group of groups) for (const file of group) facts.set(file.path, factsFor(file, group));
-    const analyzed = await Promise.all(
-      workers.map((w, i) => (w.postMessage({ kind: 'analyze', facts: Object.fromEntries(shares[i].map((f) => [f.path, facts.get(f.path)!])) } satisfies CheckWorkerRequest), next(w))),
-    );
+    const factsOf = (share: SourceFile[]) => Object.fromEntries(share.map((f) => [f.path, facts.get(f.path)!]));
+    const analyzing = workers.map((w, i) => (w.postMessage({ kind: 'analyze', facts: factsOf(shares[i + 1]) } satisfies CheckWorkerRequest), next(w)));
+    const analyzed = [{ findings: local.analyze(factsOf(shares[0])), errors: local.errors }, ...(await Promise.all(analyzing)).flatMap((reply) => (reply.kind === 'analyzed' ? [reply] : []))];
     const results = new Map<string, Finding[]>();
     const failures = new Map<string, string[]>();
     for (const reply of analyzed) {
-      if (reply.kind !== 'analyzed') continue;
       for (const [file, findings] of Object.entries(reply.findings)) results.set(file, findings);
       for (const e of reply.errors) noteFailure(failures, e.file, e.rule, e.message, onWarning);
     }

@@ -1,4 +1,5 @@
 import * as os from 'os';
+import * as v8 from 'v8';
 import { checkExitCode, checkOnCores, formatSarif, formatSummary, formatText, parseCheckArgs } from './check';
 import { reportUnchecked, UsageError } from './files';
 
@@ -10,9 +11,19 @@ import { reportUnchecked, UsageError } from './files';
 
 type Commands = typeof import('./commands');
 
+/**
+ * A check is a short run of much code, once each: V8's default (optimise a function once it has
+ * run about 66 KB of bytecode) spends its compiler threads on code that will not run long, and on
+ * two cores those threads take the time of the workers themselves. Optimising later cut the cold
+ * check of 34 000 lines from 0.81 to 0.71 s, and of 180 000 lines from 2.7 to 2.3 s (npm run bench).
+ * Set before the workers start; V8 flags are the process's.
+ */
+const CHECK_INTERRUPT_BUDGET = 500_000;
+
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] !== 'check' || argv.includes('--help')) return ((require('./cliCommands.js') as Commands).runCommand)(argv);
   const args = parseCheckArgs(argv.slice(1));
+  v8.setFlagsFromString(`--interrupt-budget=${CHECK_INTERRUPT_BUDGET}`);
   const { rows, unchecked } = await checkOnCores(__dirname, args.inputs, (w) => process.stderr.write(w + '\n'), { rules: args.rules, workers: Math.min(os.availableParallelism(), 4) });
   const format = args.format;
   process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : format === 'sarif' ? formatSarif(rows) + '\n' : formatText(rows));
