@@ -67,14 +67,14 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
 }
 
 /**
- * The statements of block `list` whose text mentions `name` as a word: a text search, then one
- * lookup per hit of the statement holding it (`firstNamedChildForIndex`, in wasm), so a
- * 500-statement test body is never materialised to ask about one name.
+ * The statements of block `list` (from offset `from` on) whose text mentions `name` as a word: a
+ * text search, then one lookup per hit of the statement holding it (`firstNamedChildForIndex`,
+ * in wasm), so a 500-statement test body is never materialised to ask about one name.
  */
-function* statementsMentioning(list: Node, text: string, name: string): Generator<Node> {
+function* statementsMentioning(list: Node, text: string, name: string, from = list.startIndex): Generator<Node> {
   let last: { start: number; end: number } | null = null;
   const end = list.endIndex;
-  for (let at = text.indexOf(name, list.startIndex); at !== -1 && at < end; at = text.indexOf(name, at + name.length)) {
+  for (let at = text.indexOf(name, from); at !== -1 && at < end; at = text.indexOf(name, at + name.length)) {
     if (last && at < last.end) continue; // (another mention in the same statement)
     if (!mentionsWord(text.slice(Math.max(0, at - 1), at + name.length + 1), name)) continue;
     const s = list.firstNamedChildForIndex(at);
@@ -150,15 +150,15 @@ export function outerDeclaration(ewt: EwtCall, text: string, name: string): Node
 
 /**
  * The first later read of `name` after `stmt` in its block and the blocks around it (up to the
- * function), or null when it is reassigned or redeclared first.
+ * function), or null when it is reassigned or redeclared first. `text` is the file's.
  */
-export function firstReadAfter(stmt: Node, name: string): Node | null {
+export function firstReadAfter(stmt: Node, text: string, name: string): Node | null {
   let cur: Node = stmt;
   for (let parent = parentOf(cur); parent; cur = parent, parent = parentOf(parent)) {
     if (FUNC_TYPES.has(parent.type)) return null;
     if (parent.type === 'statement_list') {
-      for (const s of statementsOf(parent)) {
-        if (s.startIndex <= cur.startIndex) continue;
+      // Only a statement that mentions the name can read it.
+      for (const s of statementsMentioning(parent, text, name, cur.endIndex)) {
         // Identifiers in a nested scope that declares its own `name` (a later callback's
         // `var err error` or `err :=`) are another variable: look past them.
         const ids = identifiersIn(s, name).filter((id) => !declaredBetween(id, s, name));

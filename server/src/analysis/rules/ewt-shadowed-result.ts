@@ -47,7 +47,7 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) {
           if (next && !mentionsWord(next.text, id.text)) continue;
           const decl = outerDeclaration(ewt, ctx.file.text, id.text);
           if (!decl) continue;
-          const use = firstReadAfter(ewt.statement!, id.text);
+          const use = firstReadAfter(ewt.statement!, ctx.file.text, id.text);
           if (!use) continue;
           if (next && !contains(next, use)) continue;
           // Another block that assigns the outer variable before the read (route_test.go's
