@@ -71,7 +71,8 @@ export type ReadRole = 'condition' | 'stimulus' | 'stable';
 
 export function readRole(ewt: EwtCall, c: ClassifiedCall): ReadRole {
   if (STABLE_METHODS.has(c.method)) return 'stable';
-  const stmt = c.call.parent?.type === 'expression_list' ? c.call.parent.parent : c.call.parent;
+  const up = parentOf(c.call);
+  const stmt = up?.type === 'expression_list' ? parentOf(up) : up;
   if (stmt?.type === 'expression_statement') return 'stimulus';
   if (stmt?.type !== 'short_var_declaration' && stmt?.type !== 'assignment_statement') return 'condition';
   const names = assignedNames(stmt).map((n) => n.text).filter((n) => n !== '_');

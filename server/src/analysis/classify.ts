@@ -15,13 +15,11 @@ export interface ClassifiedCall {
   argv: (string | null)[] | null;
   /** Human label: `headscale.ListNodes()` or `client.Execute(tailscale set …)`. */
   label: string;
-  /** The callee expression (the call itself when broken code has none): findings point here. */
-  fnNode: Node;
 }
 
 export function classifyCall(call: Node, file: GoFile, vocab: Vocabulary): ClassifiedCall {
   const c = callee(call);
-  const base = { call, method: c?.name ?? '', receiver: c?.receiver ?? null, argv: null as (string | null)[] | null, fnNode: call.childForFieldName('function') ?? call };
+  const base = { call, method: c?.name ?? '', receiver: c?.receiver ?? null, argv: null as (string | null)[] | null };
   if (!c) return { ...base, kind: 'other', label: call.text.slice(0, 40) };
   const label = `${c.receiver ? c.receiver + '.' : ''}${c.name}()`;
   if (c.receiver && (c.receiver === file.imports.assert || c.receiver === file.imports.require || file.assertObjects.has(c.receiver))) {

@@ -284,21 +284,27 @@ function isTestingTType(typeNode: Node | null, testingAlias: string | null): boo
 
 /** Names of *testing.T parameters of every function enclosing `node`. */
 function outerTestingNames(node: Node, file: GoFile): Set<string> {
-  const names = new Set<string>();
-  let fn = ancestor(node, FUNC_TYPES);
-  while (fn) {
-    const params = fn.childForFieldName('parameters');
-    if (params) {
-      for (const p of namedChildren(params)) {
-        if (p.type !== 'parameter_declaration') continue;
-        if (!isTestingTType(p.childForFieldName('type'), file.imports.testing)) continue;
-        for (const id of p.childrenForFieldName('name')) if (id) names.add(id.text);
-      }
-    }
-    fn = ancestor(fn, FUNC_TYPES);
-  }
-  return names;
+  const fn = ancestor(node, FUNC_TYPES);
+  return new Set(fn ? testingNamesThrough(fn, file.imports.testing) : []);
 }
+
+/**
+ * The *testing.T parameter names of `fn` and of every function around it, once per function and
+ * tree: each EventuallyWithT of a long test asks, and they share their enclosing functions.
+ */
+const testingNamesThrough = memoPerNode((fn: Node, testingAlias: string | null): readonly string[] => {
+  const names: string[] = [];
+  const params = fn.childForFieldName('parameters');
+  if (params) {
+    for (const p of namedChildren(params)) {
+      if (p.type !== 'parameter_declaration') continue;
+      if (!isTestingTType(p.childForFieldName('type'), testingAlias)) continue;
+      for (const id of p.childrenForFieldName('name')) if (id) names.push(id.text);
+    }
+  }
+  const outer = ancestor(fn, FUNC_TYPES);
+  return outer ? [...names, ...testingNamesThrough(outer, testingAlias)] : names;
+});
 
 export const FUNC_TYPES: ReadonlySet<string> = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 

@@ -183,8 +183,7 @@ export function firstReadAfter(stmt: Node, text: string, name: string): Node | n
  */
 function declaredBetween(id: Node, top: Node, name: string): boolean {
   let cur: Node = id;
-  while (cur.id !== top.id && cur.parent) {
-    const parent: Node = cur.parent;
+  for (let parent = parentOf(cur); cur.id !== top.id && parent; parent = parentOf(cur)) {
     if (parent.type === 'statement_list' || parent.type === 'block') {
       for (const s of namedChildren(parent)) {
         if (s.startIndex > cur.startIndex) break;
@@ -209,7 +208,8 @@ function declares(s: Node, name: string): boolean {
 }
 
 function writerOf(id: Node): Node | null {
-  return id.parent?.parent ?? null;
+  const up = parentOf(id);
+  return up ? parentOf(up) : null;
 }
 
 function isWrite(id: Node): boolean {

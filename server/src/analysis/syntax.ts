@@ -149,6 +149,11 @@ export function argumentsText(call: Node): string {
   return args.slice(1, -1);
 }
 
+/** The callee expression of a call (the call itself when broken code has none): findings about the call point here. */
+export function calleeNode(call: Node): Node {
+  return call.childForFieldName('function') ?? call;
+}
+
 export function callArguments(call: Node): Node[] {
   const args = call.childForFieldName('arguments');
   return args ? namedChildren(args).filter((a) => a.type !== 'comment') : [];

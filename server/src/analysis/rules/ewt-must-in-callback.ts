@@ -4,7 +4,7 @@ import type { EwtCall, GoFile } from '../goFile';
 import { declaredNames, outerDeclarations, references } from '../scopes';
 import { deleteLines, linesOf, replaceNode } from '../edits';
 import type { Rule } from '../rule';
-import { argumentsText, assignedNames, callee, indentOf, lineStartOffset, reindent } from '../syntax';
+import { argumentsText, assignedNames, callee, indentOf, lineStartOffset, parentOf, reindent } from '../syntax';
 import type { Fix } from '../types';
 
 export const rule: Rule = {
@@ -56,7 +56,9 @@ if !assert.NoError(c, err) {
 function hoistFix(file: GoFile, ewt: EwtCall, call: Node): Fix[] {
   if (!ewt.statement) return [];
   const stmts = callbackStatements(ewt);
-  const stmt = stmts.find((st) => st.id === call.parent?.parent?.id);
+  const up = parentOf(call);
+  const upper = up ? parentOf(up) : null;
+  const stmt = stmts.find((st) => st.id === upper?.id);
   if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) return [];
   // It may use only names from outside the callback, and must not redeclare an outer name.
   if (references([stmt], declaredNames(stmts.filter((st) => st.startIndex < stmt.startIndex)))) return [];
@@ -75,7 +77,8 @@ function hoistFix(file: GoFile, ewt: EwtCall, call: Node): Fix[] {
 function mustFix(ewt: EwtCall, call: Node, safe: string, text: string): Fix[] {
   const collect = ewt.collectName;
   const q = ewt.collectQualifier;
-  const decl = call.parent?.parent;
+  const up = parentOf(call);
+  const decl = up ? parentOf(up) : null;
   const isDecl = decl?.type === 'short_var_declaration';
   const isAssign = decl?.type === 'assignment_statement' && decl.childForFieldName('operator')?.text === '=';
   if (!collect || !decl || (!isDecl && !isAssign) || decl.childForFieldName('right')?.namedChildCount !== 1) return [];

@@ -4,7 +4,7 @@ import { deleteLines, linesOf } from '../edits';
 import type { EwtCall, GoFile } from '../goFile';
 import type { Rule } from '../rule';
 import { declaredNames, outerDeclarations, references } from '../scopes';
-import { assignedNames, callArguments, callee, indentOf, lineStartOffset, reindent } from '../syntax';
+import { assignedNames, callArguments, callee, calleeNode, indentOf, lineStartOffset, parentOf, reindent } from '../syntax';
 import type { Fix } from '../types';
 
 export const rule: Rule = {
@@ -30,7 +30,7 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 100*
   check(ctx) {
     for (const { ewt, c } of callbackCalls(ctx.file, ctx.vocab)) {
       if (c.kind !== 'mutating') continue;
-      const fnNode = c.fnNode;
+      const fnNode = calleeNode(c.call);
       ctx.report({
         start: fnNode.startIndex,
         end: fnNode.endIndex,
@@ -46,7 +46,9 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 100*
 function moveOutFix(file: GoFile, ewt: EwtCall, call: Node): Fix[] {
   if (!ewt.statement) return [];
   const stmts = callbackStatements(ewt);
-  const idx = stmts.findIndex((s) => s.id === call.parent?.id || s.id === call.parent?.parent?.id);
+  const up = parentOf(call);
+  const upper = up ? parentOf(up) : null;
+  const idx = stmts.findIndex((s) => s.id === up?.id || s.id === upper?.id);
   if (idx < 0) return [];
   const stmt = stmts[idx];
   // The statement may only use names that exist outside the callback.

@@ -4,7 +4,7 @@ import { deleteLines, linesOf, quote } from '../edits';
 import type { EwtCall, GoFile } from '../goFile';
 import type { Rule } from '../rule';
 import { declaredNames, references } from '../scopes';
-import { assignedNames, contains, indentOf, lineEndOffset, mentionsWord, reindent } from '../syntax';
+import { assignedNames, calleeNode, contains, indentOf, lineEndOffset, mentionsWord, parentOf, reindent } from '../syntax';
 import type { Fix } from '../types';
 
 export const rule: Rule = {
@@ -52,7 +52,7 @@ do not count.`,
       if (jointlyUsed(ewt, [...groups.values()])) continue;
       const firsts = [...groups.values()].map((g) => g[0]);
       const [first, second] = firsts;
-      const nameNode = second.fnNode;
+      const nameNode = calleeNode(second.call);
       ctx.report({
         start: nameNode.startIndex,
         end: nameNode.endIndex,
@@ -69,7 +69,8 @@ do not count.`,
 
 /** The value names each group's reads assign (errors left out). */
 function valueNames(c: ClassifiedCall): string[] {
-  const stmt = c.call.parent?.type === 'expression_list' ? c.call.parent.parent : c.call.parent;
+  const up = parentOf(c.call);
+  const stmt = up?.type === 'expression_list' ? parentOf(up) : up;
   if (stmt?.type !== 'short_var_declaration' && stmt?.type !== 'assignment_statement') return [];
   return assignedNames(stmt).map((n) => n.text).filter((n) => n !== '_' && !/^err\w*$/.test(n));
 }

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, callsOfMethods, inModel, queryIn, type GoFile } from '../goFile';
 import { SORTED_LISTINGS } from '../vocabulary';
 import type { Rule } from '../rule';
-import { ancestor, assignedNames, callee, memoPerNode, namedChildren } from '../syntax';
+import { ancestor, assignedNames, callee, memoPerNode, namedChildren, parentOf } from '../syntax';
 
 const STATEMENT_LISTS = new Set(['block', 'statement_list']);
 
@@ -92,7 +92,8 @@ const listsFilled = memoPerNode((declaration: Node, file: GoFile): Filled => {
   for (const call of callsOfMethods(file, declaration, SORTED_LISTINGS)) {
     const c = callee(call);
     if (!c || !c.receiver) continue;
-    const stmt = call.parent?.parent;
+    const up = parentOf(call);
+    const stmt = up ? parentOf(up) : null;
     if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) continue;
     if (stmt.childForFieldName('right')?.namedChild(0)?.id !== call.id) continue;
     const first = assignedNames(stmt)[0];
@@ -125,8 +126,8 @@ function isExpectation(text: string): boolean {
 
 function statementOf(node: Node): Node | null {
   let n: Node | null = node;
-  while (n?.parent && !STATEMENT_LISTS.has(n.parent.type)) n = n.parent;
-  return n?.parent ? n : null;
+  for (let up = n ? parentOf(n) : null; n && up && !STATEMENT_LISTS.has(up.type); up = parentOf(up)) n = up;
+  return n && parentOf(n) ? n : null;
 }
 
 function outermostFunction(node: Node): Node | null {
@@ -140,6 +141,6 @@ function outermostFunction(node: Node): Node | null {
 }
 
 function isAssignmentTarget(n: Node): boolean {
-  const list = n.parent;
-  return list?.type === 'expression_list' && list.parent?.childForFieldName('left')?.id === list.id && namedChildren(list).length > 0;
+  const list = parentOf(n);
+  return list?.type === 'expression_list' && (parentOf(list)?.childForFieldName('left')?.id ?? null) === list.id && namedChildren(list).length > 0;
 }

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { callbackCalls } from '../callbacks';
 import { replaceNode } from '../edits';
 import type { Rule } from '../rule';
-import { argumentsText, callArguments, indentOf } from '../syntax';
+import { argumentsText, callArguments, calleeNode, indentOf, parentOf } from '../syntax';
 import type { Fix } from '../types';
 
 const T_FAILERS = new Set(['Error', 'Errorf', 'Fatal', 'Fatalf', 'Fail', 'FailNow']);
@@ -33,7 +33,6 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
       const args = callArguments(c.call);
       const first = args[0];
       const firstIsT = first?.type === 'identifier' && ewt.outerTNames.has(first.text);
-      const fnNode = c.fnNode;
       // assert.X(t, …)
       if (c.kind === 'testify' && c.receiver === file.imports.assert && firstIsT && !c.method.startsWith('EventuallyWithT')) {
         ctx.report({
@@ -79,7 +78,7 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
             end: c.call.endIndex,
             message: `\`${c.method}(${first.text}, …)\` asserts on the test; call \`${variant}(${collect ?? 'c'}, …)\` inside the callback.`,
             fixes: collect
-              ? [{ title: `Call ${variant}(${collect}, …)`, edits: [replaceNode(fnNode, variant), replaceNode(first, collect)], isPreferred: true }]
+              ? [{ title: `Call ${variant}(${collect}, …)`, edits: [replaceNode(calleeNode(c.call), variant), replaceNode(first, collect)], isPreferred: true }]
               : [],
           });
         }
@@ -92,7 +91,7 @@ function tFailerFix(method: string, call: Node, collect: string, text: string): 
   const argText = `(${argumentsText(call)})`;
   if (method === 'Errorf') return [{ title: `Use ${collect}.Errorf`, edits: [replaceNode(call, `${collect}.Errorf${argText}`)], isPreferred: true }];
   if (method === 'FailNow') return [{ title: `Use ${collect}.FailNow`, edits: [replaceNode(call, `${collect}.FailNow()`)], isPreferred: true }];
-  if (method === 'Fatalf' && call.parent?.type === 'expression_statement') {
+  if (method === 'Fatalf' && parentOf(call)?.type === 'expression_statement') {
     const indent = indentOf(text, call.startIndex);
     return [{ title: `Use ${collect}.Errorf and ${collect}.FailNow`, edits: [replaceNode(call, `${collect}.Errorf${argText}\n${indent}${collect}.FailNow()`)] }];
   }

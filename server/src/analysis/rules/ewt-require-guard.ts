@@ -1,7 +1,7 @@
 import { callbackCalls } from '../callbacks';
 import { replaceNode } from '../edits';
 import type { Rule } from '../rule';
-import { callArguments, indentOf } from '../syntax';
+import { callArguments, indentOf, parentOf } from '../syntax';
 
 export const rule: Rule = {
   id: 'ewt-require-guard',
@@ -25,7 +25,7 @@ return }\` ends only this tick and lets the next one try again.`,
       const [first, ...rest] = callArguments(c.call);
       if (!first || first.type !== 'identifier' || !ewt.outerTNames.has(first.text)) continue;
       const q = ewt.collectQualifier;
-      const stmt = c.call.parent;
+      const stmt = parentOf(c.call);
       const collect = ewt.collectName;
       const fixes =
         collect && stmt?.type === 'expression_statement'

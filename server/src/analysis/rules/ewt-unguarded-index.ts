@@ -3,7 +3,7 @@ import { callbackStatements, completeEwtCalls, topStatementOf } from '../callbac
 import { insertLinesBefore, replaceNode } from '../edits';
 import { enclosingEwt, queryIn, type EwtCall, type GoFile } from '../goFile';
 import type { Rule } from '../rule';
-import { callArguments, callee, indentOf } from '../syntax';
+import { callArguments, callee, indentOf, parentOf } from '../syntax';
 import type { Fix } from '../types';
 
 const GUARD_METHODS = /^(Len|NotEmpty|GreaterOrEqual|Greater|Less|LessOrEqual|Equal)$/;
@@ -55,7 +55,7 @@ function hasReturn(node: Node | null): boolean {
 
 function isGuarded(ewt: EwtCall, index: Node, operand: string, requireAlias: string): boolean {
   // Inside `if len(x) > 0 { … x[0] … }`.
-  for (let p = index.parent; p && p.id !== ewt.body!.id; p = p.parent) {
+  for (let p = parentOf(index); p && p.id !== ewt.body!.id; p = parentOf(p)) {
     if (p.type === 'if_statement' && mentions(p.childForFieldName('condition') ?? p, `len(${operand})`)) return true;
     if (p.type === 'for_statement' && /range/.test(p.text.slice(0, 200))) return true;
   }
