@@ -295,12 +295,9 @@ const namedQueries = new Map<string, WeakMap<Language, Query>>();
  * wasm and materialising only the matches is far cheaper than walking every node from JS.
  */
 export function queryIn(scope: Node, source: string): Node[] {
-  const shared = DECLARATION_PATTERNS.indexOf(source);
-  if (shared >= 0) {
-    const found = declarationCaptures(scope);
-    if (found) return found[shared].slice();
-  }
-  return compiled(scope.tree.language, source).captures(scope).map((c) => c.node);
+  const matches = DECLARATION_PATTERNS.get(source);
+  const found = matches ? declarationNodesIn(scope, matches) : null;
+  return found ?? compiled(scope.tree.language, source).captures(scope).map((c) => c.node);
 }
 
 function compiled(language: Language, source: string): Query {
@@ -313,41 +310,80 @@ function compiled(language: Language, source: string): Query {
 
 /**
  * The patterns asked of whole top-level declarations (a function's frame, its assignments, its
- * positional reads), answered from one walk per declaration: each walk of a 1 100-line test
- * costs about 2 ms in wasm, and a fresh analysis walked it four times. The walk is
- * descendantsOfType's, in C, which costs half a query's; a query pattern's field constraints are
- * checked on the few index expressions. Smaller scopes (one callback) are searched on their own,
- * so an edit's analysis never walks the whole function.
+ * positional reads) and of their callbacks, with the node types they capture: answered from one
+ * walk per declaration. Each walk of a 1 100-line test costs about 2 ms in wasm, a fresh analysis
+ * walked it four times, and every callback once more. The walk is descendantsOfType's, in C,
+ * which costs half a query's; the index patterns' field constraints are checked on the few index
+ * expressions. A callback is answered from its declaration's walk only when that walk was made
+ * (a fresh analysis makes it for the frame): an edit's analysis searches the edited callback on
+ * its own and never walks the whole function.
  */
-const DECLARATION_PATTERNS = [
-  '(call_expression) @call',
-  '(index_expression operand: (identifier) index: (int_literal)) @i',
-  '(func_literal) @f',
-  '[(short_var_declaration) (assignment_statement)] @a',
-];
-/** The node types of DECLARATION_PATTERNS, each with its pattern's index. */
-const DECLARATION_TYPES = new Map([
-  ['call_expression', 0],
-  ['index_expression', 1],
-  ['func_literal', 2],
-  ['short_var_declaration', 3],
-  ['assignment_statement', 3],
+const DECLARATION_PATTERNS = new Map<string, (w: WalkedNode) => boolean>([
+  ['(call_expression) @call', (w) => w.type === 'call_expression'],
+  ['(index_expression operand: (identifier) index: (int_literal)) @i', (w) => w.operand === 'identifier'],
+  ['(index_expression operand: [(identifier) (selector_expression) (index_expression)] index: (int_literal)) @i', (w) => w.operand === 'identifier' || w.operand === 'selector_expression' || w.operand === 'index_expression'],
+  ['(func_literal) @f', (w) => w.type === 'func_literal'],
+  ['[(short_var_declaration) (assignment_statement)] @a', (w) => w.type === 'short_var_declaration' || w.type === 'assignment_statement'],
+  ['(short_var_declaration) @d', (w) => w.type === 'short_var_declaration'],
 ]);
+const DECLARATION_TYPES = ['call_expression', 'index_expression', 'func_literal', 'short_var_declaration', 'assignment_statement'];
 
-/** Each shared pattern's captures under `scope` when it is a top-level declaration, else null. */
-function declarationCaptures(scope: Node): Node[][] | null {
-  const root = scope.tree.rootNode;
-  if (scope.id === root.id || root.firstNamedChildForIndex(scope.startIndex)?.id !== scope.id) return null;
-  return capturesOfDeclaration(scope);
+/** A node of a declaration's walk, with what the walk read of it. */
+interface WalkedNode {
+  node: Node;
+  type: string;
+  start: number;
+  /** An index expression's operand type (only those indexed by an int literal are kept). */
+  operand?: string;
 }
 
-const capturesOfDeclaration = memoPerNode((declaration) => {
-  const buckets: Node[][] = DECLARATION_PATTERNS.map(() => []);
-  for (const n of declaration.descendantsOfType([...DECLARATION_TYPES.keys()])) {
-    if (!n) continue;
-    const pattern = DECLARATION_TYPES.get(n.type)!;
-    if (pattern === 1 && (n.childForFieldName('operand')?.type !== 'identifier' || n.childForFieldName('index')?.type !== 'int_literal')) continue;
-    buckets[pattern].push(n);
+/** Declaration walks by tree and declaration id (like memoPerNode, but a callback only looks one up). */
+const declarationWalks = new WeakMap<object, Map<number, WalkedNode[]>>();
+
+/**
+ * The nodes of `types` under `scope`, in document order, from its top-level declaration's walk:
+ * made for the declaration itself, looked up for a scope inside one. Null when there is none.
+ */
+function declarationNodesIn(scope: Node, matches: (w: WalkedNode) => boolean): Node[] | null {
+  const root = scope.tree.rootNode;
+  if (scope.id === root.id) return null;
+  const declaration = root.firstNamedChildForIndex(scope.startIndex);
+  if (!declaration) return null;
+  let byId = declarationWalks.get(scope.tree);
+  if (!byId) declarationWalks.set(scope.tree, (byId = new Map()));
+  let walked = byId.get(declaration.id);
+  if (declaration.id === scope.id) {
+    if (!walked) byId.set(declaration.id, (walked = walkDeclaration(declaration)));
+    return walked.filter(matches).map((w) => w.node);
   }
-  return buckets;
-});
+  if (!walked) return null;
+  // A node starting inside the scope is inside it; one starting where it starts may enclose it.
+  const start = scope.startIndex;
+  const end = scope.endIndex;
+  let lo = 0;
+  let hi = walked.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (walked[mid].start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Node[] = [];
+  for (let i = lo; i < walked.length && walked[i].start < end; i++) {
+    const w = walked[i];
+    if (!matches(w)) continue;
+    if (w.start === start && w.node.id !== scope.id && w.node.endIndex > end) continue;
+    out.push(w.node);
+  }
+  return out;
+}
+
+function walkDeclaration(declaration: Node): WalkedNode[] {
+  const out: WalkedNode[] = [];
+  for (const node of declaration.descendantsOfType(DECLARATION_TYPES)) {
+    if (!node) continue;
+    const type = node.type;
+    if (type !== 'index_expression') out.push({ node, type, start: node.startIndex });
+    else if (node.childForFieldName('index')?.type === 'int_literal') out.push({ node, type, start: node.startIndex, operand: node.childForFieldName('operand')?.type ?? '' });
+  }
+  return out;
+}
