@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { Node, Tree } from 'web-tree-sitter';
-import { callee, calleeFromText, calleeFromTree } from '../../server/src/analysis/syntax';
+import { callee, calleeFromText, calleeFromTree, queryIn } from '../../server/src/analysis/syntax';
 import { generateFile } from '../bench/generate';
 import { loadParser } from '../support/parser';
 
@@ -64,6 +64,25 @@ test('callee: the text reading agrees with the tree on every call of generated t
   }
   // The point of the text reading: most calls need no lookup in the tree.
   assert.ok(fromText > total * 0.8, `${fromText} of ${total} calls read from the text`);
+});
+
+test('callee: after a declaration walk (which skips the lookup) the readings still agree; broken declarations keep the lookup', async () => {
+  const parser = await loadParser();
+  // The last one breaks a receiver call, so the walk cannot vouch for the calls there.
+  const sources = [TRICKY, generateFile(75, 600, 2), TRICKY.replace('_ = s.Headscale().ListNodes()', '_ = s.Headscale(.ListNodes()')];
+  for (const source of sources) {
+    const tree = parser.parse(source);
+    try {
+      for (const declaration of tree.rootNode.namedChildren) {
+        if (declaration?.type !== 'function_declaration') continue;
+        for (const call of queryIn(declaration, '(call_expression) @call')) {
+          assert.deepEqual(callee(call), calleeFromTree(call), `call at ${call.startIndex}: ${call.text.slice(0, 60)}`);
+        }
+      }
+    } finally {
+      tree.delete();
+    }
+  }
 });
 
 test('callee: spellings the text reading leaves to the tree', async () => {

@@ -182,11 +182,11 @@ export function callee(call: Node): Callee | null {
 
 /**
  * `name(` or `a.b.name(` read from the text at the call's start: most calls of a test are spelt
- * so, and reading them costs one lookup across the wasm boundary (the tree-based reading costs
- * seven, and a 1 100-line test has 700 calls). The one lookup confirms that the `(` is this call's
- * own argument list: `s.Headscale().ListNodes()` starts with the text of `s.Headscale()`. Anything
- * else (a comment in between, an index, a call in the receiver, a func literal, a non-ASCII name)
- * is left to the tree.
+ * so, and reading them costs at most one lookup across the wasm boundary (the tree-based reading
+ * costs seven, and a 1 100-line test has 700 calls). The lookup confirms that the `(` is this
+ * call's own argument list: `s.Headscale().ListNodes()` starts with the text of `s.Headscale()`.
+ * A declaration's walk (below) knows that without it. Anything else (a comment in between, an
+ * index, a call in the receiver, a func literal, a non-ASCII name) is left to the tree.
  */
 const SIMPLE_CALLEE = /(?:([A-Za-z_]\w*(?:[ \t]*\.[ \t\r\n]*[A-Za-z_]\w*)*)[ \t]*\.[ \t\r\n]*)?([A-Za-z_]\w*)([ \t]*)\(/y;
 
@@ -197,7 +197,8 @@ export function calleeFromText(call: Node): Callee | null {
   const m = SIMPLE_CALLEE.exec(source);
   if (!m || m[2] === 'func') return null;
   const paren = call.startIndex + m[0].length - 1;
-  if (call.childForFieldName('arguments')?.startIndex !== paren) return null;
+  const known = readableCalls.get(call.tree)?.get(call.id);
+  if (known === false || (known === undefined && call.childForFieldName('arguments')?.startIndex !== paren)) return null;
   const nameEnd = paren - m[3].length;
   return { name: m[2], receiver: m[1] ?? null, plain: m[1] === undefined, nameStart: nameEnd - m[2].length, nameEnd };
 }
@@ -377,13 +378,31 @@ function declarationNodesIn(scope: Node, matches: (w: WalkedNode) => boolean): N
   return out;
 }
 
+/**
+ * Per tree, the calls of walked declarations whose text reading (calleeFromText) is right without
+ * a lookup. A text reading `a.b.name(` that is not the call's own name and arguments means the
+ * call's function holds a call at the same offset (`s.Headscale()` in `s.Headscale().ListNodes()`),
+ * which the walk lists right after it. Broken code may hold that inner call as an ERROR node
+ * instead: a declaration with errors is left to the lookup.
+ */
+const readableCalls = new WeakMap<object, Map<number, boolean>>();
+
 function walkDeclaration(declaration: Node): WalkedNode[] {
   const out: WalkedNode[] = [];
+  const calls: WalkedNode[] = [];
   for (const node of declaration.descendantsOfType(DECLARATION_TYPES)) {
     if (!node) continue;
     const type = node.type;
-    if (type !== 'index_expression') out.push({ node, type, start: node.startIndex });
-    else if (node.childForFieldName('index')?.type === 'int_literal') out.push({ node, type, start: node.startIndex, operand: node.childForFieldName('operand')?.type ?? '' });
+    if (type !== 'index_expression') {
+      const walked = { node, type, start: node.startIndex };
+      out.push(walked);
+      if (type === 'call_expression') calls.push(walked);
+    } else if (node.childForFieldName('index')?.type === 'int_literal') out.push({ node, type, start: node.startIndex, operand: node.childForFieldName('operand')?.type ?? '' });
+  }
+  if (!declaration.hasError) {
+    let readable = readableCalls.get(declaration.tree);
+    if (!readable) readableCalls.set(declaration.tree, (readable = new Map()));
+    calls.forEach((c, i) => readable!.set(c.node.id, calls[i + 1]?.start !== c.start));
   }
   return out;
 }

@@ -38,35 +38,37 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) {
       if (!ewt.statement) continue;
       for (const n of queryIn(ewt.body!, '(short_var_declaration) @d')) {
         for (const id of assignedNames(n)) {
-          if (id.text === '_') continue;
+          // (Read once: a node's text is a lookup across the wasm boundary.)
+          const name = id.text;
+          if (name === '_') continue;
           // \`err :=\` in a callback is the idiom for the tick's own error; an outer err read much
           // later checks some other call. Only a check right after the block expects this one
           // (so a next statement that does not mention it settles the question without a search).
-          const isErr = /^err\w*$/.test(id.text);
+          const isErr = /^err\w*$/.test(name);
           const next = isErr ? nextStatement(ewt.statement!) ?? ewt.statement! : null;
-          if (next && !mentionsWord(next.text, id.text)) continue;
-          const decl = outerDeclaration(ewt, ctx.file.text, id.text);
+          if (next && !mentionsWord(next.text, name)) continue;
+          const decl = outerDeclaration(ewt, ctx.file.text, name);
           if (!decl) continue;
-          const use = firstReadAfter(ewt.statement!, ctx.file.text, id.text);
+          const use = firstReadAfter(ewt.statement!, ctx.file.text, name);
           if (!use) continue;
           if (next && !contains(next, use)) continue;
           // Another block that assigns the outer variable before the read (route_test.go's
           // TestAutoApproveMultiNetwork) makes the read see that value: likely a lost result, not
           // certainly a nil read.
-          const setFirst = assignmentBetween(ctx.file.text, id.text, ewt.statement!.endIndex, use.startIndex);
+          const setFirst = assignmentBetween(ctx.file.text, name, ewt.statement!.endIndex, use.startIndex);
           ctx.report({
             start: id.startIndex,
             end: id.endIndex,
             ...(setFirst === null
-              ? { message: `\`${id.text} :=\` declares a new variable that shadows the outer \`${id.text}\`; this block never sets the outer one, which is read after the EventuallyWithT. Assign it with \`=\`.` }
+              ? { message: `\`${name} :=\` declares a new variable that shadows the outer \`${name}\`; this block never sets the outer one, which is read after the EventuallyWithT. Assign it with \`=\`.` }
               : {
                   severity: 'warning' as const,
-                  message: `\`${id.text} :=\` declares a new variable that shadows the outer \`${id.text}\`; this block never sets the outer one, and only a later assignment does before it is read. Assign it with \`=\` if this block's result is meant.`,
+                  message: `\`${name} :=\` declares a new variable that shadows the outer \`${name}\`; this block never sets the outer one, and only a later assignment does before it is read. Assign it with \`=\` if this block's result is meant.`,
                 }),
             related: [
-              { start: decl.startIndex, end: decl.endIndex, message: `outer ${id.text} declared here` },
-              ...(setFirst === null ? [] : [{ start: setFirst, end: setFirst + id.text.length, message: `outer ${id.text} assigned here first` }]),
-              { start: use.startIndex, end: use.endIndex, message: `outer ${id.text} read here, not set by the block` },
+              { start: decl.startIndex, end: decl.endIndex, message: `outer ${name} declared here` },
+              ...(setFirst === null ? [] : [{ start: setFirst, end: setFirst + name.length, message: `outer ${name} assigned here first` }]),
+              { start: use.startIndex, end: use.endIndex, message: `outer ${name} read here, not set by the block` },
             ],
             fixes: assignFix(ewt, n, outerDeclarations(ewt), (lines) => insertLinesBefore(ctx.file, n, lines)),
           });
