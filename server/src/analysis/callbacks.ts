@@ -1,12 +1,14 @@
 import type { Node } from 'web-tree-sitter';
 import { classifyCall, type ClassifiedCall } from './classify';
 import type { EwtCall, GoFile } from './goFile';
-import { assignedNames, blockStatements, contains, parentOf } from './syntax';
+import { assignedNames, blockStatements, contains, parentOf, typeOf } from './syntax';
 import type { Vocabulary } from './vocabulary';
 
-/** EventuallyWithT calls whose callback parsed cleanly: rules skip half-typed ones. */
+/** EventuallyWithT calls whose callback parsed cleanly: rules skip half-typed ones. Once per model (most rules ask). */
 export function completeEwtCalls(file: GoFile): EwtCall[] {
-  return file.ewtCalls.filter((e) => e.body !== null && !e.call.hasError);
+  let complete = file.memo.get('completeEwtCalls') as EwtCall[] | undefined;
+  if (!complete) file.memo.set('completeEwtCalls', (complete = file.ewtCalls.filter((e) => e.body !== null && !e.call.hasError)));
+  return complete;
 }
 
 /** Calls whose innermost EventuallyWithT callback is `ewt` (nested callbacks report their own). */
@@ -44,7 +46,7 @@ export function topStatementOf(ewt: EwtCall, node: Node): Node | null {
 export function inLoopWithin(ewt: EwtCall, node: Node): boolean {
   let p = parentOf(node);
   while (p && ewt.body && p.id !== ewt.body.id) {
-    if (p.type === 'for_statement') return true;
+    if (typeOf(p) === 'for_statement') return true;
     p = parentOf(p);
   }
   return false;

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, type EwtCall } from './goFile';
-import { ancestor, assignedNames, identifiersIn, memoPerNode, mentionsWord, namedChildren, parentOf, queryIn } from './syntax';
+import { ancestor, assignedNames, identifiersIn, memoPerNode, mentionsWord, namedChildren, parentOf, queryIn, typeOf } from './syntax';
 
 /** Name-based scope facts, enough for fixes that move code across a callback boundary. */
 
@@ -50,17 +50,17 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
   };
   let cur: Node | null = ewt.statement;
   for (let parent = cur ? parentOf(cur) : null; cur && parent; cur = parent, parent = parentOf(parent)) {
-    if (parent.type === 'statement_list') {
+    if (typeOf(parent) === 'statement_list') {
       const before = cur.startIndex;
       for (const s of declarationsOf(parent)) {
         if (s.start >= before) break;
         for (const d of s.names) if (!found.has(d.text)) found.set(d.text, d.node);
       }
     }
-    if (FUNC_TYPES.has(parent.type)) {
+    if (FUNC_TYPES.has(typeOf(parent))) {
       const params = parent.childForFieldName('parameters');
       if (params) for (const p of namedChildren(params)) p.childrenForFieldName('name').forEach(note);
-      if (parent.type !== 'func_literal') break;
+      if (typeOf(parent) !== 'func_literal') break;
     }
   }
   return found;
@@ -130,11 +130,11 @@ function firstDeclaration(list: Node, text: string, name: string): { start: numb
 export function outerDeclaration(ewt: EwtCall, text: string, name: string): Node | null {
   let cur: Node | null = ewt.statement;
   for (let parent = cur ? parentOf(cur) : null; cur && parent; cur = parent, parent = parentOf(parent)) {
-    if (parent.type === 'statement_list') {
+    if (typeOf(parent) === 'statement_list') {
       const first = firstDeclaration(parent, text, name);
       if (first && first.start < cur.startIndex) return first.id;
     }
-    if (FUNC_TYPES.has(parent.type)) {
+    if (FUNC_TYPES.has(typeOf(parent))) {
       const params = parent.childForFieldName('parameters');
       if (params) {
         for (const p of namedChildren(params)) {
@@ -142,7 +142,7 @@ export function outerDeclaration(ewt: EwtCall, text: string, name: string): Node
           if (id) return id;
         }
       }
-      if (parent.type !== 'func_literal') break;
+      if (typeOf(parent) !== 'func_literal') break;
     }
   }
   return null;
@@ -155,8 +155,8 @@ export function outerDeclaration(ewt: EwtCall, text: string, name: string): Node
 export function firstReadAfter(stmt: Node, text: string, name: string): Node | null {
   let cur: Node = stmt;
   for (let parent = parentOf(cur); parent; cur = parent, parent = parentOf(parent)) {
-    if (FUNC_TYPES.has(parent.type)) return null;
-    if (parent.type === 'statement_list') {
+    if (FUNC_TYPES.has(typeOf(parent))) return null;
+    if (typeOf(parent) === 'statement_list') {
       // Only a statement that mentions the name can read it.
       for (const s of statementsMentioning(parent, text, name, cur.endIndex)) {
         // Identifiers in a nested scope that declares its own `name` (a later callback's
@@ -184,15 +184,16 @@ export function firstReadAfter(stmt: Node, text: string, name: string): Node | n
 function declaredBetween(id: Node, top: Node, name: string): boolean {
   let cur: Node = id;
   for (let parent = parentOf(cur); cur.id !== top.id && parent; parent = parentOf(cur)) {
-    if (parent.type === 'statement_list' || parent.type === 'block') {
+    const type = typeOf(parent);
+    if (type === 'statement_list' || type === 'block') {
       for (const s of namedChildren(parent)) {
         if (s.startIndex > cur.startIndex) break;
         if (declares(s, name)) return true;
       }
     }
-    const init = parent.type.endsWith('_statement') ? parent.childForFieldName('initializer') : null;
+    const init = type.endsWith('_statement') ? parent.childForFieldName('initializer') : null;
     if (init && declares(init, name)) return true;
-    if (parent.type === 'func_literal') {
+    if (type === 'func_literal') {
       const params = parent.childForFieldName('parameters');
       if (params && namedChildren(params).some((p) => p.childrenForFieldName('name').some((n) => n?.text === name))) return true;
     }

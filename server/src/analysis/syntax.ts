@@ -81,6 +81,18 @@ export function memoPerNode<T, A extends unknown[]>(compute: (node: Node, ...arg
  */
 export const parentOf: (node: Node) => Node | null = memoPerNode((node) => node.parent);
 
+const typeMemo = new WeakMap<Node, string>();
+
+/**
+ * `node.type`, remembered per node object: each read crosses into wasm, and walks up through
+ * parentOf (which hands out the same objects) ask the same ancestors again and again.
+ */
+export function typeOf(node: Node): string {
+  let type = typeMemo.get(node);
+  if (type === undefined) typeMemo.set(node, (type = node.type));
+  return type;
+}
+
 /**
  * The call `x.name(…)` whose method name is the text at [at, at + length) inside `within`, or
  * null: a text search finds candidate names, this confirms one in the tree with a single lookup
@@ -96,7 +108,8 @@ export function methodCallAt(within: Node, at: number, length: number): Node | n
 export function ancestor(node: Node, types: ReadonlySet<string> | string): Node | null {
   let p = parentOf(node);
   while (p) {
-    if (typeof types === 'string' ? p.type === types : types.has(p.type)) return p;
+    const type = typeOf(p);
+    if (typeof types === 'string' ? type === types : types.has(type)) return p;
     p = parentOf(p);
   }
   return null;
@@ -129,7 +142,8 @@ export function statementIn(block: Node, node: Node): Node | null {
 export function enclosingStatement(node: Node): Node | null {
   let cur: Node | null = node;
   for (let p = parentOf(cur); p; cur = p, p = parentOf(p)) {
-    if (p.type === 'statement_list' || p.type === 'block') return cur;
+    const type = typeOf(p);
+    if (type === 'statement_list' || type === 'block') return cur;
   }
   return null;
 }
@@ -154,9 +168,19 @@ export function calleeNode(call: Node): Node {
   return call.childForFieldName('function') ?? call;
 }
 
-export function callArguments(call: Node): Node[] {
-  const args = call.childForFieldName('arguments');
-  return args ? namedChildren(args).filter((a) => a.type !== 'comment') : [];
+const argumentsMemo = new WeakMap<Node, readonly Node[]>();
+
+/** A call's arguments, comments left out. Memoised per node object: several rules ask of each call. */
+export function callArguments(call: Node): readonly Node[] {
+  let found = argumentsMemo.get(call);
+  if (!found) {
+    const args = call.childForFieldName('arguments');
+    const all = args ? namedChildren(args) : [];
+    // Asking each argument for its type crosses into wasm: only a list with a comment needs it.
+    found = all.length > 0 && /\/[/*]/.test(args!.text) ? all.filter((a) => a.type !== 'comment') : all;
+    argumentsMemo.set(call, found);
+  }
+  return found;
 }
 
 export interface Callee {
