@@ -82,6 +82,9 @@ function appliesTo(rule: Rule, file: GoFile): boolean {
   return file.isTestFile || file.imports.assert !== null || file.imports.require !== null;
 }
 
+/** A part's model learns the file's functions with an EventuallyWithT when its rules run (runRules): they need the facts of every part. */
+const NOT_YET: Set<string> = new Set();
+
 const EMPTY_SUMMARY: DeclarationSummary = { containsEwt: [], calls: new Map(), collectHelpers: [], panickingLookups: [] };
 
 function unitName(unit: Node): string | null {
@@ -330,7 +333,7 @@ export class Analyzer {
       if (i === 0) {
         work.calls ??= callsIn(work.unit);
         const calls = work.calls.filter((c) => !insideAny(regions, c.startIndex));
-        model = buildGoFile(path, text, tree, { scope: work.unit, header, calls, opaque: regions });
+        model = buildGoFile(path, text, tree, { scope: work.unit, header, calls, opaque: regions, functionsWithEwt: NOT_YET });
         work.assertObjects = model.assertObjects;
       } else {
         const region = regions[i - 1];
@@ -338,7 +341,7 @@ export class Analyzer {
         if (!node) throw new Error(`no EventuallyWithT call at ${region.start}–${region.end}`);
         const calls = work.calls ? work.calls.filter((c) => c.startIndex >= region.start && c.startIndex < region.end) : callsIn(node);
         work.assertObjects ??= this.partModel(path, text, tree, header, work, 0, options)?.assertObjects ?? new Map();
-        model = buildGoFile(path, text, tree, { scope: node, header, calls, owner: work.owner, assertObjects: work.assertObjects });
+        model = buildGoFile(path, text, tree, { scope: node, header, calls, owner: work.owner, assertObjects: work.assertObjects, functionsWithEwt: NOT_YET });
       }
     } catch (error) {
       options.onRuleError?.({ id: 'model' } as Rule, error);

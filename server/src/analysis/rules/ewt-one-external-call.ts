@@ -36,16 +36,21 @@ do not count.`,
       // Only reads whose result the tick judges count: a stimulus whose output is dropped (a
       // fire-and-forget `tailscale ping`) and a read used only for stable identity (the peer key
       // from another client's Status) are not conditions of their own.
-      const reads = callsInCallback(ewt, ctx.file, ctx.vocab).filter((c) => c.kind === 'read' && readRole(ewt, c) === 'condition');
-      const groups = new Map<string, ClassifiedCall[]>();
-      for (const call of reads) {
-        // A loop over clients calling the same method is one logical call.
+      const reads = callsInCallback(ewt, ctx.file, ctx.vocab).filter((c) => c.kind === 'read');
+      // A loop over clients calling the same method is one logical call.
+      const keys = reads.map((call) => {
         const argv = call.argv ? call.argv.join(' ') : '';
-        const key = inLoopWithin(ewt, call.call) ? `${call.method}|${argv}` : `${call.receiver}.${call.method}|${argv}`;
-        const list = groups.get(key) ?? [];
+        return inLoopWithin(ewt, call.call) ? `${call.method}|${argv}` : `${call.receiver}.${call.method}|${argv}`;
+      });
+      // (The roles only take reads away: a block with one kind of read needs none of them.)
+      if (new Set(keys).size < 2) continue;
+      const groups = new Map<string, ClassifiedCall[]>();
+      reads.forEach((call, i) => {
+        if (readRole(ewt, call) !== 'condition') return;
+        const list = groups.get(keys[i]) ?? [];
         list.push(call);
-        groups.set(key, list);
-      }
+        groups.set(keys[i], list);
+      });
       if (groups.size < 2) continue;
       // Reads compared with each other in one statement form one condition (a consistency check
       // across views); splitting them would compare values from different moments.

@@ -39,15 +39,18 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
       // Only this model's part of the function (a region, or the frame without its regions).
       const searched = ctx.file.scope.type === 'call_expression' ? ctx.file.scope : fn;
       for (const n of queryIn(searched, '(index_expression operand: (identifier) index: (int_literal)) @i')) {
-        if (!inModel(ctx.file, n)) continue;
-        const operand = n.childForFieldName('operand')!;
+        // The operand is the identifier the expression starts with (read from the text, which
+        // costs no lookup in the tree): only a filled list's reads go further.
+        IDENTIFIER.lastIndex = n.startIndex;
+        const name = IDENTIFIER.exec(ctx.file.text)?.[0];
+        if (name === undefined || !vars.has(name) || !inModel(ctx.file, n)) continue;
         // The last list call assigned to the variable before this use.
-        const source = vars.get(operand.text)?.filter((c) => c.startIndex < n.startIndex).pop();
+        const source = vars.get(name)!.filter((c) => c.startIndex < n.startIndex).pop();
         if (!source || isAssignmentTarget(n)) continue;
         const statement = statementOf(n);
         if (!statement?.parent || !isExpectation(statement.text)) continue;
-        const key = `${operand.text}@${statement.parent.id}`;
-        const group = groups.get(key) ?? { list: operand.text, source, uses: [] };
+        const key = `${name}@${statement.parent.id}`;
+        const group = groups.get(key) ?? { list: name, source, uses: [] };
         group.uses.push({ index: n, position: n.childForFieldName('index')!.text, statement });
         groups.set(key, group);
       }
@@ -80,6 +83,9 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
 };
 
 type Filled = Map<number, { fn: Node; vars: Map<string, Node[]> }>;
+
+/** A Go identifier: a letter or _, then letters, digits or _ (Unicode, as the spec says). */
+const IDENTIFIER = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
 
 /**
  * Per outermost function: list variable → the ListNodes/ListUsers calls that filled it. A list
