@@ -71,12 +71,13 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
  * text search, then one lookup per hit of the statement holding it (`firstNamedChildForIndex`,
  * in wasm), so a 500-statement test body is never materialised to ask about one name.
  */
-function* statementsMentioning(list: Node, text: string, name: string, from = list.startIndex): Generator<Node> {
+function* statementsMentioning(list: Node, text: string, name: string, from = list.startIndex, candidate?: (at: number) => boolean): Generator<Node> {
   let last: { start: number; end: number } | null = null;
   const end = list.endIndex;
   for (let at = text.indexOf(name, from); at !== -1 && at < end; at = text.indexOf(name, at + name.length)) {
     if (last && at < last.end) continue; // (another mention in the same statement)
     if (!mentionsWord(text.slice(Math.max(0, at - 1), at + name.length + 1), name)) continue;
+    if (candidate && !candidate(at)) continue;
     const s = list.firstNamedChildForIndex(at);
     if (!s) return;
     const start = s.startIndex;
@@ -98,6 +99,24 @@ function declarationIn(s: Node, name: string): Node | null {
   return null;
 }
 
+const IDENT = '[\\p{L}_][\\p{L}\\p{Nd}_]*';
+/** After a name on the left of `:=`: more names, then `:=`. */
+const BEFORE_DEFINE = new RegExp(`\\s*(?:,\\s*${IDENT}\\s*)*:=`, 'uy');
+/** Before a name in a `var` spec or on the left of `:=`, on its line: `var`, `var (`, other names. */
+const DECLARATION_LINE_START = /^(?:[^=:(){}"'`.]*|\s*var\s*\(\s*)$/;
+
+/**
+ * Whether the mention of `name` at `at` can be where a statement declares it (`name :=`,
+ * `a, name :=`, `var name T`, a line of a `var (…)` block): read from the text around it, so a
+ * block's hundred mentions of `nodes` cost one lookup in the tree each only where one might be.
+ * It may say yes wrongly (the tree decides); it says no only where no declaration can be.
+ */
+function mayDeclare(text: string, at: number, name: string): boolean {
+  BEFORE_DEFINE.lastIndex = at + name.length;
+  if (BEFORE_DEFINE.test(text)) return true;
+  return DECLARATION_LINE_START.test(text.slice(text.lastIndexOf('\n', at - 1) + 1, at));
+}
+
 /**
  * The first statement of block `list` that declares `name`, by name, once per tree: every
  * EventuallyWithT of a long test asks about the same few names (`nodes`, `status`), and each
@@ -110,7 +129,7 @@ function firstDeclaration(list: Node, text: string, name: string): { start: numb
   let found = known.get(name);
   if (found === undefined) {
     found = null;
-    for (const s of statementsMentioning(list, text, name)) {
+    for (const s of statementsMentioning(list, text, name, list.startIndex, (at) => mayDeclare(text, at, name))) {
       const id = declarationIn(s, name);
       if (id) {
         found = { start: s.startIndex, id };
