@@ -67,9 +67,10 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
 }
 
 /**
- * The statements of block `list` (from offset `from` on) whose text mentions `name` as a word: a
- * text search, then one lookup per hit of the statement holding it (`firstNamedChildForIndex`,
- * in wasm), so a 500-statement test body is never materialised to ask about one name.
+ * The statements of block `list` (from offset `from` on) whose text mentions `name` as a word (a
+ * mention `candidate` accepts, when given): a text search, then one lookup per hit of the
+ * statement holding it (`firstNamedChildForIndex`, in wasm), so a 500-statement test body is
+ * never materialised to ask about one name.
  */
 function* statementsMentioning(list: Node, text: string, name: string, from = list.startIndex, candidate?: (at: number) => boolean): Generator<Node> {
   let last: { start: number; end: number } | null = null;

@@ -366,8 +366,9 @@ interface WalkedNode {
 const declarationWalks = new WeakMap<object, Map<number, WalkedNode[]>>();
 
 /**
- * The nodes of `types` under `scope`, in document order, from its top-level declaration's walk:
- * made for the declaration itself, looked up for a scope inside one. Null when there is none.
+ * The nodes under `scope` that a shared pattern `matches`, in document order, from its top-level
+ * declaration's walk: made for the declaration itself, looked up for a scope inside one. Null when
+ * there is none (the caller runs the query).
  */
 function declarationNodesIn(scope: Node, matches: (w: WalkedNode) => boolean): Node[] | null {
   const root = scope.tree.rootNode;
