@@ -107,11 +107,21 @@ test('7. the Test Explorer runs through the same runner; per-test results, and t
     // The failure message from go test's output reaches the Test Results view, and opening it lands
     // on the failing assertion (route_test.go:110, from testify's Error Trace).
     await page.locator('.panel .action-label', { hasText: 'Test Results' }).first().click();
-    const message = page.locator('.panel .monaco-list-row', { hasText: 'should have 1 item(s)' }).first();
-    await message.waitFor({ timeout: 30_000 });
-    await message.hover();
-    await message.locator('.action-label').last().click();
-    await page.locator('.statusbar-item', { hasText: /Ln 110,/ }).first().waitFor({ timeout: 30_000 });
+    // The results list may redraw under the pointer while the run's last output arrives (the hovered
+    // row's actions then vanish): hover and click again, a few times, until the editor is there.
+    const atAssertion = page.locator('.statusbar-item', { hasText: /Ln 110,/ }).first();
+    for (let attempt = 1; ; attempt++) {
+      const message = page.locator('.panel .monaco-list-row', { hasText: 'should have 1 item(s)' }).first();
+      await message.waitFor({ timeout: 30_000 });
+      try {
+        await message.hover();
+        await message.locator('.action-label').last().click({ timeout: 5_000 });
+        await atAssertion.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 4) throw error;
+      }
+    }
   });
 });
 
