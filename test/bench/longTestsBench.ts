@@ -118,8 +118,10 @@ export function timeCliCheck(dir: string, files: number, generate: (i: number) =
 
 /** The CLI on a Headscale-sized integration directory: 30 files of one 1 100-line test each. */
 function cliColdRun34k(benchDir: string, report: Report): void {
-  const { lines, seconds } = timeCliCheck(path.join(benchDir, 'long-cli'), 30, (i) => generateFile(400 + i, 1140, 1), 3);
-  report(`CLI cold run, 30 files / ${lines} lines of 1 100-line tests incl. wasm init, median of 3 (baseline target before issue 11: 1.5 s)`, `${seconds.toFixed(2)} s`, '≤ 0.6 s', seconds <= 0.6);
+  // Five runs, like the other CLI line: a VM's speed moves by 10 % within minutes. Three decimals:
+  // "0.60 s" read as a miss when it was 0.604.
+  const { lines, seconds } = timeCliCheck(path.join(benchDir, 'long-cli'), 30, (i) => generateFile(400 + i, 1140, 1), 5);
+  report(`CLI cold run, 30 files / ${lines} lines of 1 100-line tests incl. wasm init, median of 5 (baseline target before issue 11: 1.5 s)`, `${seconds.toFixed(3)} s`, '≤ 0.6 s', seconds <= 0.6);
 }
 
 export async function longTestsBench(benchDir: string, report: Report): Promise<void> {
