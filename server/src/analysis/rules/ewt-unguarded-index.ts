@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { callbackStatements, completeEwtCalls, topStatementOf } from '../callbacks';
 import { insertLinesBefore, replaceNode } from '../edits';
 import { enclosingEwt, queryIn, type EwtCall, type GoFile } from '../goFile';
+import { blankedCode } from '../parts';
 import type { Rule } from '../rule';
 import { callArguments, callee, indentOf, parentOf } from '../syntax';
 import type { Fix } from '../types';
@@ -17,7 +18,9 @@ export const rule: Rule = {
 On an early tick the slice is often shorter than it will be (nodes not registered yet, peers
 not seen yet). \`nodes[0]\` then panics, and a panic in the callback goroutine kills the test
 binary before teardown saves the logs. \`assert.Len(c, …)\` alone does not stop the tick: guard
-with \`if !assert.Len(c, nodes, 2) { return }\`.`,
+with \`if !assert.Len(c, nodes, 2) { return }\`. Only a slice the tick reads counts (assigned in
+the callback, or filled through \`&nodes\`): one set before the block, by the setup or an earlier
+block, is the same on every tick.`,
   example: {
     incorrect: `assert.Len(c, nodes, 2)
 requireNodeRouteCountWithCollect(c, nodes[0], 2, 2, 2)`,
@@ -32,7 +35,7 @@ requireNodeRouteCountWithCollect(c, nodes[0], 2, 2, 2)`,
       for (const n of queryIn(ewt.body!, '(index_expression operand: [(identifier) (selector_expression) (index_expression)] index: (int_literal)) @i')) {
         const operand = n.childForFieldName('operand')!;
         const index = n.childForFieldName('index')!;
-        if (seen.has(operand.text) || enclosingEwt(ctx.file, n) !== ewt || isGuarded(ewt, n, operand.text, ctx.file.imports.require ?? 'require')) continue;
+        if (seen.has(operand.text) || enclosingEwt(ctx.file, n) !== ewt || !readByTick(ewt, ctx.file.text, operand.text) || isGuarded(ewt, n, operand.text, ctx.file.imports.require ?? 'require')) continue;
         seen.add(operand.text);
         ctx.report({
           start: n.startIndex,
@@ -44,6 +47,22 @@ requireNodeRouteCountWithCollect(c, nodes[0], 2, 2, 2)`,
     }
   },
 };
+
+/**
+ * Whether the callback sets the variable an operand starts with (`nodes` of `nodes["router"]`):
+ * on the left of `:=` or `=`, in a `var`, or passed as `&nodes` to be filled. Read from the
+ * callback's code, comments and literals blanked.
+ */
+function readByTick(ewt: EwtCall, text: string, operand: string): boolean {
+  const name = /^[\p{L}_][\p{L}\p{Nd}_]*/u.exec(operand)?.[0];
+  if (!name) return true;
+  const code = blankedCode(text.slice(ewt.bodyStart, ewt.bodyEnd));
+  const other = '[\\p{L}\\p{Nd}_.\\[\\]]+';
+  return new RegExp(
+    `(?<![\\p{L}\\p{Nd}_.])(?:${other}\\s*,\\s*)*${name}\\s*(?:,\\s*${other}\\s*)*:?=(?!=)|\\bvar\\s+(?:${other}\\s*,\\s*)*${name}(?![\\p{L}\\p{Nd}_])|(?<!&)&\\s*${name}(?![\\p{L}\\p{Nd}_])`,
+    'u',
+  ).test(code);
+}
 
 function mentions(node: Node, operand: string): boolean {
   return node.text.includes(operand);
