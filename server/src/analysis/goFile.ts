@@ -282,9 +282,8 @@ function isTestingTType(typeNode: Node | null, testingAlias: string | null): boo
   return t === `*${q}.T` || t === `${q}.TB` || t === `*${q}.B`;
 }
 
-/** Names of *testing.T parameters of every function enclosing `node`. */
-function outerTestingNames(node: Node, file: GoFile): Set<string> {
-  const fn = ancestor(node, FUNC_TYPES);
+/** Names of *testing.T parameters of `fn` and every function around it. */
+function outerTestingNames(fn: Node | null, file: GoFile): Set<string> {
   return new Set(fn ? testingNamesThrough(fn, file.imports.testing) : []);
 }
 
@@ -342,7 +341,8 @@ function findEwtCalls(file: GoFile): EwtCall[] {
     const collectType = param?.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
     const qualifier = /^\*(\w+)\.CollectT$/.exec(collectType)?.[1] ?? file.imports.assert ?? 'assert';
     const variant = c.name as EwtCall['variant'];
-    const outer = outerTestingNames(call, file);
+    const enclosingFunction = ancestor(call, FUNC_TYPES);
+    const outer = outerTestingNames(enclosingFunction, file);
     if (tName && /^\w+$/.test(tName)) outer.add(tName);
     const body = callback?.childForFieldName('body') ?? null;
     out.push({
@@ -364,7 +364,7 @@ function findEwtCalls(file: GoFile): EwtCall[] {
       messageArgs: rest.slice(3),
       lastArg: args[args.length - 1] ?? null,
       statement: enclosingStatement(call),
-      enclosingFunction: ancestor(call, FUNC_TYPES),
+      enclosingFunction,
       outerTNames: outer,
       parent: null,
     });

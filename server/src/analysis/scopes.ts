@@ -1,27 +1,25 @@
 import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, type EwtCall } from './goFile';
-import { ancestor, assignedNames, identifiersIn, memoPerNode, mentionsWord, namedChildren, parentOf, queryIn, typeOf } from './syntax';
+import { ancestor, assignedNames, GO_IDENTIFIER, identifiersIn, memoPerNode, mentionsWord, namedChildren, parentOf, queryIn, typeOf } from './syntax';
 
 /** Name-based scope facts, enough for fixes that move code across a callback boundary. */
 
-/**
- * Statements of a block, materialised once per tree: every EventuallyWithT of a 1 100-line test
- * looks through the same function body, and marshalling it from wasm each time is quadratic.
- * Keyed by the Tree object (a re-parse makes a new one) and node id (unique within a tree).
- */
-const statementsOf = memoPerNode(namedChildren);
+/** The identifiers statement `s` declares at its block's level (`:=`, `var`). */
+function declaredIdentifiers(s: Node): Node[] {
+  const type = s.type;
+  if (type === 'short_var_declaration') return assignedNames(s);
+  if (type !== 'var_declaration') return [];
+  return queryIn(s, '(var_spec) @v').flatMap((spec) => spec.childrenForFieldName('name').filter((n): n is Node => n?.type === 'identifier'));
+}
 
 /**
- * What each statement of a block declares at the block's level (`:=`, `var`), materialised once
- * per tree like statementsOf: every EventuallyWithT looks back through the same statements.
+ * What each statement of a block declares, materialised once per tree: every EventuallyWithT of
+ * a 1 100-line test looks back through the same function body, and marshalling it from wasm each
+ * time is quadratic. Keyed by the Tree object (a re-parse makes a new one) and node id.
  */
 type BlockDeclaration = { start: number; names: { text: string; node: Node }[] };
 const declarationsOf = memoPerNode((list): BlockDeclaration[] =>
-  statementsOf(list).map((s) => {
-    const type = s.type;
-    const names = type === 'short_var_declaration' ? assignedNames(s) : type === 'var_declaration' ? queryIn(s, '(var_spec) @v').flatMap((spec) => spec.childrenForFieldName('name').filter((n): n is Node => n !== null)) : [];
-    return { start: s.startIndex, names: names.filter((n) => n.type === 'identifier').map((node) => ({ text: node.text, node })) };
-  }),
+  namedChildren(list).map((s) => ({ start: s.startIndex, names: declaredIdentifiers(s).map((node) => ({ text: node.text, node })) })),
 );
 
 /** Names declared (`:=` or `var`) anywhere inside the given statements. */
@@ -89,20 +87,11 @@ function* statementsMentioning(list: Node, text: string, name: string, from = li
 
 /** The identifier declaring `name` in statement `s` (`:=` or `var`), or null. */
 function declarationIn(s: Node, name: string): Node | null {
-  const type = s.type;
-  if (type === 'short_var_declaration') return assignedNames(s).find((n) => n.text === name) ?? null;
-  if (type === 'var_declaration') {
-    for (const spec of queryIn(s, '(var_spec) @v')) {
-      const id = spec.childrenForFieldName('name').find((n) => n?.type === 'identifier' && n.text === name);
-      if (id) return id;
-    }
-  }
-  return null;
+  return declaredIdentifiers(s).find((n) => n.text === name) ?? null;
 }
 
-const IDENT = '[\\p{L}_][\\p{L}\\p{Nd}_]*';
 /** After a name on the left of `:=`: more names, then `:=`. */
-const BEFORE_DEFINE = new RegExp(`\\s*(?:,\\s*${IDENT}\\s*)*:=`, 'uy');
+const BEFORE_DEFINE = new RegExp(`\\s*(?:,\\s*${GO_IDENTIFIER}\\s*)*:=`, 'uy');
 /** Before a name in a `var` spec or on the left of `:=`, on its line: `var`, `var (`, other names. */
 const DECLARATION_LINE_START = /^(?:[^=:(){}"'`.]*|\s*var\s*\(\s*)$/;
 
@@ -223,9 +212,7 @@ function declaredBetween(id: Node, top: Node, name: string): boolean {
 }
 
 function declares(s: Node, name: string): boolean {
-  if (s.type === 'short_var_declaration') return assignedNames(s).some((n) => n.text === name);
-  if (s.type === 'var_declaration') return queryIn(s, '(var_spec) @v').some((spec) => spec.childrenForFieldName('name').some((n) => n?.text === name));
-  return false;
+  return declarationIn(s, name) !== null;
 }
 
 function writerOf(id: Node): Node | null {

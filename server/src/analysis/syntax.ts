@@ -299,6 +299,9 @@ export function identifiersIn(node: Node, name?: string): Node[] {
   return name === undefined ? ids : ids.filter((n) => n.text === name);
 }
 
+/** A Go identifier, as a regular-expression source for the `u` flag: a letter or _, then letters, digits or _. */
+export const GO_IDENTIFIER = '[\\p{L}_][\\p{L}\\p{Nd}_]*';
+
 /** Whether `text` contains `word` as a whole Go identifier. */
 export function mentionsWord(text: string, word: string): boolean {
   for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {

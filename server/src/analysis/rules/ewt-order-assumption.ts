@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, callsOfMethods, inModel, queryIn, type GoFile } from '../goFile';
 import { SORTED_LISTINGS } from '../vocabulary';
 import type { Rule } from '../rule';
-import { ancestor, assignedNames, callee, memoPerNode, namedChildren, parentOf } from '../syntax';
+import { ancestor, assignedNames, callee, GO_IDENTIFIER, memoPerNode, namedChildren, parentOf } from '../syntax';
 
 const STATEMENT_LISTS = new Set(['block', 'statement_list']);
 
@@ -84,8 +84,7 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
 
 type Filled = Map<number, { fn: Node; vars: Map<string, Node[]> }>;
 
-/** A Go identifier: a letter or _, then letters, digits or _ (Unicode, as the spec says). */
-const IDENTIFIER = /[\p{L}_][\p{L}\p{Nd}_]*/uy;
+const IDENTIFIER = new RegExp(GO_IDENTIFIER, 'uy');
 
 /**
  * Per outermost function: list variable → the ListNodes/ListUsers calls that filled it. A list

@@ -4,7 +4,7 @@ import { insertLinesBefore, replaceNode } from '../edits';
 import { enclosingEwt, queryIn, type EwtCall, type GoFile } from '../goFile';
 import { blankedCode } from '../parts';
 import type { Rule } from '../rule';
-import { callArguments, callee, indentOf, parentOf } from '../syntax';
+import { callArguments, callee, GO_IDENTIFIER, indentOf, parentOf } from '../syntax';
 import type { Fix } from '../types';
 
 const GUARD_METHODS = /^(Len|NotEmpty|GreaterOrEqual|Greater|Less|LessOrEqual|Equal)$/;
@@ -54,7 +54,7 @@ requireNodeRouteCountWithCollect(c, nodes[0], 2, 2, 2)`,
  * callback's code, comments and literals blanked.
  */
 function readByTick(ewt: EwtCall, text: string, operand: string): boolean {
-  const name = /^[\p{L}_][\p{L}\p{Nd}_]*/u.exec(operand)?.[0];
+  const name = new RegExp(GO_IDENTIFIER, 'uy').exec(operand)?.[0];
   if (!name) return true;
   const code = blankedCode(text.slice(ewt.bodyStart, ewt.bodyEnd));
   const other = '[\\p{L}\\p{Nd}_.\\[\\]]+';
