@@ -1,10 +1,11 @@
+import type { Node } from 'web-tree-sitter';
 import { callbackStatements, callsInCallback, completeEwtCalls, inLoopWithin, readRole } from '../callbacks';
 import type { ClassifiedCall } from '../classify';
 import { deleteLines, linesOf, quote } from '../edits';
-import type { EwtCall, GoFile } from '../goFile';
+import { queryIn, type EwtCall, type GoFile } from '../goFile';
 import type { Rule } from '../rule';
 import { declaredNames, references } from '../scopes';
-import { assignedNames, calleeNode, contains, indentOf, lineEndOffset, mentionsWord, parentOf, reindent } from '../syntax';
+import { assignedNames, calleeNode, contains, GO_IDENTIFIER, indentOf, lineEndOffset, mentionsWord, namedChildren, parentOf, reindent } from '../syntax';
 import type { Fix } from '../types';
 
 export const rule: Rule = {
@@ -17,7 +18,8 @@ Each tick re-runs the whole callback. With two external calls (say ListNodes and
 that fails on the second one also repeats the first, the failure message mixes two conditions,
 and the timeout has to cover both propagation paths. Give each external read its own block.
 A loop that calls the same method on several clients is one call; cached accessors (IPs, FQDN)
-do not count.`,
+do not count. Reads whose values, or what is computed from them, are judged together in one
+statement are one condition (a consistency check across views) and stay in one block.`,
   example: {
     incorrect: `assert.EventuallyWithT(t, func(c *assert.CollectT) {
     nodes, err := headscale.ListNodes()
@@ -80,9 +82,39 @@ function valueNames(c: ClassifiedCall): string[] {
   return assignedNames(stmt).map((n) => n.text).filter((n) => n !== '_' && !/^err\w*$/.test(n));
 }
 
+/**
+ * Whether the reads' values meet in one statement after the reads: directly, or through what is
+ * computed from them (helpers.go's batcher, map responses and node store each fill part of one
+ * status map, which is then judged as a whole). A statement that mentions a group's values
+ * passes that group to every variable it assigns; two passes reach what a loop builds.
+ */
 function jointlyUsed(ewt: EwtCall, groups: ClassifiedCall[][]): boolean {
-  const names = groups.map((g) => g.flatMap(valueNames));
-  return callbackStatements(ewt).some((st) => names.filter((ns) => ns.some((n) => mentionsWord(st.text, n))).length >= 2 && !groups.some((g) => g.some((c) => contains(st, c.call))));
+  const names = groups.map((g) => new Set(g.flatMap(valueNames)));
+  const statements = callbackStatements(ewt).filter((st) => !groups.some((g) => g.some((c) => contains(st, c.call))));
+  const texts = statements.map((st) => st.text);
+  const mentioned = (i: number) => names.filter((ns) => [...ns].some((n) => mentionsWord(texts[i], n)));
+  for (let pass = 0; pass < 2; pass++) {
+    statements.forEach((st, i) => {
+      const from = mentioned(i);
+      if (from.length === 0) return;
+      for (const a of queryIn(st, '[(short_var_declaration) (assignment_statement)] @a')) {
+        for (const root of assignedRoots(a)) for (const ns of from) ns.add(root);
+      }
+    });
+  }
+  return statements.some((_, i) => mentioned(i).length >= 2);
+}
+
+/** The variables an assignment sets (`x` of `x`, `x[k]` and `x.f` on its left), errors left out. */
+function assignedRoots(assignment: Node): string[] {
+  const left = assignment.childForFieldName('left');
+  const leading = new RegExp(GO_IDENTIFIER, 'uy');
+  return (left ? namedChildren(left) : []).flatMap((e) => {
+    leading.lastIndex = 0;
+    const root = leading.exec(e.text)?.[0];
+    // (Errors are each call's own, as in valueNames: they join nothing.)
+    return root && root !== '_' && !/^err\w*$/.test(root) ? [root] : [];
+  });
 }
 
 /** Split at the statement holding the second call, when no variable crosses the cut. */
