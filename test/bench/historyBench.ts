@@ -3,7 +3,7 @@
  * subtest results, and record-less CI-style folders), and the history those runs give the lens.
  */
 import { median } from './stats';
-import { spawnSync } from 'node:child_process';
+import { timeProcess } from './timeProcess';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RUN_RECORD_FILE } from '../../shared/src/protocol';
@@ -40,11 +40,9 @@ export function history500(dir: string, report: Report): void {
   const times: number[] = [];
   let rows = 0;
   for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'history', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    times.push(performance.now() - t0);
-    if (r.status !== 0) throw new Error(`cli history exited ${r.status}: ${r.stderr}`);
-    rows = (JSON.parse(r.stdout) as { tests: unknown[] }).tests.length;
+    const { ms, stdout } = timeProcess(process.execPath, [cli, 'history', dir, '--format', 'json']);
+    times.push(ms);
+    rows = (JSON.parse(stdout) as { tests: unknown[] }).tests.length;
   }
   const m = median(times) / 1000;
   report(`cli history over 500 runs (${rows} test/backend rows, records and record-less folders, process start included), median of 5`, `${m.toFixed(2)} s`, '≤ 1 s', m <= 1);

@@ -4,7 +4,6 @@
  * and the real CLI. Each line prints the goal and the baseline the issue measured.
  * Run alone with `node out/test/bench/longTestsBench.js` (after build and compile-tests).
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +13,7 @@ import { pullDiagnostics, startServer } from '../support/lspClient';
 import { repoRoot } from '../support/parser';
 import { generateFile } from './generate';
 import { median, percentile } from './stats';
+import { timeProcess } from './timeProcess';
 
 type Report = (name: string, value: string, target: string, ok: boolean) => void;
 
@@ -107,18 +107,12 @@ export function timeCliCheck(dir: string, files: number, generate: (i: number) =
     lines += text.split('\n').length;
     fs.writeFileSync(path.join(dir, `gen${i}_test.go`), text);
   }
-  const timed = (args: string[], status: number): number => {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const ms = performance.now() - t0;
-    if (r.status !== status) throw new Error(`${path.basename(args[0])} exited ${r.status}: ${r.stderr}`);
-    return ms;
-  };
   const times: number[] = [];
   const parseTimes: number[] = [];
   for (let i = 0; i < runs; i++) {
-    times.push(timed([path.join(repoRoot, 'dist', 'cli.js'), 'check', dir, '--format', 'json'], 1));
-    parseTimes.push(timed([path.join(__dirname, 'coldParse.js'), dir], 0));
+    // `check` exits 1: the generated tests hold findings.
+    times.push(timeProcess(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'check', dir, '--format', 'json'], { status: 1 }).ms);
+    parseTimes.push(timeProcess(process.execPath, [path.join(__dirname, 'coldParse.js'), dir]).ms);
   }
   return { lines, seconds: median(times) / 1000, parseSeconds: median(parseTimes) / 1000 };
 }
