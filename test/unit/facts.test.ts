@@ -132,3 +132,81 @@ test('factsOfTree reusing per-function summaries across edits equals a fresh com
   edit(doc, 'panic("node not found")', 'return nil', 4);
   assert.deepEqual(check('no panic').panickingLookups, []);
 });
+
+const GATED = `package integration
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestDenied(t *testing.T) {
+	_, client := setup(t)
+	assert.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, err := sshOnce(t, client)
+		assert.Error(c, err)
+	}, 10*time.Second, 500*time.Millisecond, "ssh should be denied")
+}
+
+func sshOnce(t *testing.T, client TailscaleClient) (string, error) {
+	return sshWithRetry(t, client, "it-user", false)
+}
+
+func sshWithRetry(t *testing.T, client TailscaleClient, user string, retry bool) (string, error) {
+	var out string
+	var err error
+	if retry {
+		assert.EventuallyWithT(t, func(c *assert.CollectT) {
+			out, _, err = client.Execute([]string{"ssh", user + "@peer"})
+			assert.NoError(c, err)
+		}, 10*time.Second, 500*time.Millisecond, "ssh should connect")
+	} else {
+		out, _, err = client.Execute([]string{"ssh", user + "@peer"})
+	}
+	return out, err
+}
+`;
+
+test('a wait behind a bool parameter: false at the call waits not; edits to the gate are followed (incremental = fresh), in one file and across files', async () => {
+  const parser = await loadParser();
+  const doc = new IncrementalDocument(parser, GATED, 1);
+  const analyzer = new Analyzer();
+  const nested = (step: string) => {
+    const incremental = analyzer.analyze('ssh_test.go', doc.text, doc.currentTree());
+    assert.deepEqual(incremental, analyzeText(parser, 'ssh_test.go', doc.text), `${step}: incremental = fresh`);
+    return incremental.filter((f) => f.ruleId === 'ewt-nested').length;
+  };
+  assert.equal(nested('start'), 0, 'sshOnce passes false: nothing waits in the tick');
+  const facts = factsOfTree('ssh_test.go', doc.text, doc.currentTree());
+  assert.deepEqual(facts.waitsOnlyWhen, ['sshWithRetry:3']);
+  assert.ok(!facts.functionsWithEwt.includes('sshOnce'));
+  edit(doc, '"it-user", false)', '"it-user", true)', 2);
+  assert.equal(nested('true passed'), 1, 'sshOnce now waits');
+  edit(doc, '"it-user", true)', '"it-user", false)', 3);
+  assert.equal(nested('false again'), 0);
+  edit(doc, 'if retry {', 'if !retry {', 4);
+  assert.equal(nested('the gate inverted'), 1, 'a wait that is not behind `if retry {` counts');
+  edit(doc, 'if !retry {', 'if retry {', 5);
+  assert.equal(nested('the gate back'), 0);
+
+  // The helpers in another file of the package (the CLI's path: their facts from factsOfTree).
+  const split = GATED.indexOf('func sshOnce');
+  const helpers = `package integration\n\nimport (\n\t"testing"\n\t"time"\n\n\t"github.com/stretchr/testify/assert"\n)\n\n${GATED.slice(split)}`;
+  const helperTree = parser.parse(helpers);
+  const packageFacts = factsOfTree('ssh_helpers_test.go', helpers, helperTree);
+  helperTree.delete();
+  const testOnly = GATED.slice(0, split);
+  const across = (text: string) => {
+    const tree = parser.parse(text);
+    try {
+      return new Analyzer().analyze('ssh_test.go', text, tree, { packageFacts }).filter((f) => f.ruleId === 'ewt-nested').length;
+    } finally {
+      tree.delete();
+    }
+  };
+  assert.equal(across(testOnly), 0);
+  assert.equal(across(testOnly.replace('sshOnce(t, client)', 'sshWithRetry(t, client, "u", true)')), 1, 'true passed directly waits');
+  assert.equal(across(testOnly.replace('sshOnce(t, client)', 'sshWithRetry(t, client, "u", false)')), 0, 'false passed directly does not');
+});

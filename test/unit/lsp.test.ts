@@ -105,7 +105,10 @@ test('settings: levels apply, and a configuration change takes effect', async ()
     await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: u, languageId: 'go', version: 1, text: fs.readFileSync(messages, 'utf8') } });
     await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'go', version: 1, text } });
     const msgItems = (await pullDiagnostics(s, u)).filter((d: Diagnostic) => d.code === 'ewt-message');
-    assert.equal(msgItems.length, 5);
+    // As many as the fixture's `// want "ewt-message…"` comments.
+    const wanted = (fs.readFileSync(messages, 'utf8').match(/\/\/ want "ewt-message/g) ?? []).length;
+    assert.ok(wanted > 0);
+    assert.equal(msgItems.length, wanted);
     assert.ok(msgItems.every((d) => d.severity === 1), 'ewt-message forced to error');
     assert.equal((await pullDiagnostics(s, uri)).filter((d) => d.code === 'ewt-outer-t').length, 0);
     s.setSettings({});

@@ -1,9 +1,10 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { RuleLevel } from '../../../shared/src/settings';
-import { buildGoFile, callsIn, functionsContainingEwt, readHeader, summarize, type DeclarationSummary, type FileHeader, type GoFile } from './goFile';
+import { buildGoFile, callsIn, functionWaits, readHeader, summarize, type DeclarationSummary, type FileHeader, type GoFile } from './goFile';
 import { changedSpan, codeOnly, findRegions, mapFindings, offsetsOf, regionNode, skeleton, type Region } from './parts';
 import { declarationFacts, factSets, mergeFacts, type Facts, type PackageFacts } from './facts';
 import { LineIndex } from './lineIndex';
+import { waitGatesOf, type WaitGates } from './waitGates';
 import type { GoParser } from './parser';
 import type { Rule } from './rule';
 import { allRules } from './rules';
@@ -85,7 +86,7 @@ function appliesTo(rule: Rule, file: GoFile): boolean {
 /** A part's model learns the file's functions with an EventuallyWithT when its rules run (runRules): they need the facts of every part. */
 const NOT_YET: Set<string> = new Set();
 
-const EMPTY_SUMMARY: DeclarationSummary = { containsEwt: [], calls: new Map(), collectHelpers: [], panickingLookups: [] };
+const EMPTY_SUMMARY: DeclarationSummary = { containsEwt: [], calls: new Map(), collectHelpers: [], panickingLookups: [], gates: new Map() };
 
 function unitName(unit: Node): string | null {
   if (unit.type !== 'function_declaration' && unit.type !== 'method_declaration') return null;
@@ -419,7 +420,7 @@ export class Analyzer {
 function tooDeepSummary(unit: Node): DeclarationSummary {
   const name = unit.type === 'function_declaration' ? unit.childForFieldName('name')?.text : undefined;
   const f = name ? declarationFacts(unit) : { collectHelper: false, panickingLookup: false };
-  return { containsEwt: name ? [name] : [], calls: new Map(), collectHelpers: name && f.collectHelper ? [name] : [], panickingLookups: name && f.panickingLookup ? [name] : [] };
+  return { containsEwt: name ? [name] : [], calls: new Map(), collectHelpers: name && f.collectHelper ? [name] : [], panickingLookups: name && f.panickingLookup ? [name] : [], gates: new Map() };
 }
 
 type PendingFinding = Finding & { relatedDeclarations?: { name: string; message: string }[] };
@@ -485,14 +486,17 @@ function mergeSummaries(list: readonly DeclarationSummary[]): DeclarationSummary
   const calls = new Map<string, Set<string>>();
   for (const s of list) for (const [owner, callees] of s.calls) calls.set(owner, new Set([...(calls.get(owner) ?? []), ...callees]));
   const union = (pick: (s: DeclarationSummary) => string[]) => [...new Set(list.flatMap(pick))];
-  return { containsEwt: union((s) => s.containsEwt), calls, collectHelpers: union((s) => s.collectHelpers), panickingLookups: union((s) => s.panickingLookups) };
+  const gates = new Map(list.flatMap((s) => [...s.gates]));
+  return { containsEwt: union((s) => s.containsEwt), calls, collectHelpers: union((s) => s.collectHelpers), panickingLookups: union((s) => s.panickingLookups), gates };
 }
 
 /** The file's own facts, from its declarations' summaries. */
 function fileFacts(summaries: DeclarationSummary[], functions: Map<string, Node>): PackageFacts {
+  const waits = functionWaits(summaries, functions);
   return mergeFacts([
     {
-      functionsWithEwt: [...functionsContainingEwt(summaries, functions)],
+      functionsWithEwt: [...waits.keys()],
+      waitsOnlyWhen: [...waits].flatMap(([name, s]) => (s === 'always' ? [] : [`${name}:${s}`])),
       collectHelpers: summaries.flatMap((s) => s.collectHelpers),
       panickingLookups: summaries.flatMap((s) => s.panickingLookups),
     },
@@ -524,6 +528,7 @@ export function factsOfTree(_path: string, _text: string, tree: Tree, reuse?: Ma
         calls: new Map([[name, new Set(own.callees.filter((n) => header.functions.has(n)))]]),
         collectHelpers: own.collectHelper ? [name] : [],
         panickingLookups: own.panickingLookup ? [name] : [],
+        gates: own.gates ? new Map([[name, own.gates]]) : new Map(),
       });
     }
     if (reuse) {
@@ -542,6 +547,7 @@ export interface DeclarationFactsSummary {
   callees: string[];
   collectHelper: boolean;
   panickingLookup: boolean;
+  gates: WaitGates | null;
 }
 
 /**
@@ -554,6 +560,7 @@ function declarationFactsSummary(decl: Node): DeclarationFactsSummary {
   return {
     ...declarationFacts(decl),
     containsEwt: /\.\s*EventuallyWithTf?\s*\(/.test(code),
+    gates: waitGatesOf(code),
     callees: [...new Set([...code.matchAll(/(?<![.\w])([A-Za-z_]\w*)\s*\(/g)].map((m) => detached(m[1])))],
   };
 }

@@ -11,28 +11,36 @@ import { namedChildren, queryIn } from './syntax';
 export interface PackageFacts {
   /** Functions that contain an EventuallyWithT (directly, or through same-file calls). */
   functionsWithEwt: string[];
+  /**
+   * `name:index` for those of them that wait only when their bool parameter at that index is
+   * true (`if retry {`): a call passing `false` does not wait (waitGates.ts).
+   */
+  waitsOnlyWhen: string[];
   /** Functions taking a `*assert.CollectT`: safe to call from a callback, and called from one. */
   collectHelpers: string[];
   /** `Must…` lookups in a slice or map that panic when the element is missing (MustFindNode). */
   panickingLookups: string[];
 }
 
-export const noFacts: PackageFacts = { functionsWithEwt: [], collectHelpers: [], panickingLookups: [] };
+export const noFacts: PackageFacts = { functionsWithEwt: [], waitsOnlyWhen: [], collectHelpers: [], panickingLookups: [] };
 
 /** Facts as sets, for the rules. */
 export interface Facts {
   functionsWithEwt: ReadonlySet<string>;
+  /** Function name → the bool parameter that switches its waits on. */
+  waitsOnlyWhen: ReadonlyMap<string, number>;
   collectHelpers: ReadonlySet<string>;
   panickingLookups: ReadonlySet<string>;
 }
 
 export function mergeFacts(list: readonly PackageFacts[]): PackageFacts {
   const union = (pick: (f: PackageFacts) => string[]) => [...new Set(list.flatMap(pick))].sort();
-  return { functionsWithEwt: union((f) => f.functionsWithEwt), collectHelpers: union((f) => f.collectHelpers), panickingLookups: union((f) => f.panickingLookups) };
+  return { functionsWithEwt: union((f) => f.functionsWithEwt), waitsOnlyWhen: union((f) => f.waitsOnlyWhen ?? []), collectHelpers: union((f) => f.collectHelpers), panickingLookups: union((f) => f.panickingLookups) };
 }
 
 export function factSets(f: PackageFacts): Facts {
-  return { functionsWithEwt: new Set(f.functionsWithEwt), collectHelpers: new Set(f.collectHelpers), panickingLookups: new Set(f.panickingLookups) };
+  const gated = (f.waitsOnlyWhen ?? []).map((e) => [e.slice(0, e.lastIndexOf(':')), Number(e.slice(e.lastIndexOf(':') + 1))] as const);
+  return { functionsWithEwt: new Set(f.functionsWithEwt), waitsOnlyWhen: new Map(gated), collectHelpers: new Set(f.collectHelpers), panickingLookups: new Set(f.panickingLookups) };
 }
 
 /** What one top-level function declaration contributes (besides functionsWithEwt, from calls). */

@@ -1,6 +1,9 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { declarationFacts, noFacts, factSets, type Facts } from './facts';
+import { codeOnly } from './parts';
 import { ancestor, callArguments, callee, detached, enclosingStatement, memoPerNode, methodCallAt, namedChildren, parentOf, queryIn, stringValue } from './syntax';
+
+import { waitGatesOf, waitStatuses, type WaitGates, type WaitStatus } from './waitGates';
 
 export { queryIn };
 
@@ -407,6 +410,8 @@ export interface DeclarationSummary {
   panickingLookups: string[];
   /** function name → same-file functions it calls (plain identifier calls). */
   calls: Map<string, Set<string>>;
+  /** function name → its waits and calls gated by bool parameters (waitGates.ts), where any. */
+  gates: Map<string, WaitGates>;
 }
 
 /** `owner`: the top-level function of a region model (parts.ts). */
@@ -435,6 +440,8 @@ export function summarize(file: GoFile, owner?: string): DeclarationSummary {
   }
   const collectHelpers: string[] = [];
   const panickingLookups: string[] = [];
+  const gates = new Map<string, WaitGates>();
+  // The frame's model (or a whole declaration's) holds the declaration: its regions' do not.
   const decls = file.scope.type === 'function_declaration' ? [file.scope] : file.scope === file.root ? [...file.functions.values()] : [];
   for (const decl of decls) {
     const text = decl.childForFieldName('name')?.text;
@@ -443,27 +450,30 @@ export function summarize(file: GoFile, owner?: string): DeclarationSummary {
     const f = declarationFacts(decl);
     if (f.collectHelper) collectHelpers.push(name);
     if (f.panickingLookup) panickingLookups.push(name);
+    const g = waitGatesOf(codeOnly(decl.text));
+    if (g) gates.set(name, g);
   }
-  return { containsEwt: [...containsEwt], calls, collectHelpers, panickingLookups };
+  return { containsEwt: [...containsEwt], calls, collectHelpers, panickingLookups, gates };
 }
 
 /** Fixed point over same-file calls: f contains an EWT, or calls a function that does. */
 export function functionsContainingEwt(summaries: DeclarationSummary | DeclarationSummary[], functions: Map<string, Node>): Set<string> {
+  return new Set(functionWaits(summaries, functions).keys());
+}
+
+/** Per function that may wait: always, or only when its bool parameter at that index is true. */
+export function functionWaits(summaries: DeclarationSummary | DeclarationSummary[], functions: Map<string, Node>): Map<string, WaitStatus> {
   const list = Array.isArray(summaries) ? summaries : [summaries];
-  const result = new Set<string>(list.flatMap((s) => s.containsEwt));
+  const direct = new Set<string>(list.flatMap((s) => s.containsEwt));
   const callsByFunction = new Map<string, Set<string>>();
-  for (const s of list) for (const [owner, callees] of s.calls) callsByFunction.set(owner, callees);
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [owner, callees] of callsByFunction) {
-      if (result.has(owner) || !functions.has(owner)) continue;
-      if ([...callees].some((n) => result.has(n))) {
-        result.add(owner);
-        changed = true;
-      }
-    }
+  const gates = new Map<string, WaitGates>();
+  for (const s of list) {
+    for (const [owner, callees] of s.calls) callsByFunction.set(owner, callees);
+    for (const [owner, g] of s.gates) gates.set(owner, g);
   }
-  return result;
+  // Names that are not functions of this file (a test's own name in a region model) never wait.
+  const known = { has: (n: string) => functions.has(n) || direct.has(n) };
+  return waitStatuses(direct, callsByFunction, gates, known);
 }
 
 export function topLevelFunction(node: Node): Node | null {

@@ -10,13 +10,22 @@ import { stringValue } from '../syntax';
 const PROCESS_PREFIX = /^(?:(?:wait(?:ing)?|check(?:ing)?|verify(?:ing)?|ensur(?:e|ing)|test(?:ing)?|validat(?:e|ing)|assert(?:ing)?|confirm(?:ing)?|poll(?:ing)?|get(?:ting)?|look(?:ing)?)\s+(?:for|that|if|whether|until|on)?\s*)+/i;
 
 /**
- * A message is vague when, after the process words, fewer than two words remain: a condition
- * needs a subject and what should be true of it ("tags unchanged", "HA setup complete"). A lone
- * noun ("routes", "checking routes", "wait") says what is looked at, not what should hold.
+ * Nouns that name an event, which a wait for it means will have happened: "waiting for
+ * registration" is "registration has happened". Nominalisations (registration, propagation,
+ * approval, removal, enrolment) and the usual one-word events of a test run.
+ */
+const EVENT_NOUN = /(?:tion|sion|ment|ance|ence|[vsw]al)$|^(?:re)?(?:login|logout|sync|handshake|failover|startup|shutdown|cleanup|restart|reconnect|expiry|teardown|takeover|rollout)$/i;
+
+/**
+ * A message is vague when, after the process words, fewer than two words remain and the one left
+ * is not an event: a condition needs a subject and what should be true of it ("tags unchanged",
+ * "HA setup complete"), or an event that should have happened ("waiting for registration"). A
+ * lone thing ("routes", "checking routes", "wait") says what is looked at, not what should hold.
  */
 export function isVagueMessage(value: string): boolean {
   const rest = value.trim().replace(PROCESS_PREFIX, '');
-  return rest.split(/\s+/).filter((w) => /\w/.test(w)).length < 2;
+  const words = rest.split(/\s+/).filter((w) => /\w/.test(w));
+  return words.length < 2 && !(words.length === 1 && EVENT_NOUN.test(words[0].replace(/\W+$/, '')));
 }
 
 export const rule: Rule = {
@@ -28,8 +37,9 @@ When the wait times out, testify prints "Condition never satisfied" followed by 
 Without one, the failure in a 20-minute CI log says nothing about what was awaited. Say what
 condition should become true ("route 10.0.0.0/24 should be approved on router"). A message is
 flagged as vague (a hint) when, once words about the process ("waiting for", "checking",
-"verifying") are dropped, fewer than two words remain: "checking routes" names what is looked at,
-not what should hold; "tags unchanged" and "waiting for HA setup" pass.`,
+"verifying") are dropped, fewer than two words remain and the one left is not an event:
+"checking routes" names what is looked at, not what should hold; "tags unchanged", "waiting for
+HA setup" and "waiting for registration" (an event that should have happened) pass.`,
   example: {
     incorrect: `}, 10*time.Second, 100*time.Millisecond)`,
     correct: `}, 10*time.Second, 100*time.Millisecond, "route should be advertised")`,

@@ -1,5 +1,5 @@
 import { completeEwtCalls } from '../callbacks';
-import { callee } from '../syntax';
+import { callArguments, callee } from '../syntax';
 import { MAX_EWT_NESTING } from '../nestingCap';
 import type { Rule } from '../rule';
 
@@ -34,6 +34,9 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 500*
       for (const call of ctx.file.callsByEwt.get(ewt) ?? []) {
         const c = callee(call);
         if (!c || c.receiver || !ctx.file.functionsWithEwt.has(c.name)) continue;
+        // `doSSHWithRetryAsUser(…, false)`: its EventuallyWithT runs only `if retry {`.
+        const gate = ctx.file.facts.waitsOnlyWhen.get(c.name);
+        if (gate !== undefined && callArguments(call)[gate]?.text === 'false') continue;
         ctx.report({
           start: c.nameStart,
           end: c.nameEnd,

@@ -39,11 +39,12 @@ statement are one condition (a consistency check across views) and stay in one b
       // fire-and-forget `tailscale ping`) and a read used only for stable identity (the peer key
       // from another client's Status) are not conditions of their own.
       const reads = callsInCallback(ewt, ctx.file, ctx.vocab).filter((c) => c.kind === 'read');
-      // A loop over clients calling the same method is one logical call.
-      const keys = reads.map((call) => {
-        const argv = call.argv ? call.argv.join(' ') : '';
-        return inLoopWithin(ewt, call.call) ? `${call.method}|${argv}` : `${call.receiver}.${call.method}|${argv}`;
-      });
+      // A loop over clients calling the same method is one logical call, and so is the same
+      // method called once more outside the loop (a fallback `ListNodes("")` after a loop over
+      // users' `ListNodes(user)`, looking for the same node).
+      const methods = reads.map((call) => `${call.method}|${call.argv ? call.argv.join(' ') : ''}`);
+      const looped = new Set(methods.filter((_, i) => inLoopWithin(ewt, reads[i].call)));
+      const keys = reads.map((call, i) => (looped.has(methods[i]) ? methods[i] : `${call.receiver}.${methods[i]}`));
       // (The roles only take reads away: a block with one kind of read needs none of them.)
       if (new Set(keys).size < 2) continue;
       const groups = new Map<string, ClassifiedCall[]>();
