@@ -35,11 +35,11 @@ export interface Facts {
 
 export function mergeFacts(list: readonly PackageFacts[]): PackageFacts {
   const union = (pick: (f: PackageFacts) => string[]) => [...new Set(list.flatMap(pick))].sort();
-  return { functionsWithEwt: union((f) => f.functionsWithEwt), waitsOnlyWhen: union((f) => f.waitsOnlyWhen ?? []), collectHelpers: union((f) => f.collectHelpers), panickingLookups: union((f) => f.panickingLookups) };
+  return { functionsWithEwt: union((f) => f.functionsWithEwt), waitsOnlyWhen: union((f) => f.waitsOnlyWhen), collectHelpers: union((f) => f.collectHelpers), panickingLookups: union((f) => f.panickingLookups) };
 }
 
 export function factSets(f: PackageFacts): Facts {
-  const gated = (f.waitsOnlyWhen ?? []).map((e) => [e.slice(0, e.lastIndexOf(':')), Number(e.slice(e.lastIndexOf(':') + 1))] as const);
+  const gated = f.waitsOnlyWhen.map((e) => [e.slice(0, e.lastIndexOf(':')), Number(e.slice(e.lastIndexOf(':') + 1))] as const);
   return { functionsWithEwt: new Set(f.functionsWithEwt), waitsOnlyWhen: new Map(gated), collectHelpers: new Set(f.collectHelpers), panickingLookups: new Set(f.panickingLookups) };
 }
 

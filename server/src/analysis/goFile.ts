@@ -2,7 +2,6 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { declarationFacts, noFacts, factSets, type Facts } from './facts';
 import { codeOnly } from './parts';
 import { ancestor, callArguments, callee, detached, enclosingStatement, memoPerNode, methodCallAt, namedChildren, parentOf, queryIn, stringValue } from './syntax';
-
 import { waitGatesOf, waitStatuses, type WaitGates, type WaitStatus } from './waitGates';
 
 export { queryIn };
