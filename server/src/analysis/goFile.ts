@@ -455,7 +455,10 @@ export function summarize(file: GoFile, owner?: string): DeclarationSummary {
   return { containsEwt: [...containsEwt], calls, collectHelpers, panickingLookups, gates };
 }
 
-/** Fixed point over same-file calls: f contains an EWT, or calls a function that does. */
+/**
+ * Fixed point over same-file calls: f contains an EWT, or calls a function that does (a call
+ * passing `false` to a function that waits only `if retry {` does not: waitGates.ts).
+ */
 export function functionsContainingEwt(summaries: DeclarationSummary | DeclarationSummary[], functions: Map<string, Node>): Set<string> {
   return new Set(functionWaits(summaries, functions).keys());
 }
