@@ -4,7 +4,7 @@ import { buildGoFile, callsIn, functionWaits, readHeader, summarize, type Declar
 import { changedSpan, codeOnly, findRegions, mapFindings, offsetsOf, regionNode, skeleton, type Region } from './parts';
 import { declarationFacts, factSets, mergeFacts, type Facts, type PackageFacts } from './facts';
 import { LineIndex } from './lineIndex';
-import { waitGatesOf, type WaitGates } from './waitGates';
+import { EWT_CALL, PLAIN_CALL, waitGatesOf, type WaitGates } from './waitGates';
 import type { GoParser } from './parser';
 import type { Rule } from './rule';
 import { allRules } from './rules';
@@ -559,9 +559,9 @@ function declarationFactsSummary(decl: Node): DeclarationFactsSummary {
   const code = codeOnly(decl.text);
   return {
     ...declarationFacts(decl),
-    containsEwt: /\.\s*EventuallyWithTf?\s*\(/.test(code),
+    containsEwt: code.search(EWT_CALL) >= 0,
     gates: waitGatesOf(code),
-    callees: [...new Set([...code.matchAll(/(?<![.\w])([A-Za-z_]\w*)\s*\(/g)].map((m) => detached(m[1])))],
+    callees: [...new Set([...code.matchAll(PLAIN_CALL)].map((m) => detached(m[1])))],
   };
 }
 

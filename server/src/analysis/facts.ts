@@ -39,7 +39,11 @@ export function mergeFacts(list: readonly PackageFacts[]): PackageFacts {
 }
 
 export function factSets(f: PackageFacts): Facts {
-  const gated = f.waitsOnlyWhen.map((e) => [e.slice(0, e.lastIndexOf(':')), Number(e.slice(e.lastIndexOf(':') + 1))] as const);
+  // `name:index` entries (plain strings, so the facts stay serialisable).
+  const gated = f.waitsOnlyWhen.map((e) => {
+    const at = e.lastIndexOf(':');
+    return [e.slice(0, at), Number(e.slice(at + 1))] as const;
+  });
   return { functionsWithEwt: new Set(f.functionsWithEwt), waitsOnlyWhen: new Map(gated), collectHelpers: new Set(f.collectHelpers), panickingLookups: new Set(f.panickingLookups) };
 }
 

@@ -20,8 +20,10 @@ export interface WaitGates {
   calls: GatedCall[];
 }
 
-const EWT = /\.\s*EventuallyWithTf?\s*\(/g;
-const CALL = /(?<![.\w])([A-Za-z_]\w*)\s*\(/g;
+/** An EventuallyWithT call in code (`.search` or `matchAll`: neither moves a global's lastIndex). */
+export const EWT_CALL = /\.\s*EventuallyWithTf?\s*\(/g;
+/** A call of a plain name, `name(` not `x.name(`; group 1 is the name. */
+export const PLAIN_CALL = /(?<![.\w])([A-Za-z_]\w*)\s*\(/g;
 const SIGNATURE = /^\s*func\s*(?:\([^)]*\)\s*)?[A-Za-z_]\w*\s*(?:\[[^\]]*\]\s*)?\(/;
 
 /**
@@ -44,12 +46,13 @@ export function waitGatesOf(code: string): WaitGates | null {
     }
   }
   const bodyFrom = Math.max(paramsEnd, 0);
-  const hasBoolArgs = /[(,]\s*(true|false)\s*[,)]/.test(code.slice(bodyFrom));
+  const body = code.slice(bodyFrom);
+  const hasBoolArgs = /[(,]\s*(true|false)\s*[,)]/.test(body);
   if (boolParams.size === 0 && !hasBoolArgs) return null;
 
   // `if p {` blocks for bool parameters: [open, close] → p's index.
   const blocks: { from: number; to: number; gate: number }[] = [];
-  for (const m of code.slice(bodyFrom).matchAll(/\bif\s+([A-Za-z_]\w*)\s*\{/g)) {
+  for (const m of body.matchAll(/\bif\s+([A-Za-z_]\w*)\s*\{/g)) {
     const gate = boolParams.get(m[1]);
     if (gate === undefined) continue;
     const from = bodyFrom + m.index! + m[0].length - 1;
@@ -60,9 +63,9 @@ export function waitGatesOf(code: string): WaitGates | null {
     for (const b of blocks) if (b.from < at && at < b.to && (!best || b.from > best.from)) best = b;
     return best ? best.gate : -1;
   };
-  const waits = [...code.slice(bodyFrom).matchAll(EWT)].map((m) => gateAt(bodyFrom + m.index!));
+  const waits = [...body.matchAll(EWT_CALL)].map((m) => gateAt(bodyFrom + m.index!));
   const calls: GatedCall[] = [];
-  for (const m of code.slice(bodyFrom).matchAll(CALL)) {
+  for (const m of body.matchAll(PLAIN_CALL)) {
     const open = bodyFrom + m.index! + m[0].length - 1;
     const args: Record<number, string> = {};
     splitTopLevel(code.slice(open + 1, closing(code, open))).forEach((a, i) => {
