@@ -108,7 +108,8 @@ function serverPids(): number[] {
 }
 
 test('5. a crashed server restarts with a notification and analyses again', async () => {
-  await withSessionNamed('05-server-restart', true, async ({ page }) => {
+  await withSessionNamed('05-server-restart', true, async (session) => {
+    const { page } = session;
     await openAtFindings(page);
     const [pid] = serverPids();
     assert.ok(pid, 'the language server process is running');
@@ -120,7 +121,16 @@ test('5. a crashed server restarts with a notification and analyses again', asyn
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
     await page.keyboard.type('assert.Equal(t, 1, 1');
+    // The keystrokes reached the editor: a failure past this point is the language server's or the client's.
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('assert.Equal(t, 1, 1')), undefined, { timeout: 10_000 });
     await openProblems(page);
-    await page.locator('.markers-panel .monaco-list-row', { hasText: 'assert.Equal(t, …)' }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.markers-panel .monaco-list-row', { hasText: 'assert.Equal(t, …)' })
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .catch(async (e: Error) => {
+        const rows = await problemRows(page).catch(() => []);
+        throw new Error(`the restarted server reported no finding for the typed line (${e.message.split('\n')[0]}); Problems: ${JSON.stringify(rows)}; the extension's log ends:\n${session.extensionLog()}`);
+      });
   });
 });

@@ -184,6 +184,20 @@ export class Session {
     if (fs.existsSync(logs)) fs.cpSync(logs, path.join(dest, 'vscode-logs'), { recursive: true });
   }
 
+  /**
+   * The last `lines` lines of the extension's own log ("hi workbench" output channel), for a
+   * failure message that says what the client and server did; '' before the extension logged.
+   */
+  extensionLog(lines = 40): string {
+    const logs = path.join(this.userDataDir, 'logs');
+    if (!fs.existsSync(logs)) return '';
+    const found = fs
+      .readdirSync(logs, { recursive: true, encoding: 'utf8' })
+      .filter((f) => path.basename(f) === 'hi workbench.log')
+      .map((f) => path.join(logs, f));
+    return found.map((f) => fs.readFileSync(f, 'utf8').split('\n').slice(-lines).join('\n')).join('\n');
+  }
+
   async close(): Promise<void> {
     await this.page.close().catch(() => undefined);
     await stopProcessGroup(this.server);
