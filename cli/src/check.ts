@@ -76,10 +76,10 @@ const PARALLEL_FROM_CHARS = 400_000;
 
 /**
  * How much of the work a worker thread's share holds less than the main thread's: a worker
- * starts about 80 ms late (a thread, the bundle, the wasm), while the main thread parses its
+ * starts about 40 ms late (a thread, the bundle, the wasm), while the main thread parses its
  * share at once.
  */
-const WORKER_HEAD_START = 0.1;
+const WORKER_HEAD_START = 0.05;
 
 /**
  * check() on several cores when the tree is big enough (Headscale's integration/ is 1.2 MB): the
@@ -88,13 +88,22 @@ const WORKER_HEAD_START = 0.1;
  * as analyzePackage merges them, and each share analyses its files. Same rows, same order as
  * check().
  */
-export async function checkOnCores(wasmDir: string, inputs: readonly string[], onWarning: (msg: string) => void, options: CheckOptions & { workers: number }): Promise<CheckResult> {
+export async function checkOnCores(
+  wasmDir: string,
+  inputs: readonly string[],
+  onWarning: (msg: string) => void,
+  /** `beforeAnalysis`: called once every file is parsed (or, on one thread, before it starts). */
+  options: CheckOptions & { workers: number; beforeAnalysis?: () => void },
+): Promise<CheckResult> {
   const read = readInputs(inputs);
   const all = read.groups.flat();
   const chars = all.reduce((n, f) => n + f.text.length, 0);
   const count = Math.min(options.workers, Math.ceil(chars / (PARALLEL_FROM_CHARS / 2)), all.length);
   // Without the worker script beside the CLI (a copy of cli.js alone), one thread does it all.
-  if (count < 2 || !fs.existsSync(path.join(wasmDir, 'checkWorker.js'))) return checkRead(await GoParser.load({ wasmDir }), read, onWarning, options);
+  if (count < 2 || !fs.existsSync(path.join(wasmDir, 'checkWorker.js'))) {
+    options.beforeAnalysis?.();
+    return checkRead(await GoParser.load({ wasmDir }), read, onWarning, options);
+  }
   const cwd = options.cwd ?? process.cwd();
   const { groups, unchecked } = read;
   // Largest files first, each to the least loaded share; share 0 is this thread's.
@@ -117,6 +126,7 @@ export async function checkOnCores(wasmDir: string, inputs: readonly string[], o
     const local = new CheckShare(await GoParser.load({ wasmDir }), options.rules);
     const parsing = workers.map((w, i) => (w.postMessage({ kind: 'parse', files: shares[i + 1] } satisfies CheckWorkerRequest), next(w)));
     const parsed = [local.parse(shares[0]), ...(await Promise.all(parsing)).map((reply) => (reply.kind === 'parsed' ? reply.files : []))];
+    options.beforeAnalysis?.();
     const info = new Map<string, ParsedFile>();
     for (const files of parsed) for (const f of files) info.set(f.path, f);
     const factsFor = (file: SourceFile, group: SourceFile[]): PackageFacts => {

@@ -28,10 +28,15 @@ export class GoParser {
 
   static load(location: WasmLocation): Promise<GoParser> {
     loading ??= (async () => {
-      // web-tree-sitter types its options as the whole EmscriptenModule (from @types/emscripten,
-      // which sql.js's types also pull in); only locateFile is needed.
-      await Parser.init({ locateFile: (name: string) => path.join(location.wasmDir, name) } as Partial<EmscriptenModule> as EmscriptenModule);
-      const go = await Language.load(path.join(location.wasmDir, 'tree-sitter-go.wasm'));
+      // Both wasm modules are compiled on this thread, synchronously (compiledHere). web-tree-sitter
+      // compiles them with the async WebAssembly API, whose work queues on V8's background threads:
+      // on two cores, a check's worker thread waited there 60 ms for the main thread's jobs before
+      // it could parse. web-tree-sitter types its options as the whole EmscriptenModule (from
+      // @types/emscripten, which sql.js's types also pull in); only locateFile is needed.
+      const go = await compiledHere(async () => {
+        await Parser.init({ locateFile: (name: string) => path.join(location.wasmDir, name) } as Partial<EmscriptenModule> as EmscriptenModule);
+        return Language.load(path.join(location.wasmDir, 'tree-sitter-go.wasm'));
+      });
       const parser = new Parser();
       parser.setLanguage(go);
       return new GoParser(parser);
@@ -84,5 +89,32 @@ export class GoParser {
     });
     this.slicedQueue = run.catch(() => undefined);
     return run;
+  }
+}
+
+/** The part of the WebAssembly JS API used here: the project's libs declare no WebAssembly values. */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports?: object) => object;
+  instantiate: (bytes: Uint8Array, imports?: object) => Promise<{ module: object; instance: object }>;
+}
+
+/**
+ * Runs `load` with WebAssembly.instantiate compiling on the calling thread: web-tree-sitter takes
+ * no compiled module (Language.load wants bytes or a path) and instantiates what it reads itself.
+ * Whatever else instantiates wasm meanwhile (sql.js in the server) compiles here too, to the same
+ * module.
+ */
+async function compiledHere<T>(load: () => Promise<T>): Promise<T> {
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const instantiate = wasm.instantiate;
+  wasm.instantiate = async (bytes, imports) => {
+    const module = new wasm.Module(bytes);
+    return { module, instance: new wasm.Instance(module, imports) };
+  };
+  try {
+    return await load();
+  } finally {
+    wasm.instantiate = instantiate;
   }
 }
