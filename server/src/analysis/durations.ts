@@ -19,6 +19,9 @@ export const KNOWN_DURATIONS: Record<string, number> = {
   StatusReadyTimeout: 30, PeerSyncTimeout: 60, FastPoll: 0.2, SlowPoll: 0.5, PingPoll: 2,
 };
 
+/** An optional decimal count times a selector, nothing else (no comment, no line break). */
+const SIMPLE_DURATION = /^(?:(\d+)[ \t]*\*[ \t]*)?([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/;
+
 export class DurationEvaluator {
   private constants: Map<string, Node> | undefined;
 
@@ -26,6 +29,8 @@ export class DurationEvaluator {
 
   seconds(node: Node | null, depth = 0): number | null {
     if (!node || depth > 8) return null;
+    const simple = this.simple(node.text);
+    if (simple !== undefined) return simple;
     switch (node.type) {
       case 'int_literal':
       case 'float_literal': {
@@ -65,6 +70,20 @@ export class DurationEvaluator {
       default:
         return null;
     }
+  }
+
+  /**
+   * `10*time.Second`, `time.Second` or `integrationutil.PeerSyncTimeout`, the common spellings,
+   * read from the text as the tree would read them (the tree costs a lookup across the wasm
+   * boundary per operand); undefined for anything else, which the tree reads.
+   */
+  private simple(text: string): number | null | undefined {
+    const m = SIMPLE_DURATION.exec(text);
+    if (!m) return undefined;
+    const [, count, operand, field] = m;
+    const unit = operand === (this.file.imports.time ?? 'time') && field in UNITS ? UNITS[field] : field in KNOWN_DURATIONS ? KNOWN_DURATIONS[field] : null;
+    if (unit === null) return null;
+    return count === undefined ? unit : Number(count) * unit;
   }
 
   private constant(name: string): Node | undefined {

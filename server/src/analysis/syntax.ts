@@ -353,8 +353,10 @@ const DECLARATION_PATTERNS = new Map<string, (w: WalkedNode) => boolean>([
   ['(func_literal) @f', (w) => w.type === 'func_literal'],
   ['[(short_var_declaration) (assignment_statement)] @a', (w) => w.type === 'short_var_declaration' || w.type === 'assignment_statement'],
   ['(short_var_declaration) @d', (w) => w.type === 'short_var_declaration'],
+  ['[(short_var_declaration) (var_spec)] @d', (w) => w.type === 'short_var_declaration' || w.type === 'var_spec'],
+  ['(var_spec) @v', (w) => w.type === 'var_spec'],
 ]);
-const DECLARATION_TYPES = ['call_expression', 'index_expression', 'func_literal', 'short_var_declaration', 'assignment_statement'];
+const DECLARATION_TYPES = ['call_expression', 'index_expression', 'func_literal', 'short_var_declaration', 'assignment_statement', 'var_spec'];
 
 /** A node of a declaration's walk, with what the walk read of it. */
 interface WalkedNode {
