@@ -150,7 +150,9 @@ export async function checkOnCores(
     for (const sources of groups) rows.push(...rowsOf(sources, results, cwd));
     return { rows, unchecked };
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    // Not awaited: a worker ends by itself once it has replied, and a process exit ends one that
+    // has not (after a failure); waiting for the threads to wind down cost up to 13 ms.
+    for (const w of workers) void w.terminate();
   }
 }
 
