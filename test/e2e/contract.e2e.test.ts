@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../support/parser';
 import { closeBrowser, killLeftovers, withSession } from './harness';
-import { goToLine, openFile, openProblems, visibleLines } from './workbench';
+import { goToLine, openFile, openProblems, visibleLines, waitForLine } from './workbench';
 
 const routeTest = 'integration/route_test.go';
 const routeText = fs.readFileSync(path.join(repoRoot, 'demo', routeTest), 'utf8');
@@ -61,7 +61,7 @@ test('1. a weakened expectation is flagged, explained in the hover, restored by 
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('Backspace');
     await page.keyboard.type('2');
-    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('assert.Len(c, nodes, 2)')));
+    await waitForLine(page, 'assert.Len(c, nodes, 2)');
 
     // The warning arrives on hs-test-contract's own schedule (after typing stops): hover it.
     await page.keyboard.press('ArrowLeft');
@@ -89,7 +89,7 @@ test('1. a weakened expectation is flagged, explained in the hover, restored by 
     for (let i = 0; i < 12 && !/Restore the expectation from HEAD/.test((await focused.textContent()) ?? ''); i++) await page.keyboard.press('ArrowDown');
     assert.match((await focused.textContent()) ?? '', /Restore the expectation from HEAD/);
     await page.keyboard.press('Enter');
-    await page.waitForFunction((want) => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(want)), EXPECTATION);
+    await waitForLine(page, EXPECTATION);
     assert.ok((await visibleLines(page)).some((l) => l.includes(EXPECTATION)));
 
     // Problems: the other rules' findings stay, the contract warning is gone.
@@ -108,7 +108,7 @@ test('2. a test added since the base without godoc: the scaffold quick fix leave
     await page.keyboard.press('Control+End');
     // insertText, not type: the editor's bracket auto-closing must not decide the file's shape.
     await page.keyboard.insertText('\nfunc TestRouteExpiry(t *testing.T) {\n}\n');
-    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('func TestRouteExpiry(')));
+    await waitForLine(page, 'func TestRouteExpiry(');
     await goToLine(page, routeText.split('\n').length + 1);
     await page.keyboard.press('Home');
     for (let i = 0; i < 'func Test'.length; i++) await page.keyboard.press('ArrowRight');
@@ -119,12 +119,10 @@ test('2. a test added since the base without godoc: the scaffold quick fix leave
     const focused = page.locator('.action-widget .monaco-list-row.focused').first();
     for (let i = 0; i < 12 && !/Add the godoc scaffold/.test((await focused.textContent()) ?? ''); i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('// The test verifies:')));
+    await waitForLine(page, '// The test verifies:');
     // The purpose placeholder is selected: typing replaces it.
     await page.keyboard.type('checks that expired routes are withdrawn from peers');
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('// TestRouteExpiry checks that expired routes are withdrawn from peers.')),
-    );
+    await waitForLine(page, '// TestRouteExpiry checks that expired routes are withdrawn from peers.');
     assert.ok((await visibleLines(page)).some((l) => l.startsWith('// - ')));
   });
 });

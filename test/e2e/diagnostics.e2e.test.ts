@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { repoRoot } from '../support/parser';
 import { closeBrowser, killLeftovers, withSession, type Session } from './harness';
-import { goToLine, openFile, openProblems, problemRows, visibleLines } from './workbench';
+import { goToLine, openFile, openProblems, problemRows, visibleLines, waitForLine } from './workbench';
 
 const routeTest = 'integration/route_test.go';
 const routeText = fs.readFileSync(path.join(repoRoot, 'demo', routeTest), 'utf8');
@@ -78,7 +78,7 @@ test('3. Ctrl+. offers the quick fix; applying it changes the text and the diagn
     // The widget opens with the preferred fix focused; Enter applies it, as from the keyboard.
     assert.match((await page.locator('.action-widget .monaco-list-row.focused').first().textContent()) ?? '', /Use c instead of t/);
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('assert.NoError(c, err)')));
+    await waitForLine(page, 'assert.NoError(c, err)');
     assert.ok((await visibleLines(page)).some((l) => l.includes('assert.NoError(c, err)')));
     await openProblems(page);
     // The other findings are still listed; the fixed one is gone.
@@ -122,7 +122,7 @@ test('5. a crashed server restarts with a notification and analyses again', asyn
     await page.keyboard.press('Enter');
     await page.keyboard.type('assert.Equal(t, 1, 1');
     // The keystrokes reached the editor: a failure past this point is the language server's or the client's.
-    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes('assert.Equal(t, 1, 1')), undefined, { timeout: 10_000 });
+    await waitForLine(page, 'assert.Equal(t, 1, 1', 10_000);
     await openProblems(page);
     await page
       .locator('.markers-panel .monaco-list-row', { hasText: 'assert.Equal(t, …)' })

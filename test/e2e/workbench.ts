@@ -36,6 +36,15 @@ export async function goToLine(page: Page, line: number): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/** Waits until a visible editor line contains `text` (spaces normalised, as visibleLines reads them). */
+export async function waitForLine(page: Page, text: string, timeoutMs?: number): Promise<void> {
+  await page.waitForFunction(
+    (want) => [...document.querySelectorAll('.monaco-editor .view-line')].some((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(want)),
+    text,
+    timeoutMs === undefined ? undefined : { timeout: timeoutMs },
+  );
+}
+
 /** The text of the visible editor lines (spaces normalised). */
 export async function visibleLines(page: Page): Promise<string[]> {
   const texts = await page.locator('.monaco-editor .view-lines .view-line').allTextContents();

@@ -39,12 +39,8 @@ export class DurationEvaluator {
       }
       case 'parenthesized_expression':
         return this.seconds(node.namedChild(0), depth + 1);
-      case 'selector_expression': {
-        const operand = node.childForFieldName('operand')?.text;
-        const field = node.childForFieldName('field')?.text ?? '';
-        if (operand === (this.file.imports.time ?? 'time') && field in UNITS) return UNITS[field];
-        return field in KNOWN_DURATIONS ? KNOWN_DURATIONS[field] : null;
-      }
+      case 'selector_expression':
+        return this.selector(node.childForFieldName('operand')?.text, node.childForFieldName('field')?.text ?? '');
       case 'identifier':
         if (node.text in KNOWN_DURATIONS) return KNOWN_DURATIONS[node.text];
         return this.seconds(this.constant(node.text) ?? null, depth + 1);
@@ -81,9 +77,15 @@ export class DurationEvaluator {
     const m = SIMPLE_DURATION.exec(text);
     if (!m) return undefined;
     const [, count, operand, field] = m;
-    const unit = operand === (this.file.imports.time ?? 'time') && field in UNITS ? UNITS[field] : field in KNOWN_DURATIONS ? KNOWN_DURATIONS[field] : null;
+    const unit = this.selector(operand, field);
     if (unit === null) return null;
     return count === undefined ? unit : Number(count) * unit;
+  }
+
+  /** `time.Second` (under the file's name for package time) or a known constant's `x.PeerSyncTimeout`. */
+  private selector(operand: string | undefined, field: string): number | null {
+    if (operand === (this.file.imports.time ?? 'time') && field in UNITS) return UNITS[field];
+    return field in KNOWN_DURATIONS ? KNOWN_DURATIONS[field] : null;
   }
 
   private constant(name: string): Node | undefined {

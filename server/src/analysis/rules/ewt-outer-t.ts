@@ -30,12 +30,13 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
     const { file } = ctx;
     for (const { ewt, c } of callbackCalls(file, ctx.vocab)) {
       const collect = ewt.collectName;
+      const assertCall = c.kind === 'testify' && c.receiver === file.imports.assert;
       // The first argument is read only for the calls that can pass t (assert.X, helper(t, …)):
       // each read crosses into wasm, and most calls in a callback are neither.
-      const first = (c.kind === 'testify' && c.receiver === file.imports.assert) || c.receiver === null ? callArguments(c.call)[0] : undefined;
+      const first = assertCall || c.receiver === null ? callArguments(c.call)[0] : undefined;
       const firstIsT = first?.type === 'identifier' && ewt.outerTNames.has(first.text);
       // assert.X(t, …)
-      if (c.kind === 'testify' && c.receiver === file.imports.assert && firstIsT && !c.method.startsWith('EventuallyWithT')) {
+      if (assertCall && firstIsT && !c.method.startsWith('EventuallyWithT')) {
         ctx.report({
           start: c.call.startIndex,
           end: c.call.endIndex,
