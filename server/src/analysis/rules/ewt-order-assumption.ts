@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, callsOfMethods, inModel, queryIn, type GoFile } from '../goFile';
 import { SORTED_LISTINGS } from '../vocabulary';
+import { registrationOrder } from '../registrationOrder';
 import type { Rule } from '../rule';
 import { ancestor, assignedNames, callee, GO_IDENTIFIER, memoPerNode, namedChildren, parentOf } from '../syntax';
 
@@ -17,7 +18,10 @@ Giving \`nodes[0]\` and \`nodes[1]\` different expectations (this one is the pri
 the standby) ties the test to registration order, which changes when a client joins faster or a
 scenario adds a node. Look the node up by name, hostname or ID and assert on it. Positions are fine
 where they carry no identity: after the list was pinned to one element, when every element gets
-the same expectation, or when two elements are compared with each other.`,
+the same expectation, or when two elements are compared with each other. They are also the test's
+own where it fixes the order itself: it sorts its clients by node ID first (so \`allClients[0]\` is
+\`nodes[0]\`), or its scenario brings up at most one client and the test registers every further
+node itself, one after another.`,
   example: {
     incorrect: `requireNodeRouteCountWithCollect(c, nodes[0], 1, 1, 1) // the primary
 requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
@@ -67,6 +71,9 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
         if (shapes.size < 2) continue;
         if (new Set(single.map((u) => u.position)).size < 2) continue;
         const first = single[0];
+        // The test knows which node registered when (registrationOrder.ts): positions are its own.
+        const { knownFrom } = registrationOrder(fn, ctx.file, new Set(vars.keys()));
+        if (knownFrom !== null && knownFrom <= first.index.startIndex) continue;
         const others = single.filter((u) => u.position !== first.position);
         ctx.report({
           start: first.index.startIndex,

@@ -4,7 +4,7 @@ import { insertLinesBefore, replaceNode } from '../edits';
 import { enclosingEwt, queryIn, type EwtCall, type GoFile } from '../goFile';
 import { blankedCode } from '../parts';
 import type { Rule } from '../rule';
-import { callArguments, callee, GO_IDENTIFIER, indentOf, parentOf } from '../syntax';
+import { callArguments, callee, contains, GO_IDENTIFIER, indentOf, parentOf } from '../syntax';
 import type { Fix } from '../types';
 
 const GUARD_METHODS = /^(Len|NotEmpty|GreaterOrEqual|Greater|Less|LessOrEqual|Equal)$/;
@@ -35,7 +35,7 @@ requireNodeRouteCountWithCollect(c, nodes[0], 2, 2, 2)`,
       for (const n of queryIn(ewt.body!, '(index_expression operand: [(identifier) (selector_expression) (index_expression)] index: (int_literal)) @i')) {
         const operand = n.childForFieldName('operand')!;
         const index = n.childForFieldName('index')!;
-        if (seen.has(operand.text) || enclosingEwt(ctx.file, n) !== ewt || !readByTick(ewt, ctx.file.text, operand.text) || isGuarded(ewt, n, operand.text, ctx.file.imports.require ?? 'require')) continue;
+        if (seen.has(operand.text) || enclosingEwt(ctx.file, n) !== ewt || !readByTick(ewt, ctx.file.text, operand.text) || isGuarded(ewt, n, operand.text, ctx.file.imports.require ?? 'require', ctx.file.imports.assert ?? 'assert')) continue;
         seen.add(operand.text);
         ctx.report({
           start: n.startIndex,
@@ -72,10 +72,12 @@ function hasReturn(node: Node | null): boolean {
   return !!node && queryIn(node, '(return_statement) @r').length > 0;
 }
 
-function isGuarded(ewt: EwtCall, index: Node, operand: string, requireAlias: string): boolean {
-  // Inside `if len(x) > 0 { … x[0] … }`.
+function isGuarded(ewt: EwtCall, index: Node, operand: string, requireAlias: string, assertAlias: string): boolean {
+  // Inside `if len(x) > 0 { … x[0] … }`, or `if assert.Len(c, x, 2) { … x[0] … }` (testify's
+  // assertions return whether they held).
   for (let p = parentOf(index); p && p.id !== ewt.body!.id; p = parentOf(p)) {
     if (p.type === 'if_statement' && mentions(p.childForFieldName('condition') ?? p, `len(${operand})`)) return true;
+    if (p.type === 'if_statement' && isGuardCall(p.childForFieldName('condition'), assertAlias, operand) && contains(p.childForFieldName('consequence') ?? p, index)) return true;
     if (p.type === 'for_statement' && /range/.test(p.text.slice(0, 200))) return true;
   }
   const top = topStatementOf(ewt, index);
@@ -87,12 +89,17 @@ function isGuarded(ewt: EwtCall, index: Node, operand: string, requireAlias: str
     }
     if (s.type === 'expression_statement') {
       const call = s.namedChild(0);
-      const ce = call?.type === 'call_expression' ? callee(call) : null;
       // require.X(…) stops the tick (with c) or the test (with t): either way no panic follows.
-      if (ce && ce.receiver === requireAlias && GUARD_METHODS.test(ce.name) && callArguments(call!).some((a) => mentions(a, operand))) return true;
+      if (call && isGuardCall(call, requireAlias, operand)) return true;
     }
   }
   return false;
+}
+
+/** `pkg.Len(…, operand, …)` and the other length checks, called on `pkg` (assert or require). */
+function isGuardCall(node: Node | null, pkg: string, operand: string): boolean {
+  const ce = node?.type === 'call_expression' ? callee(node) : null;
+  return !!ce && ce.receiver === pkg && GUARD_METHODS.test(ce.name) && callArguments(node!).some((a) => mentions(a, operand));
 }
 
 function guardFix(file: GoFile, ewt: EwtCall, index: Node, operand: string, at: number): Fix[] {
