@@ -6,7 +6,7 @@ import { analyzePackage, type SourceFile } from '../../server/src/analysis/analy
 import { mergeFacts, type PackageFacts } from '../../server/src/analysis/facts';
 import type { Finding } from '../../server/src/analysis/types';
 import type { CheckWorkerData, CheckWorkerReply, CheckWorkerRequest } from './checkWorker';
-import { CheckShare, type ParsedFile } from './checkShare';
+import { CheckClaims, CheckShare, type ParsedFile } from './checkShare';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import { GoParser } from '../../server/src/analysis/parser';
 import { type Rule } from '../../server/src/analysis/rule';
@@ -75,18 +75,11 @@ function checkRead(parser: GoParser, { groups, unchecked }: ReadInputs, onWarnin
 const PARALLEL_FROM_CHARS = 400_000;
 
 /**
- * How much of the work a worker thread's share holds less than the main thread's: a worker
- * starts about 40 ms late (a thread, the bundle, the wasm), while the main thread parses its
- * share at once.
- */
-const WORKER_HEAD_START = 0.05;
-
-/**
- * check() on several cores when the tree is big enough (Headscale's integration/ is 1.2 MB): the
- * files are shared among this thread and worker threads (checkWorker.ts), each share parses its
- * files and reports package facts (checkShare.ts), the facts are merged per package here exactly
- * as analyzePackage merges them, and each share analyses its files. Same rows, same order as
- * check().
+ * check() on several cores when the tree is big enough (Headscale's integration/ is 1.2 MB): this
+ * thread and worker threads (checkWorker.ts) each run a share (checkShare.ts), taking files to
+ * parse and report package facts from one list, largest first; the facts are merged per package
+ * here exactly as analyzePackage merges them; then each share analyses its files, and takes what
+ * is left of the others' once it is done. Same rows, same order as check().
  */
 export async function checkOnCores(
   wasmDir: string,
@@ -106,39 +99,36 @@ export async function checkOnCores(
   }
   const cwd = options.cwd ?? process.cwd();
   const { groups, unchecked } = read;
-  // Largest files first, each to the least loaded share; share 0 is this thread's.
-  const shares: SourceFile[][] = Array.from({ length: count }, () => []);
-  const load = shares.map((_, i) => (i === 0 ? 0 : (chars / count) * WORKER_HEAD_START));
-  for (const file of [...all].sort((a, b) => b.text.length - a.text.length)) {
-    const i = load.indexOf(Math.min(...load));
-    shares[i].push(file);
-    load[i] += file.text.length;
-  }
+  // Largest first: the last files to be taken are the small ones, so the threads end together.
+  const files = [...all].sort((a, b) => b.text.length - a.text.length);
+  const claims = CheckClaims.create(files.length);
   const data: CheckWorkerData = { wasmDir, rules: options.rules?.map((r) => r.id) };
-  // The threads start first: they boot while this thread parses its share.
-  const workers = shares.slice(1).map(() => new Worker(path.join(wasmDir, 'checkWorker.js'), { workerData: data }));
+  // The threads start first: they boot while this thread loads its parser and starts parsing; each
+  // takes files from the list as soon as it is ready.
+  const workers = Array.from({ length: count - 1 }, () => new Worker(path.join(wasmDir, 'checkWorker.js'), { workerData: data }));
   try {
     const next = (w: Worker) =>
       new Promise<CheckWorkerReply>((resolve, reject) => {
         w.once('message', resolve);
         w.once('error', reject);
       });
-    const local = new CheckShare(await GoParser.load({ wasmDir }), options.rules);
-    const parsing = workers.map((w, i) => (w.postMessage({ kind: 'parse', files: shares[i + 1] } satisfies CheckWorkerRequest), next(w)));
-    const parsed = [local.parse(shares[0]), ...(await Promise.all(parsing)).map((reply) => (reply.kind === 'parsed' ? reply.files : []))];
+    const parsing = workers.map((w) => (w.postMessage({ kind: 'parse', files, claims: claims.cells } satisfies CheckWorkerRequest), next(w)));
+    const local = new CheckShare(await GoParser.load({ wasmDir }), options.rules, files, claims);
+    const parsed = [local.parse(), ...(await Promise.all(parsing)).map((reply) => (reply.kind === 'parsed' ? reply.files : []))];
     options.beforeAnalysis?.();
     const info = new Map<string, ParsedFile>();
-    for (const files of parsed) for (const f of files) info.set(f.path, f);
-    const factsFor = (file: SourceFile, group: SourceFile[]): PackageFacts => {
-      const own = info.get(file.path);
-      const others = group.filter((o) => o !== file && info.get(o.path)?.facts && info.get(o.path)!.pkg === own?.pkg).map((o) => info.get(o.path)!.facts!);
-      return mergeFacts(others);
-    };
-    const facts = new Map<string, PackageFacts>();
-    for (const group of groups) for (const file of group) facts.set(file.path, factsFor(file, group));
-    const factsOf = (share: SourceFile[]) => Object.fromEntries(share.map((f) => [f.path, facts.get(f.path)!]));
-    const analyzing = workers.map((w, i) => (w.postMessage({ kind: 'analyze', facts: factsOf(shares[i + 1]) } satisfies CheckWorkerRequest), next(w)));
-    const analyzed = [{ findings: local.analyze(factsOf(shares[0])), errors: local.errors }, ...(await Promise.all(analyzing)).flatMap((reply) => (reply.kind === 'analyzed' ? [reply] : []))];
+    for (const list of parsed) for (const f of list) info.set(f.path, f);
+    // Facts for the files that parsed (those are the ones to analyse): their package's others'.
+    const facts: Record<string, PackageFacts> = {};
+    for (const group of groups) {
+      for (const file of group) {
+        const own = info.get(file.path);
+        if (!own?.facts) continue;
+        facts[file.path] = mergeFacts(group.filter((o) => o !== file && info.get(o.path)?.facts && info.get(o.path)!.pkg === own.pkg).map((o) => info.get(o.path)!.facts!));
+      }
+    }
+    const analyzing = workers.map((w) => (w.postMessage({ kind: 'analyze', facts } satisfies CheckWorkerRequest), next(w)));
+    const analyzed = [{ findings: local.analyze(facts), errors: local.errors }, ...(await Promise.all(analyzing)).flatMap((reply) => (reply.kind === 'analyzed' ? [reply] : []))];
     const results = new Map<string, Finding[]>();
     const failures = new Map<string, string[]>();
     for (const reply of analyzed) {

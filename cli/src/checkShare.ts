@@ -21,54 +21,107 @@ export interface ShareError {
 }
 
 /**
- * One share of a check on several cores (checkOnCores in check.ts), in two steps: parse the files
- * and tell each one's package facts; then, with the facts of each file's package merged from
- * every share, analyse them. The trees stay here between the steps, so each file is parsed once,
- * as in analyzePackage. Worker threads run one each (checkWorker.ts); the main thread runs the
- * first share itself, while the workers start.
+ * Who does what among the threads of one check, in memory they all see (a SharedArrayBuffer, which
+ * postMessage shares rather than copies): cell 0 counts the files handed out to parse, cell 1 + i
+ * is set once a thread has taken file i to analyse. Claims are atomic, so no file is parsed or
+ * analysed twice by plan, and no thread waits for another to hand out work.
+ */
+export class CheckClaims {
+  constructor(readonly cells: Int32Array) {}
+
+  static create(files: number): CheckClaims {
+    return new CheckClaims(new Int32Array(new SharedArrayBuffer(4 * (files + 1))));
+  }
+
+  /** The index of the next file to parse (≥ the file count once all are taken). */
+  nextToParse(): number {
+    return Atomics.add(this.cells, 0, 1);
+  }
+
+  /** Takes file `i` to analyse: false when another thread took it first. */
+  takeToAnalyse(i: number): boolean {
+    return Atomics.compareExchange(this.cells, i + 1, 0, 1) === 0;
+  }
+}
+
+/**
+ * One thread's part of a check on several cores (checkOnCores in check.ts), in two steps, the
+ * work shared out as it goes rather than planned ahead: a worker thread starts 50–100 ms after the
+ * main thread, and a fixed share left one thread idle for as long at the end.
+ * 1. parse: take files (largest first) until none is left, keep their trees and tell each one's
+ *    package facts;
+ * 2. analyse, with the facts of each file's package merged from every thread: this share's own
+ *    trees first, then, once they are done, files no thread has taken yet — from the other end of
+ *    the list, parsed again here. A parse costs a third of an analysis, so a thread that would sit
+ *    idle does useful work instead.
+ * Every thread holds the whole list of files (the same list, in the same order). Worker threads
+ * run one share each (checkWorker.ts); the main thread runs one itself.
  */
 export class CheckShare {
-  private files: readonly SourceFile[] = [];
-  private readonly trees = new Map<string, Tree>();
+  private readonly trees = new Map<number, Tree>();
   readonly errors: ShareError[] = [];
 
   /** `rules`: in the order given, as check() runs them (findings at one offset are ordered by rule); all when absent. */
   constructor(
     private readonly parser: GoParser,
     private readonly rules: readonly Rule[] | undefined,
+    private readonly files: readonly SourceFile[],
+    private readonly claims: CheckClaims,
   ) {}
 
-  parse(files: readonly SourceFile[]): ParsedFile[] {
-    this.files = files;
-    return files.map((file) => {
-      try {
-        const tree = this.parser.parse(file.text);
-        this.trees.set(file.path, tree);
-        return { path: file.path, pkg: readHeader(tree.rootNode).packageName, facts: factsOfTree(file.path, file.text, tree) };
-      } catch (e) {
-        this.errors.push({ file: file.path, rule: 'parser', message: String(e) });
-        return { path: file.path, pkg: null, facts: null };
-      }
-    });
+  parse(): ParsedFile[] {
+    const out: ParsedFile[] = [];
+    for (let i = this.claims.nextToParse(); i < this.files.length; i = this.claims.nextToParse()) {
+      const file = this.files[i];
+      const tree = this.parseFile(file);
+      if (tree) this.trees.set(i, tree);
+      out.push({ path: file.path, pkg: tree ? readHeader(tree.rootNode).packageName : null, facts: tree ? factsOfTree(file.path, file.text, tree) : null });
+    }
+    return out;
   }
 
-  /** `facts`: per file, its package's other files' facts. The trees are freed as it goes. */
+  /**
+   * `facts`: per file (of every share: this one may take any), its package's other files' facts.
+   * Files the parser failed on are not analysed by anyone. The trees are freed as it goes.
+   */
   analyze(facts: Readonly<Record<string, PackageFacts>>): Record<string, Finding[]> {
     const findings: Record<string, Finding[]> = {};
-    for (const file of this.files) {
-      const tree = this.trees.get(file.path);
-      if (!tree) continue;
+    for (const [i, tree] of [...this.trees]) {
+      this.trees.delete(i);
       try {
-        findings[file.path] = analyzeTree(file.path, file.text, tree, {
-          rules: this.rules,
-          packageFacts: facts[file.path],
-          onRuleError: (rule, e) => this.errors.push({ file: file.path, rule: rule.id, message: String(e) }),
-        });
+        if (this.claims.takeToAnalyse(i)) findings[this.files[i].path] = this.analyzeFile(this.files[i], tree, facts);
       } finally {
         tree.delete();
-        this.trees.delete(file.path);
+      }
+    }
+    for (let i = this.files.length - 1; i >= 0; i--) {
+      const file = this.files[i];
+      if (!facts[file.path] || !this.claims.takeToAnalyse(i)) continue;
+      const tree = this.parseFile(file);
+      if (!tree) continue;
+      try {
+        findings[file.path] = this.analyzeFile(file, tree, facts);
+      } finally {
+        tree.delete();
       }
     }
     return findings;
+  }
+
+  private parseFile(file: SourceFile): Tree | null {
+    try {
+      return this.parser.parse(file.text);
+    } catch (e) {
+      this.errors.push({ file: file.path, rule: 'parser', message: String(e) });
+      return null;
+    }
+  }
+
+  private analyzeFile(file: SourceFile, tree: Tree, facts: Readonly<Record<string, PackageFacts>>): Finding[] {
+    return analyzeTree(file.path, file.text, tree, {
+      rules: this.rules,
+      packageFacts: facts[file.path],
+      onRuleError: (rule, e) => this.errors.push({ file: file.path, rule: rule.id, message: String(e) }),
+    });
   }
 }

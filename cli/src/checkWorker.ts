@@ -8,10 +8,14 @@ import type { PackageFacts } from '../../server/src/analysis/facts';
 import { GoParser } from '../../server/src/analysis/parser';
 import { allRules } from '../../server/src/analysis/rules';
 import type { Finding } from '../../server/src/analysis/types';
-import { CheckShare, type ParsedFile, type ShareError } from './checkShare';
+import { CheckClaims, CheckShare, type ParsedFile, type ShareError } from './checkShare';
 
 /** The main thread's messages, in order: one `parse`, then one `analyze`. */
-export type CheckWorkerRequest = { kind: 'parse'; files: SourceFile[] } | { kind: 'analyze'; facts: Record<string, PackageFacts> };
+export type CheckWorkerRequest =
+  /** `files`: every file of the check, in the order of `claims` (CheckClaims.cells, shared memory). */
+  | { kind: 'parse'; files: SourceFile[]; claims: Int32Array }
+  /** Facts for every file that parsed: a share may analyse any of them. */
+  | { kind: 'analyze'; facts: Record<string, PackageFacts> };
 
 export type CheckWorkerReply = { kind: 'parsed'; files: ParsedFile[] } | { kind: 'analyzed'; findings: Record<string, Finding[]>; errors: ShareError[] };
 
@@ -24,11 +28,17 @@ export interface CheckWorkerData {
 async function main(): Promise<void> {
   const port = parentPort!;
   const { wasmDir, rules: ruleIds } = workerData as CheckWorkerData;
-  const share = new CheckShare(await GoParser.load({ wasmDir }), ruleIds?.flatMap((id) => allRules.filter((r) => r.id === id)));
+  const parser = await GoParser.load({ wasmDir });
+  const rules = ruleIds?.flatMap((id) => allRules.filter((r) => r.id === id));
   const reply = (message: CheckWorkerReply) => port.postMessage(message);
+  let share: CheckShare | undefined;
+  // (Messages posted while the parser loaded wait in the port until this listener is added.)
   port.on('message', (request: CheckWorkerRequest) => {
-    if (request.kind === 'parse') return reply({ kind: 'parsed', files: share.parse(request.files) });
-    reply({ kind: 'analyzed', findings: share.analyze(request.facts), errors: share.errors });
+    if (request.kind === 'parse') {
+      share = new CheckShare(parser, rules, request.files, new CheckClaims(request.claims));
+      return reply({ kind: 'parsed', files: share.parse() });
+    }
+    reply({ kind: 'analyzed', findings: share!.analyze(request.facts), errors: share!.errors });
     port.close();
   });
 }

@@ -137,3 +137,43 @@ test('check on several cores (a tree of 34 000 lines) gives the rows of the sing
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('shares of a check take each file once: one that parsed nothing analyses what the other has not taken (parsed again), a file the parser failed on is left out', async () => {
+  const { generateFile } = await import('../bench/generate');
+  const { CheckClaims, CheckShare } = await import('../../cli/src/checkShare');
+  const { mergeFacts } = await import('../../server/src/analysis/facts');
+  const parser = await loadParser();
+  const files = [0, 1, 2, 3].map((i) => ({ path: `/pkg/gen${i}_test.go`, text: generateFile(700 + i, 300, 1) }));
+  const expected = analyzePackage(parser, files);
+  // Two shares on one thread, run one after the other, so who does what is fixed: `busy` parses
+  // every file; `idle` comes too late to parse any, and analyses first, so it takes them all.
+  for (const stolen of [0, 2, 4]) {
+    const claims = CheckClaims.create(files.length);
+    const busy = new CheckShare(parser, undefined, files, claims);
+    const idle = new CheckShare(parser, undefined, files, claims);
+    const parsed = [...busy.parse(), ...idle.parse()];
+    assert.deepEqual(parsed.map((p) => p.path), files.map((f) => f.path));
+    const facts = Object.fromEntries(files.map((f) => [f.path, mergeFacts(parsed.filter((p) => p.path !== f.path).map((p) => p.facts!))]));
+    // `stolen` files are left to `idle`: it takes them from the end of the list.
+    const fromIdle = stolen === 0 ? {} : idle.analyze(Object.fromEntries(Object.entries(facts).slice(-stolen)));
+    const fromBusy = busy.analyze(facts);
+    assert.deepEqual(Object.keys(fromIdle).sort(), files.slice(files.length - stolen).map((f) => f.path).sort());
+    assert.deepEqual(Object.keys(fromBusy).sort(), files.slice(0, files.length - stolen).map((f) => f.path).sort());
+    assert.deepEqual(new Map(Object.entries({ ...fromBusy, ...fromIdle })), expected);
+    assert.deepEqual([...busy.errors, ...idle.errors], []);
+  }
+  // A file that does not parse (text over the parser's reach is not needed: a parser that throws
+  // on one file) gets an error from the share that tried it, and no share analyses it.
+  const failing = { parse: (text: string) => (text.includes('gen1_test') ? (() => { throw new Error('no tree'); })() : parser.parse(text)) } as unknown as typeof parser;
+  const named = files.map((f) => ({ ...f, text: `// ${path.basename(f.path)}\n${f.text}` }));
+  const claims = CheckClaims.create(named.length);
+  const one = new CheckShare(failing, undefined, named, claims);
+  const other = new CheckShare(failing, undefined, named, claims);
+  const parsed = one.parse();
+  assert.equal(parsed.find((p) => p.path.endsWith('gen1_test.go'))?.facts, null);
+  const facts = Object.fromEntries(parsed.filter((p) => p.facts).map((p) => [p.path, mergeFacts([])]));
+  const found = { ...other.analyze(facts), ...one.analyze(facts) };
+  assert.deepEqual(Object.keys(found).sort(), named.filter((f) => !f.path.endsWith('gen1_test.go')).map((f) => f.path).sort());
+  assert.deepEqual(one.errors.map((e) => [path.basename(e.file), e.rule]), [['gen1_test.go', 'parser']]);
+  assert.deepEqual(other.errors, []);
+});
