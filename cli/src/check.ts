@@ -43,6 +43,8 @@ export interface CheckResult {
   rows: CheckRow[];
   /** Files that were not (fully) checked, with why: the CLI then exits 2, never 0. */
   unchecked: SkippedPath[];
+  /** How many Go files were read and analysed (the summary says it; none at all is an error). */
+  checked: number;
 }
 
 /**
@@ -68,7 +70,7 @@ function checkRead(parser: GoParser, { groups, unchecked }: ReadInputs, onWarnin
     for (const [where, why] of failures) unchecked.push({ path: where, reason: why.join('; ') });
     rows.push(...rowsOf(sources, results, cwd));
   }
-  return { rows, unchecked };
+  return { rows, unchecked, checked: groups.flat().length };
 }
 
 /** Below this much Go, starting workers (a parser each) costs more than it saves. */
@@ -138,7 +140,7 @@ export async function checkOnCores(
     for (const [where, why] of failures) unchecked.push({ path: where, reason: why.join('; ') });
     const rows: CheckRow[] = [];
     for (const sources of groups) rows.push(...rowsOf(sources, results, cwd));
-    return { rows, unchecked };
+    return { rows, unchecked, checked: files.length };
   } finally {
     // Not awaited: a worker ends by itself once it has replied, and a process exit ends one that
     // has not (after a failure); waiting for the threads to wind down cost up to 13 ms.
@@ -211,9 +213,12 @@ export function byDirectory(files: readonly string[]): string[][] {
 const SEVERITY_RANK: Record<string, number> = { error: 3, warning: 2, information: 1, hint: 0 };
 const SEVERITY_ORDER = ['error', 'warning', 'information', 'hint'] as const;
 
-/** `3 findings: 1 error, 2 hints (ewt-timing 2, ewt-outer-t 1)`; empty when there are none. */
-export function formatSummary(rows: readonly CheckRow[]): string {
-  if (rows.length === 0) return '';
+/**
+ * `3 findings: 1 error, 2 hints (ewt-timing 2, ewt-outer-t 1)`, or `no findings in 12 files`: a
+ * clean run says how much it checked, so a CI log shows the paths were right.
+ */
+export function formatSummary(rows: readonly CheckRow[], checked: number): string {
+  if (rows.length === 0) return `no findings in ${checked} file${checked === 1 ? '' : 's'}`;
   const bySeverity = SEVERITY_ORDER.map((s) => [s, rows.filter((r) => r.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}${n === 1 ? '' : s === 'information' ? '' : 's'}`);
@@ -223,13 +228,13 @@ export function formatSummary(rows: readonly CheckRow[]): string {
   return `${rows.length} finding${rows.length === 1 ? '' : 's'}: ${bySeverity.join(', ')} (${rules.join(', ')})`;
 }
 
-export function formatText(rows: readonly CheckRow[]): string {
+export function formatText(rows: readonly CheckRow[], checked: number): string {
   const out: string[] = [];
   for (const r of rows) {
     out.push(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.rule}: ${r.message}`);
     for (const rel of r.related) out.push(`    ${rel.file}:${rel.line}:${rel.column}: ${rel.message}`);
   }
-  if (rows.length) out.push(formatSummary(rows));
+  out.push(formatSummary(rows, checked));
   return out.map((l) => l + '\n').join('');
 }
 

@@ -24,15 +24,17 @@ const CHECK_INTERRUPT_BUDGET = 500_000;
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] !== 'check' || argv.includes('--help')) return ((require('./cliCommands.js') as Commands).runCommand)(argv);
   const args = parseCheckArgs(argv.slice(1));
-  const { rows, unchecked } = await checkOnCores(__dirname, args.inputs, (w) => process.stderr.write(w + '\n'), {
+  const { rows, unchecked, checked } = await checkOnCores(__dirname, args.inputs, (w) => process.stderr.write(w + '\n'), {
     rules: args.rules,
     workers: Math.min(os.availableParallelism(), 4),
     beforeAnalysis: () => v8.setFlagsFromString(`--interrupt-budget=${CHECK_INTERRUPT_BUDGET}`),
   });
+  // Paths with no Go file in them (a typo'd folder in CI) must not pass as a clean check.
+  if (checked === 0 && unchecked.length === 0) throw new UsageError(`check: no Go files in ${args.inputs.join(', ')}`);
   const format = args.format;
-  process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : format === 'sarif' ? formatSarif(rows) + '\n' : formatText(rows));
+  process.stdout.write(format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : format === 'sarif' ? formatSarif(rows) + '\n' : formatText(rows, checked));
   // JSON and SARIF keep stdout machine-readable: the summary goes to stderr there.
-  if (format !== 'text' && rows.length) process.stderr.write(formatSummary(rows) + '\n');
+  if (format !== 'text') process.stderr.write(formatSummary(rows, checked) + '\n');
   if (reportUnchecked(unchecked)) return 2;
   return checkExitCode(rows, args.failOn);
 }

@@ -68,9 +68,21 @@ test('text and sarif formats, the summary line, --fail-on; a clean file exits 0'
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-cli-'));
   fs.writeFileSync(path.join(dir, 'clean_test.go'), 'package integration\n\nfunc TestClean(t *testing.T) {}\n');
+  fs.writeFileSync(path.join(dir, 'helpers.go'), 'package integration\n');
   const clean = run('check', dir);
   assert.equal(clean.status, 0, clean.stdout + clean.stderr);
-  assert.equal(clean.stdout, '');
+  assert.equal(clean.stdout, 'no findings in 2 files\n', 'a clean check says how much it checked');
+  const cleanJson = run('check', path.join(dir, 'clean_test.go'), '--format', 'json');
+  assert.deepEqual([cleanJson.status, JSON.parse(cleanJson.stdout), cleanJson.stderr], [0, [], 'no findings in 1 file\n']);
+  // A folder with no Go file in it (a wrong path in CI) is an error, not a clean pass.
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-cli-empty-'));
+  fs.mkdirSync(path.join(empty, 'vendor'));
+  fs.writeFileSync(path.join(empty, 'vendor', 'x.go'), 'package x\n');
+  const none = run('check', empty);
+  assert.equal(none.status, 2, none.stdout + none.stderr);
+  assert.equal(none.stdout, '');
+  assert.match(none.stderr, /^hi-workbench: check: no Go files in /);
+  fs.rmSync(empty, { recursive: true });
   fs.rmSync(dir, { recursive: true });
 });
 
