@@ -5,6 +5,7 @@ import { mergeFacts, type PackageFacts } from './analysis/facts';
 import { readHeader } from './analysis/goFile';
 import type { GoParser } from './analysis/parser';
 import type { Tree } from 'web-tree-sitter';
+import { everyMs } from './timeSlices';
 
 /** A Go file larger than this is not read for facts (generated code, not a helper file). */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -16,6 +17,15 @@ const MAX_FILES_PER_DIRECTORY = 500;
  * first file of a 30k-line directory then costs about one helper file, not the whole package.
  */
 const SYNC_READ_BYTES = 128 * 1024;
+/**
+ * The background reads wait until no analysis asked for siblings for this long. A read is a whole
+ * parse (30 ms for a 4 500-line test), and answering a request takes several turns of the event
+ * loop: read between them, the files left over from one open made each of the next five opens of
+ * the package wait 400–600 ms for its diagnostics.
+ */
+const FILL_AFTER_QUIET_MS = 200;
+/** The longest stretch a background parse holds the server (as the contract check's). */
+const FILL_SLICE_MS = 10;
 
 /** One file's contribution to its package: facts and package clause, for one version of it. */
 interface FileFacts {
@@ -59,6 +69,10 @@ export class PackageFactsProvider {
   private readonly pending = new Set<string>();
   private filling = false;
   private disposed = false;
+  /** When an analysis last asked for siblings (performance.now()): the background waits for quiet. */
+  private lastAsked = -Infinity;
+  /** Breaks in the background parses, so requests are answered between slices. */
+  private readonly pause = everyMs(FILL_SLICE_MS);
   /** Set when the client sends workspace/didChangeWatchedFiles for Go files. */
   watching = false;
 
@@ -72,6 +86,7 @@ export class PackageFactsProvider {
 
   /** Facts of the files beside `file` that share its package clause `pkg`. */
   siblingsOf(file: string, pkg: string | null): SiblingFacts {
+    this.lastAsked = performance.now();
     const dir = path.dirname(file);
     const parts: string[] = [];
     const list: PackageFacts[] = [];
@@ -158,12 +173,17 @@ export class PackageFactsProvider {
     return this.readDisk(file, cached, budget);
   }
 
-  /** Reads the files left over, one per turn, then tells the directories' dependants. */
+  /**
+   * Reads the files left over, one per turn once analyses have been quiet for a while (see
+   * FILL_AFTER_QUIET_MS), then tells the directories' dependants.
+   */
   private scheduleFill(): void {
     if (this.filling || this.disposed) return;
     this.filling = true;
     const dirs = new Set<string>();
     const step = () => {
+      const wait = this.lastAsked + FILL_AFTER_QUIET_MS - performance.now();
+      if (wait > 0 && !this.disposed) return void setTimeout(step, wait);
       const next = this.pending.values().next();
       if (this.disposed || next.done) {
         this.filling = false;
@@ -172,14 +192,63 @@ export class PackageFactsProvider {
       }
       this.pending.delete(next.value);
       dirs.add(path.dirname(next.value));
-      this.readDisk(next.value, this.disk.get(next.value));
-      setImmediate(step);
+      void this.readDiskSliced(next.value, this.disk.get(next.value)).then(() => setImmediate(step));
     };
     setImmediate(step);
   }
 
-  /** Reads a regular file of bounded size (never blocks on a FIFO, never follows into a device). */
+  /** A file's facts, parsed here and now (within `budget`, when given). */
   private readDisk(file: string, cached: FileFacts | undefined, budget?: { bytes: number }): FileFacts | null | 'pending' {
+    const source = this.readSource(file, cached, budget);
+    if (source === null || source === 'pending' || 'facts' in source) return source;
+    let tree: Tree;
+    try {
+      tree = this.parser.parse(source.text);
+    } catch {
+      this.disk.delete(file);
+      return null;
+    }
+    return this.keep(file, source, tree);
+  }
+
+  /**
+   * A file's facts, for the background: parsed in slices (timeSlices.ts), so that a request never
+   * waits on a whole parse (256 KB of binary noise named `_test.go` takes a second).
+   */
+  private async readDiskSliced(file: string, cached: FileFacts | undefined): Promise<void> {
+    const source = this.readSource(file, cached);
+    if (source === null || source === 'pending' || 'facts' in source) return;
+    let tree: Tree;
+    try {
+      tree = await this.parser.parseSliced(source.text, this.pause);
+    } catch {
+      this.disk.delete(file);
+      return;
+    }
+    if (this.disposed) tree.delete();
+    else this.keep(file, source, tree);
+  }
+
+  /** The facts of a parsed file, kept by its key; the tree is freed. */
+  private keep(file: string, source: { key: string; text: string }, tree: Tree): FileFacts | null {
+    try {
+      const entry: FileFacts = { key: source.key, pkg: readHeader(tree.rootNode).packageName, facts: factsOfTree(file, source.text, tree) };
+      this.disk.set(file, entry);
+      return entry;
+    } catch {
+      this.disk.delete(file);
+      return null;
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /**
+   * Reads a regular file of bounded size (never blocks on a FIFO, never follows into a device):
+   * its text and key, or the cached facts when the key is unchanged, or 'pending' when it is over
+   * the budget left.
+   */
+  private readSource(file: string, cached: FileFacts | undefined, budget?: { bytes: number }): { key: string; text: string } | FileFacts | null | 'pending' {
     let fd: number | undefined;
     try {
       fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -199,15 +268,7 @@ export class PackageFactsProvider {
       }
       const buffer = Buffer.alloc(stat.size);
       const read = fs.readSync(fd, buffer, 0, stat.size, 0);
-      const text = buffer.subarray(0, read).toString('utf8');
-      const tree = this.parser.parse(text);
-      try {
-        const entry: FileFacts = { key, pkg: readHeader(tree.rootNode).packageName, facts: factsOfTree(file, text, tree) };
-        this.disk.set(file, entry);
-        return entry;
-      } finally {
-        tree.delete();
-      }
+      return { key, text: buffer.subarray(0, read).toString('utf8') };
     } catch {
       this.disk.delete(file);
       return null;

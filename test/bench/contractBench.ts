@@ -9,7 +9,7 @@ import { LineIndex } from '../../server/src/analysis/lineIndex';
 import { pullDiagnostics, startServer } from '../support/lspClient';
 import { loadParser, repoRoot } from '../support/parser';
 import { generateFile } from './generate';
-import { median } from './stats';
+import { median, percentile } from './stats';
 
 type Report = (name: string, value: string, target: string, ok: boolean) => void;
 
@@ -59,11 +59,6 @@ export async function contractDiff(report: Report): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * p))];
-}
 
 /**
  * Issue 15's "typing latency unchanged": the same one-character edits (didChange + pull diagnostics

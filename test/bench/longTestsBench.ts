@@ -85,6 +85,8 @@ export async function openAndMemory(benchDir: string, report: Report): Promise<v
     }
     const m = median(times.slice(1));
     report('didOpen → first diagnostics, 4 500 lines in a 40-file package directory, median of 39 (baseline on the real route_test.go: 380 ms)', `${m.toFixed(0)} ms`, '≤ 150 ms', m <= 150);
+    // The opens right after the first are the ones the siblings' background reads used to hold up.
+    console.log(`INFO  the same opens, p90 / slowest of 39: ${percentile(times.slice(1), 0.9).toFixed(0)} / ${Math.max(...times.slice(1)).toFixed(0)} ms`);
     const status = fs.readFileSync(`/proc/${session.process.pid}/status`, 'utf8');
     const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
     report('server RSS with 40 open 4 500-line files of 1 100-line tests (baseline: about 100 MB with 14 tests per file)', `${rssMb.toFixed(0)} MB`, '≤ 150 MB', rssMb <= 150);

@@ -277,3 +277,28 @@ test('hs-test-doc over LSP: a test added since the base without godoc gets an in
     await s.close();
   }
 });
+
+test('an opened file\'s contract check (git, a second parse) waits while documents keep opening and changing', async () => {
+  const { file, uri } = repo();
+  const edited = ORIGINAL.replace('require.Len(t, nodes, 3)', 'require.Len(t, nodes, 2)');
+  fs.writeFileSync(file, edited);
+  const other = path.join(path.dirname(file), 'other_test.go');
+  fs.writeFileSync(other, ORIGINAL.replace('TestNodeCount', 'TestOther'));
+  const otherUri = pathToFileURL(other).toString();
+  const s = await startServer();
+  try {
+    await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'go', version: 1, text: edited } });
+    await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: otherUri, languageId: 'go', version: 1, text: ORIGINAL } });
+    // Typing in the other document, each keystroke analysed, for well over the quiet period.
+    const until = performance.now() + 800;
+    for (let version = 2; performance.now() < until; version++) {
+      await s.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: otherUri, version }, contentChanges: [{ text: `${ORIGINAL}// ${version}\n` }] });
+      await pullDiagnostics(s, otherUri);
+      assert.deepEqual((await pullDiagnostics(s, uri)).filter((d) => d.code === 'hs-test-contract'), [], 'no contract result while documents change');
+    }
+    const [d] = await contractDiagnostics(s, uri, (items) => items.length > 0);
+    assert.equal(d.message, 'Expected 3 nodes at HEAD, now 2 (require.Len).');
+  } finally {
+    await s.close();
+  }
+});

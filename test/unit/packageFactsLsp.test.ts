@@ -200,6 +200,32 @@ test('a sibling over the synchronous read budget is read after the first diagnos
   }
 });
 
+test('the background read of a big sibling waits while the editor keeps asking, so it never holds up an answer', async () => {
+  const big = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-package-facts-busy-'));
+  try {
+    const filler = Array.from({ length: 2500 }, (_, i) => `func helper${i}(nodes []string) int { return len(nodes) + ${i} }`).join('\n\n');
+    fs.writeFileSync(path.join(big, 'helpers.go'), `${HELPERS}\n${filler}\n`);
+    const routes = path.join(big, 'route_test.go');
+    fs.writeFileSync(routes, ROUTES);
+    let refreshed = false;
+    const refresh = nextRefresh().then(() => (refreshed = true));
+    await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uriOf(routes), languageId: 'go', version: 1, text: ROUTES } });
+    // Edits (each analysed, so each asks for the siblings) for longer than the big read's wait.
+    const until = performance.now() + 800;
+    for (let version = 2; performance.now() < until; version++) {
+      const text = `${ROUTES}\n// edit ${version}\n`;
+      await session.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: uriOf(routes), version }, contentChanges: [{ text }] });
+      assert.equal(must(await pullDiagnostics(session, uriOf(routes))).length, 0, 'the big sibling is not read yet');
+    }
+    assert.equal(refreshed, false, 'no background read while the editor was busy');
+    await refresh;
+    assert.equal(must(await pullDiagnostics(session, uriOf(routes))).length, 1, 'read once the editor went quiet');
+    await session.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: uriOf(routes) } });
+  } finally {
+    fs.rmSync(big, { recursive: true, force: true });
+  }
+});
+
 test('push-mode clients (no pull diagnostics) get the dependant pushed again when a sibling changes', async () => {
   const pushDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-package-facts-push-'));
   const push = await startServer({ capabilities: { workspace: { configuration: true } } });
