@@ -181,32 +181,35 @@ test('editing the dependant itself reuses the siblings\' facts (no refresh, same
   assert.doesNotMatch(session.stderr(), /uncaught/);
 });
 
-test('a sibling over the synchronous read budget is read after the first diagnostics, then they refresh', async () => {
+/**
+ * A package folder whose helpers.go (MustFindNode, then 200 KB more) is over what one analysis
+ * reads before answering, beside ROUTES; `use` gets route_test.go's path.
+ */
+async function withBigSibling(use: (routes: string) => Promise<void>): Promise<void> {
   const big = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-package-facts-big-'));
   try {
-    // 200 KB of helpers: more than one analysis reads before answering.
     const filler = Array.from({ length: 2500 }, (_, i) => `func helper${i}(nodes []string) int { return len(nodes) + ${i} }`).join('\n\n');
     fs.writeFileSync(path.join(big, 'helpers.go'), `${HELPERS}\n${filler}\n`);
     const routes = path.join(big, 'route_test.go');
     fs.writeFileSync(routes, ROUTES);
+    await use(routes);
+    await session.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: uriOf(routes) } });
+  } finally {
+    fs.rmSync(big, { recursive: true, force: true });
+  }
+}
+
+test('a sibling over the synchronous read budget is read after the first diagnostics, then they refresh', () =>
+  withBigSibling(async (routes) => {
     const refreshed = nextRefresh();
     await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uriOf(routes), languageId: 'go', version: 1, text: ROUTES } });
     assert.equal(must(await pullDiagnostics(session, uriOf(routes))).length, 0, 'answered before the big sibling was read');
     await refreshed;
     assert.equal(must(await pullDiagnostics(session, uriOf(routes))).length, 1, 'after the background read, MustFindNode is known');
-    await session.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: uriOf(routes) } });
-  } finally {
-    fs.rmSync(big, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('the background read of a big sibling waits while the editor keeps asking, so it never holds up an answer', async () => {
-  const big = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-package-facts-busy-'));
-  try {
-    const filler = Array.from({ length: 2500 }, (_, i) => `func helper${i}(nodes []string) int { return len(nodes) + ${i} }`).join('\n\n');
-    fs.writeFileSync(path.join(big, 'helpers.go'), `${HELPERS}\n${filler}\n`);
-    const routes = path.join(big, 'route_test.go');
-    fs.writeFileSync(routes, ROUTES);
+test('the background read of a big sibling waits while the editor keeps asking, so it never holds up an answer', () =>
+  withBigSibling(async (routes) => {
     let refreshed = false;
     const refresh = nextRefresh().then(() => (refreshed = true));
     await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: uriOf(routes), languageId: 'go', version: 1, text: ROUTES } });
@@ -220,11 +223,7 @@ test('the background read of a big sibling waits while the editor keeps asking, 
     assert.equal(refreshed, false, 'no background read while the editor was busy');
     await refresh;
     assert.equal(must(await pullDiagnostics(session, uriOf(routes))).length, 1, 'read once the editor went quiet');
-    await session.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: uriOf(routes) } });
-  } finally {
-    fs.rmSync(big, { recursive: true, force: true });
-  }
-});
+  }));
 
 test('push-mode clients (no pull diagnostics) get the dependant pushed again when a sibling changes', async () => {
   const pushDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hi-package-facts-push-'));
