@@ -80,8 +80,9 @@ export class ContractService {
 
   /** After an open (`delay` 0) or an edit of `uri`: check it once documents have been quiet. */
   schedule(uri: string, delay = QUIET_MS): void {
-    if (!uri.startsWith('file:') || !uri.endsWith('_test.go')) return;
+    // Any Go document's open or edit is activity: a helper's diagnostics go first too.
     this.lastActivity = performance.now();
+    if (!uri.startsWith('file:') || !uri.endsWith('_test.go')) return;
     this.arm(uri, Math.max(delay, ACTIVITY_QUIET_MS));
   }
 

@@ -192,7 +192,10 @@ export class PackageFactsProvider {
       }
       this.pending.delete(next.value);
       dirs.add(path.dirname(next.value));
-      void this.readDiskSliced(next.value, this.disk.get(next.value)).then(() => setImmediate(step));
+      // (readDiskSliced does not throw; if it ever did, the fill must still go on.)
+      void this.readDiskSliced(next.value, this.disk.get(next.value))
+        .catch(() => undefined)
+        .then(() => setImmediate(step));
     };
     setImmediate(step);
   }
