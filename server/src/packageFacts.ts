@@ -21,7 +21,7 @@ const SYNC_READ_BYTES = 128 * 1024;
  * The background reads wait until no analysis asked for siblings for this long. A read is a whole
  * parse (30 ms for a 4 500-line test), and answering a request takes several turns of the event
  * loop: read between them, the files left over from one open made each of the next five opens of
- * the package wait 400–600 ms for its diagnostics.
+ * the package wait 300–700 ms for its diagnostics.
  */
 const FILL_AFTER_QUIET_MS = 200;
 /** The longest stretch a background parse holds the server (as the contract check's). */
