@@ -70,9 +70,7 @@ test('1. a weakened expectation is flagged, explained in the hover, restored by 
 
     // The test name's hover says how its contract changed.
     const testLine = routeText.split('\n').slice(0, line).map((l, i) => ({ l, i })).filter(({ l }) => l.startsWith('func Test')).pop()!;
-    await goToLine(page, testLine.i + 1);
-    await page.keyboard.press('Home');
-    for (let i = 0; i < 'func T'.length; i++) await page.keyboard.press('ArrowRight');
+    await goToLine(page, testLine.i + 1, 'func T'.length + 1);
     const contract = await hoverAtCursor(page, 'Contract changed since HEAD');
     assert.match(contract, /Expected 3 nodes at HEAD, now 2/);
 
@@ -109,9 +107,7 @@ test('2. a test added since the base without godoc: the scaffold quick fix leave
     // insertText, not type: the editor's bracket auto-closing must not decide the file's shape.
     await page.keyboard.insertText('\nfunc TestRouteExpiry(t *testing.T) {\n}\n');
     await waitForLine(page, 'func TestRouteExpiry(');
-    await goToLine(page, routeText.split('\n').length + 1);
-    await page.keyboard.press('Home');
-    for (let i = 0; i < 'func Test'.length; i++) await page.keyboard.press('ArrowRight');
+    await goToLine(page, routeText.split('\n').length + 1, 'func Test'.length + 1);
     await hoverAtCursor(page, 'TestRouteExpiry has no doc comment (new since HEAD)');
     await page.keyboard.press('Control+.');
     const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Add the godoc scaffold' }).first();

@@ -25,15 +25,19 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await page.locator(EDITOR_LINES).first().waitFor();
 }
 
-export async function goToLine(page: Page, line: number): Promise<void> {
+export async function goToLine(page: Page, line: number, column?: number): Promise<void> {
   await page.locator(EDITOR_LINES).first().click();
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   // Go to Line is quick access with a ':' prefix; filling replaces it, so type it back.
-  await input.fill(`:${line}`);
+  await input.fill(`:${line}${column === undefined ? '' : `:${column}`}`);
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // Arrow keys pressed to place the cursor while the focus is still coming back from the input
+  // can be lost (a hover then asked at the wrong column for a minute): the column is given
+  // instead, and the status bar says when the cursor is there.
+  if (column !== undefined) await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: 30_000 });
 }
 
 /** Waits until a visible editor line contains `text` (spaces normalised, as visibleLines reads them). */
