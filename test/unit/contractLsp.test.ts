@@ -219,6 +219,9 @@ test('contract over LSP: hovers sent during the first check of a 4 500-line file
     await s.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'go', version: 1, text: big } });
     // The first hover analyses the whole file; the ones during the check only re-analyse an edit.
     await s.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    // The check at open runs once documents have been quiet for 200 ms: let it find no commit
+    // (and read nothing) before there is one, or it would read the base during the hovers below.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     for (const args of [['add', '.'], ['commit', '-qm', 'base']]) execFileSync('git', args, { cwd: dir, env });
     const at = big.indexOf('assert.Len(c, nodes, 2)') + 'assert.Len(c, nodes, '.length;
     const pos = { line: big.slice(0, at).split('\n').length - 1, character: at - big.lastIndexOf('\n', at - 1) - 1 };
