@@ -7,7 +7,7 @@ import { ContractBaseReader } from './git/contractBase';
 import { CheckSuperseded, checkContractOf } from './git/contractCheck';
 import { CompareMemo, contractOfText, missingTestDocs, type FileContract, type MissingDoc } from './analysis/contract';
 import type { ResolvedSettings } from './settingsStore';
-import { everyMs } from './timeSlices';
+import { everyMs, QuietPeriod } from './timeSlices';
 
 /** What the server knows about one document's contract, for the version it was computed on. */
 export interface ContractState {
@@ -55,8 +55,8 @@ const SLICE_MS = 10;
 export class ContractService {
   private states = new Map<string, ContractState>();
   private timers = new Map<string, NodeJS.Timeout>();
-  /** When a document was last opened or edited (performance.now()). */
-  private lastActivity = -Infinity;
+  /** Opens and edits of any document (see ACTIVITY_QUIET_MS). */
+  private readonly activity = new QuietPeriod(ACTIVITY_QUIET_MS);
   private memos = new Map<string, CompareMemo>();
   private readonly reader: ContractBaseReader;
   private readonly pause = everyMs(SLICE_MS);
@@ -81,7 +81,7 @@ export class ContractService {
   /** After an open (`delay` 0) or an edit of `uri`: check it once documents have been quiet. */
   schedule(uri: string, delay = QUIET_MS): void {
     // Any Go document's open or edit is activity: a helper's diagnostics go first too.
-    this.lastActivity = performance.now();
+    this.activity.note();
     if (!uri.startsWith('file:') || !uri.endsWith('_test.go')) return;
     this.arm(uri, Math.max(delay, ACTIVITY_QUIET_MS));
   }
@@ -96,7 +96,7 @@ export class ContractService {
     this.timers.set(
       uri,
       setTimeout(() => {
-        const wait = this.lastActivity + ACTIVITY_QUIET_MS - performance.now();
+        const wait = this.activity.remaining();
         if (wait > 0) this.arm(uri, wait);
         else void this.run(uri);
       }, delay),

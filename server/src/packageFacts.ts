@@ -5,7 +5,7 @@ import { mergeFacts, type PackageFacts } from './analysis/facts';
 import { readHeader } from './analysis/goFile';
 import type { GoParser } from './analysis/parser';
 import type { Tree } from 'web-tree-sitter';
-import { everyMs } from './timeSlices';
+import { everyMs, QuietPeriod } from './timeSlices';
 
 /** A Go file larger than this is not read for facts (generated code, not a helper file). */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -69,8 +69,8 @@ export class PackageFactsProvider {
   private readonly pending = new Set<string>();
   private filling = false;
   private disposed = false;
-  /** When an analysis last asked for siblings (performance.now()): the background waits for quiet. */
-  private lastAsked = -Infinity;
+  /** Analyses asking for siblings: the background reads wait until they pause. */
+  private readonly asked = new QuietPeriod(FILL_AFTER_QUIET_MS);
   /** Breaks in the background parses, so requests are answered between slices. */
   private readonly pause = everyMs(FILL_SLICE_MS);
   /** Set when the client sends workspace/didChangeWatchedFiles for Go files. */
@@ -86,7 +86,7 @@ export class PackageFactsProvider {
 
   /** Facts of the files beside `file` that share its package clause `pkg`. */
   siblingsOf(file: string, pkg: string | null): SiblingFacts {
-    this.lastAsked = performance.now();
+    this.asked.note();
     const dir = path.dirname(file);
     const parts: string[] = [];
     const list: PackageFacts[] = [];
@@ -182,7 +182,7 @@ export class PackageFactsProvider {
     this.filling = true;
     const dirs = new Set<string>();
     const step = () => {
-      const wait = this.lastAsked + FILL_AFTER_QUIET_MS - performance.now();
+      const wait = this.asked.remaining();
       if (wait > 0 && !this.disposed) return void setTimeout(step, wait);
       const next = this.pending.values().next();
       if (this.disposed || next.done) {

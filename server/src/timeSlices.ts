@@ -16,3 +16,23 @@ export function everyMs(ms: number): Pause {
     });
   };
 }
+
+/**
+ * Background work that waits until something (opens and edits, analyses) has not happened for
+ * `ms`: `note()` when it happens, `remaining()` before starting, and wait that long again if it is
+ * positive. Foreground requests then go first.
+ */
+export class QuietPeriod {
+  private last = -Infinity;
+
+  constructor(private readonly ms: number) {}
+
+  note(): void {
+    this.last = performance.now();
+  }
+
+  /** How long until it has been quiet for the period (≤ 0: it has). */
+  remaining(): number {
+    return this.last + this.ms - performance.now();
+  }
+}

@@ -76,6 +76,20 @@ export function blankedCode(text: string): string {
   return text.replace(LITERALS_AND_COMMENTS, (t) => t.replace(/[^\n]/g, ' '));
 }
 
+/** The offset of the bracket closing the one at `open` (in code without literals), or the end. */
+export function closingBracket(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return code.length;
+}
+
 const NOT_SKELETON = new RegExp(`${LITERALS_AND_COMMENTS.source}|\\.[ \\t]*[A-Za-z_]\\w*|\\b\\d[\\w.]*|\\s+`, 'g');
 
 export function skeleton(text: string): string {

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { callsOfMethods, type GoFile } from './goFile';
-import { blankedCode, codeOnly } from './parts';
+import { blankedCode, closingBracket, codeOnly } from './parts';
 import { callArguments, callee, memoPerNode } from './syntax';
 
 /**
@@ -59,8 +59,8 @@ function oneClientAtATime(text: string, code: string, offset: number, outside: (
   for (const m of code.matchAll(SPEC)) {
     if (!outside(offset + m.index)) continue;
     const open = m.index + m[0].length - 1;
-    const close = closingBrace(code, open);
-    if (close === null) return false;
+    const close = closingBracket(code, open);
+    if (close === code.length) return false;
     // (Literals are blanked in `code`, which keeps offsets; the user names are counted in the text.)
     const clients = clientsOf(codeOnly(text.slice(open + 1, close)));
     if (clients === null || clients > 1) return false;
@@ -80,15 +80,4 @@ function clientsOf(body: string): number | null {
     u = list ? list[1].split(',').filter((e) => e.trim() !== '').length : null;
   }
   return n === null || u === null ? null : n * u;
-}
-
-/** The offset of the brace closing the one at `open` (literals already blanked), or null. */
-function closingBrace(code: string, open: number): number | null {
-  let depth = 0;
-  for (let i = open; i < code.length; i++) {
-    const ch = code[i];
-    if (ch === '{') depth++;
-    else if (ch === '}' && --depth === 0) return i;
-  }
-  return null;
 }

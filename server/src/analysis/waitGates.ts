@@ -1,3 +1,5 @@
+import { closingBracket } from './parts';
+
 /**
  * Waits that a function's caller switches on or off with a bool argument (ssh_test.go's
  * `doSSHWithRetryAsUser(…, retry bool)` waits with EventuallyWithT only `if retry {`, and
@@ -33,7 +35,7 @@ const SIGNATURE = /^\s*func\s*(?:\([^)]*\)\s*)?[A-Za-z_]\w*\s*(?:\[[^\]]*\]\s*)?
 export function waitGatesOf(code: string): WaitGates | null {
   if (!/\b(bool|true|false)\b/.test(code)) return null;
   const signature = SIGNATURE.exec(code);
-  const paramsEnd = signature ? closing(code, signature[0].length - 1) : -1;
+  const paramsEnd = signature ? closingBracket(code, signature[0].length - 1) : -1;
   const boolParams = new Map<string, number>();
   if (signature && paramsEnd > 0) {
     const params = splitTopLevel(code.slice(signature[0].length, paramsEnd));
@@ -56,7 +58,7 @@ export function waitGatesOf(code: string): WaitGates | null {
     const gate = boolParams.get(m[1]);
     if (gate === undefined) continue;
     const from = bodyFrom + m.index! + m[0].length - 1;
-    blocks.push({ from, to: closing(code, from), gate });
+    blocks.push({ from, to: closingBracket(code, from), gate });
   }
   const gateAt = (at: number) => {
     let best: { from: number; gate: number } | null = null;
@@ -68,7 +70,7 @@ export function waitGatesOf(code: string): WaitGates | null {
   for (const m of body.matchAll(PLAIN_CALL)) {
     const open = bodyFrom + m.index! + m[0].length - 1;
     const args: Record<number, string> = {};
-    splitTopLevel(code.slice(open + 1, closing(code, open))).forEach((a, i) => {
+    splitTopLevel(code.slice(open + 1, closingBracket(code, open))).forEach((a, i) => {
       const arg = a.trim();
       if (arg === 'true' || arg === 'false') args[i] = arg;
       else if (boolParams.has(arg)) args[i] = `p${boolParams.get(arg)}`;
@@ -76,20 +78,6 @@ export function waitGatesOf(code: string): WaitGates | null {
     calls.push({ callee: m[1], gate: gateAt(open), args });
   }
   return { waits, calls };
-}
-
-/** The offset of the bracket closing the one at `open` (code without literals), or the end. */
-function closing(code: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < code.length; i++) {
-    const c = code[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return code.length;
 }
 
 /** Comma-separated entries at bracket depth 0. */

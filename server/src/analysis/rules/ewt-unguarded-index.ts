@@ -76,8 +76,11 @@ function isGuarded(ewt: EwtCall, index: Node, operand: string, requireAlias: str
   // Inside `if len(x) > 0 { … x[0] … }`, or `if assert.Len(c, x, 2) { … x[0] … }` (testify's
   // assertions return whether they held).
   for (let p = parentOf(index); p && p.id !== ewt.body!.id; p = parentOf(p)) {
-    if (p.type === 'if_statement' && mentions(p.childForFieldName('condition') ?? p, `len(${operand})`)) return true;
-    if (p.type === 'if_statement' && isGuardCall(p.childForFieldName('condition'), assertAlias, operand) && contains(p.childForFieldName('consequence') ?? p, index)) return true;
+    if (p.type === 'if_statement') {
+      const condition = p.childForFieldName('condition');
+      if (mentions(condition ?? p, `len(${operand})`)) return true;
+      if (isGuardCall(condition, assertAlias, operand) && contains(p.childForFieldName('consequence') ?? p, index)) return true;
+    }
     if (p.type === 'for_statement' && /range/.test(p.text.slice(0, 200))) return true;
   }
   const top = topStatementOf(ewt, index);
