@@ -10,7 +10,7 @@ import type { Rule } from './rule';
 import { allRules } from './rules';
 import { ewtNestingTooDeep, tooDeepFinding } from './nestingCap';
 import { isSuppressed, parseSuppressions } from './suppress';
-import { detached, namedChildren } from './syntax';
+import { detached, forgetTree, namedChildren } from './syntax';
 import type { Finding } from './types';
 import { defaultVocabulary, type Vocabulary } from './vocabulary';
 
@@ -611,6 +611,9 @@ export function analyzeTree(path: string, text: string, tree: Tree, options: Ana
   } catch (error) {
     options.onRuleError?.({ id: 'analyzer' } as Rule, error);
     return [];
+  } finally {
+    // One-shot: nothing will ask about this tree's nodes again.
+    forgetTree(tree);
   }
 }
 

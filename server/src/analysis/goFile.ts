@@ -1,7 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { declarationFacts, noFacts, factSets, type Facts } from './facts';
 import { codeOnly } from './parts';
-import { ancestor, callArguments, callee, detached, enclosingStatement, memoPerNode, methodCallAt, namedChildren, parentOf, queryIn, stringValue } from './syntax';
+import { ancestor, callArguments, callee, detached, enclosingStatement, memoPerNode, methodCallAt, namedChildren, parentOf, perTreeTable, queryIn, stringValue } from './syntax';
 import { waitGatesOf, waitStatuses, type WaitGates, type WaitStatus } from './waitGates';
 
 export { queryIn };
@@ -120,7 +120,7 @@ export function callsWithin(file: GoFile, node: Node): Node[] {
  * Calls of the named methods (`x.ListNodes(…)`) anywhere in `within`, found from the text (a
  * search, then one node lookup per hit), so a region's model can see its whole declaration's.
  */
-const methodCallsCache = new WeakMap<object, Map<string, Node[]>>();
+const methodCallsCache = perTreeTable<Map<string, Node[]>>();
 export function callsOfMethods(file: GoFile, within: Node, methods: ReadonlySet<string>): Node[] {
   // Every region model of a declaration asks: once per tree.
   let byKey = methodCallsCache.get(file.tree);
