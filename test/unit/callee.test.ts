@@ -1,13 +1,13 @@
 /**
- * callee() reads `name(` and `a.b.name(` from the text at a call's start, and asks the tree only
- * for other spellings (syntax.ts). Both readings must agree on every call: name, receiver text,
- * whether it is a bare identifier, and where the name is. Checked on Headscale-shaped tests and on
- * the spellings the text reading must leave to the tree.
+ * Readings of the text that stand in for questions to the tree (syntax.ts): callee() reads `name(`
+ * and `a.b.name(` at a call's start, firstArgumentName() the identifier after its `(`, and
+ * identifiersIn() looks up only the whole-word mentions of a name. Each must agree with the tree
+ * everywhere: checked on Headscale-shaped tests and on the spellings left to the tree.
  */
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { Node, Tree } from 'web-tree-sitter';
-import { callee, calleeFromText, calleeFromTree, queryIn } from '../../server/src/analysis/syntax';
+import { callArguments, callee, calleeFromText, calleeFromTree, firstArgumentName, identifiersIn, queryIn } from '../../server/src/analysis/syntax';
 import { generateFile } from '../bench/generate';
 import { loadParser } from '../support/parser';
 
@@ -37,6 +37,26 @@ func TestTricky(t *testing.T) {
 	_ = strings.TrimSpace(string(out))
 	go func() { t.Log("x") }()
 	defer scenario.ShutdownAssertNoPanics(t)
+	assert.NoError( t , err)
+	assert.NoError(
+		t,
+		err,
+	)
+	assert.NoError(/* the test */ t, err)
+	assert.NoError(t.Context(), err)
+	helper(nil, true)
+	helper(false)
+	_ = new(t)
+	_ = make(t, 1)
+	_ = genericLookup[T](t, "k")
+	assert.True(tt)
+	_ = f()
+	// err is mentioned here, and in "err" and in x.err, none of them the variable
+	_ = x.err
+	_ = "err"
+	errs, err := f(), err
+	if err := g(errs); err != nil {
+	}
 }
 `;
 
@@ -98,4 +118,48 @@ test('callee: spellings the text reading leaves to the tree', async () => {
   } finally {
     tree.delete();
   }
+});
+
+test('firstArgumentName: the text reading agrees with the tree on every call', async () => {
+  const parser = await loadParser();
+  const sources = [TRICKY, ...Array.from({ length: 3 }, (_, i) => generateFile(80 + i, 600, 2))];
+  let identifiers = 0;
+  for (const source of sources) {
+    const tree = parser.parse(source);
+    try {
+      for (const call of calls(tree)) {
+        const first = callArguments(call)[0];
+        const expected = first?.type === 'identifier' ? first.text : null;
+        if (expected !== null) identifiers++;
+        assert.equal(firstArgumentName(call, source), expected, `call at ${call.startIndex}: ${call.text.slice(0, 60)}`);
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(identifiers > 100, `${identifiers} calls pass an identifier first`);
+});
+
+test('identifiersIn: the mentions looked up are the identifiers a query captures, for every name of every statement', async () => {
+  const parser = await loadParser();
+  const sources = [TRICKY, generateFile(90, 600, 2), TRICKY.replace('errs, err := f(), err', 'errs, err := f(, err')];
+  let found = 0;
+  for (const source of sources) {
+    const tree = parser.parse(source);
+    try {
+      const all = queryIn(tree.rootNode, '(identifier) @id');
+      const names = [...new Set(all.map((n) => n.text))];
+      for (const statement of queryIn(tree.rootNode, '[(expression_statement) (short_var_declaration) (if_statement) (block)] @s')) {
+        const ids = queryIn(statement, '(identifier) @id');
+        for (const name of names) {
+          const expected = ids.filter((n) => n.text === name).map((n) => n.startIndex);
+          found += expected.length;
+          assert.deepEqual(identifiersIn(statement, name).map((n) => n.startIndex), expected, `${name} in ${statement.text.slice(0, 50)}`);
+        }
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(found > 1000, `${found} identifiers compared`);
 });

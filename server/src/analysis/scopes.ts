@@ -22,6 +22,16 @@ const declarationsOf = memoPerNode((list): BlockDeclaration[] =>
   namedChildren(list).map((s) => ({ start: s.startIndex, names: declaredIdentifiers(s).map((node) => ({ text: node.text, node })) })),
 );
 
+/**
+ * The parameter names of a function (declaration, method or literal), once per tree: every
+ * EventuallyWithT of a long test asks its enclosing test function about the names it looks up.
+ */
+const parameterNames = memoPerNode((fn): { node: Node; text: string; identifier: boolean }[] => {
+  const params = fn.childForFieldName('parameters');
+  if (!params) return [];
+  return namedChildren(params).flatMap((p) => p.childrenForFieldName('name').flatMap((n) => (n ? [{ node: n, text: n.text, identifier: n.type === 'identifier' }] : [])));
+});
+
 /** Names declared (`:=` or `var`) anywhere inside the given statements. */
 export function declaredNames(statements: readonly Node[]): Set<string> {
   const names = new Set<string>();
@@ -56,8 +66,7 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
       }
     }
     if (FUNC_TYPES.has(typeOf(parent))) {
-      const params = parent.childForFieldName('parameters');
-      if (params) for (const p of namedChildren(params)) p.childrenForFieldName('name').forEach(note);
+      for (const p of parameterNames(parent)) if (p.identifier) note(p.node);
       if (typeOf(parent) !== 'func_literal') break;
     }
   }
@@ -144,13 +153,8 @@ export function outerDeclaration(ewt: EwtCall, text: string, name: string): Node
       if (first && first.start < cur.startIndex) return first.id;
     }
     if (FUNC_TYPES.has(typeOf(parent))) {
-      const params = parent.childForFieldName('parameters');
-      if (params) {
-        for (const p of namedChildren(params)) {
-          const id = p.childrenForFieldName('name').find((n) => n?.type === 'identifier' && n.text === name);
-          if (id) return id;
-        }
-      }
+      const id = parameterNames(parent).find((p) => p.identifier && p.text === name);
+      if (id) return id.node;
       if (typeOf(parent) !== 'func_literal') break;
     }
   }
@@ -202,10 +206,7 @@ function declaredBetween(id: Node, top: Node, name: string): boolean {
     }
     const init = type.endsWith('_statement') ? parent.childForFieldName('initializer') : null;
     if (init && declares(init, name)) return true;
-    if (type === 'func_literal') {
-      const params = parent.childForFieldName('parameters');
-      if (params && namedChildren(params).some((p) => p.childrenForFieldName('name').some((n) => n?.text === name))) return true;
-    }
+    if (type === 'func_literal' && parameterNames(parent).some((p) => p.text === name)) return true;
     cur = parent;
   }
   return false;

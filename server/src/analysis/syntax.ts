@@ -203,6 +203,29 @@ export function callArguments(call: Node): readonly Node[] {
   return found;
 }
 
+/** After a callee's name: `(`, then an identifier alone as the first argument (`t,` or `t)`). */
+const FIRST_IDENTIFIER = /[ \t]*\([ \t\r\n]*([A-Za-z_]\w*)[ \t\r\n]*[,)]/y;
+/** Words spelt like identifiers that tree-sitter-go gives other node types. */
+const NOT_IDENTIFIERS = new Set(['nil', 'true', 'false', 'iota']);
+
+/**
+ * The text of a call's first argument when that argument is an identifier (`t` in
+ * `assert.NoError(t, err)`), else null. Read from the text after the callee's name where it is
+ * spelt simply, as most are: rules ask it of every assertion in every callback, and the tree's
+ * answer (the argument list, then each argument) costs several crossings into wasm. Any other
+ * spelling (a comment, a builtin's type argument, a generic callee) is left to the tree.
+ */
+export function firstArgumentName(call: Node, text: string): string | null {
+  const c = callee(call);
+  if (c && c.name !== 'new' && c.name !== 'make') {
+    FIRST_IDENTIFIER.lastIndex = c.nameEnd;
+    const m = FIRST_IDENTIFIER.exec(text);
+    if (m && !NOT_IDENTIFIERS.has(m[1])) return m[1];
+  }
+  const first = callArguments(call)[0];
+  return first?.type === 'identifier' ? first.text : null;
+}
+
 export interface Callee {
   /** Method or function name. */
   name: string;
@@ -311,12 +334,26 @@ export function reindent(snippet: string, fromIndent: string, toIndent: string):
     .join('\n');
 }
 
-/** Identifier nodes under `node` (named `name`, if given), in document order. */
+/**
+ * Identifier nodes under `node` (named `name`, if given), in document order. A name is searched
+ * in the text, and each whole-word mention is looked up in the tree: a statement mentions a name
+ * a few times, and capturing each of its identifiers to compare their texts crossed into wasm for
+ * every one (a 30-line EventuallyWithT statement has a hundred).
+ */
 export function identifiersIn(node: Node, name?: string): Node[] {
-  // The text check is exact enough to skip the tree entirely in the common case.
-  if (name !== undefined && !mentionsWord(node.text, name)) return [];
-  const ids = queryIn(node, '(identifier) @id');
-  return name === undefined ? ids : ids.filter((n) => n.text === name);
+  if (name === undefined) return queryIn(node, '(identifier) @id');
+  const text = node.text;
+  const start = node.startIndex;
+  const out: Node[] = [];
+  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + name.length)) {
+    const before = i > 0 ? text.charCodeAt(i - 1) : 32;
+    const after = i + name.length < text.length ? text.charCodeAt(i + name.length) : 32;
+    if (isIdentChar(before) || isIdentChar(after)) continue;
+    // A mention in a comment or a string finds that node instead; a selector's name is a field_identifier.
+    const id = node.descendantForIndex(start + i, start + i + name.length);
+    if (id?.type === 'identifier' && id.startIndex === start + i && id.endIndex === start + i + name.length) out.push(id);
+  }
+  return out;
 }
 
 /** A Go identifier, as a regular-expression source for the `u` flag: a letter or _, then letters, digits or _. */

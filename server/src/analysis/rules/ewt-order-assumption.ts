@@ -34,6 +34,9 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
   check(ctx) {
     // No `x[0]` in this model's text: nothing to look at.
     if (!/\[\s*\d+\s*\]/.test(ctx.file.text.slice(ctx.file.scope.startIndex, ctx.file.scope.endIndex))) return;
+    // A finding needs one list read at two positions in this model: without such a pair, the
+    // lists filled in the whole declaration (a search of all of it) are not needed.
+    if (!readAtTwoPositions(ctx.file.text, queryIn(ctx.file.scope, INDEX_READS))) return;
     const declaration = ctx.file.scope.type === 'call_expression' ? outermostFunction(ctx.file.scope) ?? ctx.file.scope : ctx.file.scope;
     const listed = listsFilled(declaration, ctx.file);
     for (const { fn, vars } of listed.values()) {
@@ -42,7 +45,7 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
       const groups = new Map<string, { list: string; source: Node; uses: { index: Node; position: string; statement: Node }[] }>();
       // Only this model's part of the function (a region, or the frame without its regions).
       const searched = ctx.file.scope.type === 'call_expression' ? ctx.file.scope : fn;
-      for (const n of queryIn(searched, '(index_expression operand: (identifier) index: (int_literal)) @i')) {
+      for (const n of queryIn(searched, INDEX_READS)) {
         // The operand is the identifier the expression starts with (read from the text, which
         // costs no lookup in the tree): only a filled list's reads go further.
         IDENTIFIER.lastIndex = n.startIndex;
@@ -92,6 +95,28 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
 type Filled = Map<number, { fn: Node; vars: Map<string, Node[]> }>;
 
 const IDENTIFIER = new RegExp(GO_IDENTIFIER, 'uy');
+const INDEX_READS = '(index_expression operand: (identifier) index: (int_literal)) @i';
+/** After a list's name: `[N]`, spaces allowed. */
+const POSITION = /\s*\[\s*(\d\w*)\s*\]/y;
+
+/**
+ * Whether some name is read at two positions among `reads` (`x[N]` expressions), from the text: a
+ * read whose position the text does not show plainly (a comment inside) counts as a new one.
+ */
+function readAtTwoPositions(text: string, reads: readonly Node[]): boolean {
+  const positions = new Map<string, string>();
+  for (const n of reads) {
+    IDENTIFIER.lastIndex = n.startIndex;
+    const name = IDENTIFIER.exec(text)?.[0];
+    if (name === undefined) return true;
+    POSITION.lastIndex = n.startIndex + name.length;
+    const position = POSITION.exec(text)?.[1];
+    const seen = positions.get(name);
+    if (position === undefined || (seen !== undefined && seen !== position)) return true;
+    positions.set(name, position);
+  }
+  return false;
+}
 
 /**
  * Per outermost function: list variable → the ListNodes/ListUsers calls that filled it. A list

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { callbackCalls } from '../callbacks';
 import { replaceNode } from '../edits';
 import type { Rule } from '../rule';
-import { argumentsText, callArguments, calleeNode, indentOf, parentOf } from '../syntax';
+import { argumentsText, callArguments, calleeNode, firstArgumentName, indentOf, parentOf } from '../syntax';
 import type { Fix } from '../types';
 
 const T_FAILERS = new Set(['Error', 'Errorf', 'Fatal', 'Fatalf', 'Fail', 'FailNow']);
@@ -31,12 +31,12 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
     for (const { ewt, c } of callbackCalls(file, ctx.vocab)) {
       const collect = ewt.collectName;
       const assertCall = c.kind === 'testify' && c.receiver === file.imports.assert;
-      // The first argument is read only for the calls that can pass t (assert.X, helper(t, …)):
-      // each read crosses into wasm, and most calls in a callback are neither.
-      const first = assertCall || c.receiver === null ? callArguments(c.call)[0] : undefined;
-      const firstIsT = first?.type === 'identifier' && ewt.outerTNames.has(first.text);
+      // The first argument is read only for the calls that can pass t (assert.X, helper(t, …)),
+      // and as a node only for a finding.
+      const firstName = assertCall || c.receiver === null ? firstArgumentName(c.call, file.text) : null;
+      const first = firstName !== null && ewt.outerTNames.has(firstName) ? callArguments(c.call)[0] : undefined;
       // assert.X(t, …)
-      if (assertCall && firstIsT && !c.method.startsWith('EventuallyWithT')) {
+      if (assertCall && first && !c.method.startsWith('EventuallyWithT')) {
         ctx.report({
           start: c.call.startIndex,
           end: c.call.endIndex,
@@ -72,7 +72,7 @@ runs off the test goroutine. Pass the callback's CollectT (c) to assertions and 
         continue;
       }
       // helper(t, …) where helperWithCollect exists
-      if (c.receiver === null && firstIsT) {
+      if (c.receiver === null && first) {
         const variant = `${c.method}WithCollect`;
         if (file.functions.has(variant) || file.facts.collectHelpers.has(variant) || ctx.vocab.collectHelpers.has(variant)) {
           ctx.report({
