@@ -5,6 +5,7 @@ import { readHeader } from '../../server/src/analysis/goFile';
 import type { GoParser } from '../../server/src/analysis/parser';
 import type { Rule } from '../../server/src/analysis/rule';
 import type { Finding } from '../../server/src/analysis/types';
+import { rowsOf, type CheckRow } from './checkRows';
 
 /** A file of a share, parsed: its package clause and the facts it gives its package. */
 export interface ParsedFile {
@@ -84,12 +85,13 @@ export class CheckShare {
    * `facts`: per file (of every share: this one may take any), its package's other files' facts.
    * Files the parser failed on are not analysed by anyone. The trees are freed as it goes.
    */
-  analyze(facts: Readonly<Record<string, PackageFacts>>): Record<string, Finding[]> {
-    const findings: Record<string, Finding[]> = {};
+  analyze(facts: Readonly<Record<string, PackageFacts>>, cwd: string): Record<string, CheckRow[]> {
+    const rows: Record<string, CheckRow[]> = {};
+    const keep = (file: SourceFile, findings: Finding[]) => (rows[file.path] = rowsOf([file], new Map([[file.path, findings]]), cwd));
     for (const [i, tree] of [...this.trees]) {
       this.trees.delete(i);
       try {
-        if (this.claims.takeToAnalyse(i)) findings[this.files[i].path] = this.analyzeFile(this.files[i], tree, facts);
+        if (this.claims.takeToAnalyse(i)) keep(this.files[i], this.analyzeFile(this.files[i], tree, facts));
       } finally {
         tree.delete();
       }
@@ -100,12 +102,12 @@ export class CheckShare {
       const tree = this.parseFile(file);
       if (!tree) continue;
       try {
-        findings[file.path] = this.analyzeFile(file, tree, facts);
+        keep(file, this.analyzeFile(file, tree, facts));
       } finally {
         tree.delete();
       }
     }
-    return findings;
+    return rows;
   }
 
   private parseFile(file: SourceFile): Tree | null {

@@ -7,7 +7,7 @@ import type { SourceFile } from '../../server/src/analysis/analyze';
 import type { PackageFacts } from '../../server/src/analysis/facts';
 import { GoParser } from '../../server/src/analysis/parser';
 import { allRules } from '../../server/src/analysis/rules';
-import type { Finding } from '../../server/src/analysis/types';
+import type { CheckRow } from './checkRows';
 import { CheckClaims, CheckShare, type ParsedFile, type ShareError } from './checkShare';
 
 /** The main thread's messages, in order: one `parse`, then one `analyze`. */
@@ -15,9 +15,9 @@ export type CheckWorkerRequest =
   /** `files`: every file of the check, in the order of `claims` (CheckClaims.cells, shared memory). */
   | { kind: 'parse'; files: SourceFile[]; claims: Int32Array }
   /** Facts for every file that parsed: a share may analyse any of them. */
-  | { kind: 'analyze'; facts: Record<string, PackageFacts> };
+  | { kind: 'analyze'; facts: Record<string, PackageFacts>; cwd: string };
 
-export type CheckWorkerReply = { kind: 'parsed'; files: ParsedFile[] } | { kind: 'analyzed'; findings: Record<string, Finding[]>; errors: ShareError[] };
+export type CheckWorkerReply = { kind: 'parsed'; files: ParsedFile[] } | { kind: 'analyzed'; rows: Record<string, CheckRow[]>; errors: ShareError[] };
 
 export interface CheckWorkerData {
   wasmDir: string;
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       share = new CheckShare(parser, rules, request.files, new CheckClaims(request.claims));
       return reply({ kind: 'parsed', files: share.parse() });
     }
-    reply({ kind: 'analyzed', findings: share!.analyze(request.facts), errors: share!.errors });
+    reply({ kind: 'analyzed', rows: share!.analyze(request.facts, request.cwd), errors: share!.errors });
     port.close();
   });
 }

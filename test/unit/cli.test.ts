@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { analyzePackage } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import { collectGoFiles } from '../../cli/src/files';
-import { byDirectory } from '../../cli/src/check';
+import { byDirectory, formatSummary, type CheckRow } from '../../cli/src/check';
 import { loadParser, repoRoot } from '../support/parser';
 
 const cli = path.join(repoRoot, 'dist', 'cli.js');
@@ -156,7 +156,9 @@ test('shares of a check take each file once: one that parsed nothing analyses wh
   const { mergeFacts } = await import('../../server/src/analysis/facts');
   const parser = await loadParser();
   const files = [0, 1, 2, 3].map((i) => ({ path: `/pkg/gen${i}_test.go`, text: generateFile(700 + i, 300, 1) }));
-  const expected = analyzePackage(parser, files);
+  const { rowsOf } = await import('../../cli/src/checkRows');
+  const found = analyzePackage(parser, files);
+  const expected = Object.fromEntries(files.map((f) => [f.path, rowsOf([f], found, '/pkg')]));
   // Two shares on one thread, run one after the other, so who does what is fixed: `busy` parses
   // every file; `idle` comes too late to parse any, and analyses first, so it takes them all.
   for (const stolen of [0, 2, 4]) {
@@ -167,11 +169,11 @@ test('shares of a check take each file once: one that parsed nothing analyses wh
     assert.deepEqual(parsed.map((p) => p.path), files.map((f) => f.path));
     const facts = Object.fromEntries(files.map((f) => [f.path, mergeFacts(parsed.filter((p) => p.path !== f.path).map((p) => p.facts!))]));
     // `stolen` files are left to `idle`: it takes them from the end of the list.
-    const fromIdle = stolen === 0 ? {} : idle.analyze(Object.fromEntries(Object.entries(facts).slice(-stolen)));
-    const fromBusy = busy.analyze(facts);
+    const fromIdle = stolen === 0 ? {} : idle.analyze(Object.fromEntries(Object.entries(facts).slice(-stolen)), '/pkg');
+    const fromBusy = busy.analyze(facts, '/pkg');
     assert.deepEqual(Object.keys(fromIdle).sort(), files.slice(files.length - stolen).map((f) => f.path).sort());
     assert.deepEqual(Object.keys(fromBusy).sort(), files.slice(0, files.length - stolen).map((f) => f.path).sort());
-    assert.deepEqual(new Map(Object.entries({ ...fromBusy, ...fromIdle })), expected);
+    assert.deepEqual({ ...fromBusy, ...fromIdle }, expected);
     assert.deepEqual([...busy.errors, ...idle.errors], []);
   }
   // A file that does not parse (text over the parser's reach is not needed: a parser that throws
@@ -184,8 +186,19 @@ test('shares of a check take each file once: one that parsed nothing analyses wh
   const parsed = one.parse();
   assert.equal(parsed.find((p) => p.path.endsWith('gen1_test.go'))?.facts, null);
   const facts = Object.fromEntries(parsed.filter((p) => p.facts).map((p) => [p.path, mergeFacts([])]));
-  const found = { ...other.analyze(facts), ...one.analyze(facts) };
-  assert.deepEqual(Object.keys(found).sort(), named.filter((f) => !f.path.endsWith('gen1_test.go')).map((f) => f.path).sort());
+  const analysed = { ...other.analyze(facts, '/pkg'), ...one.analyze(facts, '/pkg') };
+  assert.deepEqual(Object.keys(analysed).sort(), named.filter((f) => !f.path.endsWith('gen1_test.go')).map((f) => f.path).sort());
   assert.deepEqual(one.errors.map((e) => [path.basename(e.file), e.rule]), [['gen1_test.go', 'parser']]);
   assert.deepEqual(other.errors, []);
+});
+
+test('summary: counts by severity in severity order, then rules by count, equal counts by id', () => {
+  const row = (rule: string, severity: string): CheckRow => ({ file: 'a_test.go', line: 1, column: 1, endLine: 1, endColumn: 2, rule, severity, message: 'm', related: [] });
+  // Ids that differ only after a shared prefix, at a hyphen, or by length.
+  const ids = ['hs-test-doc', 'ewt-mutating-call', 'hs-test-contract', 'ewt-must-in-callback', 'ewt-message', 'ewt-message-x'];
+  const rows = [...ids.map((id) => row(id, 'warning')), row('ewt-outer-t', 'error'), row('ewt-outer-t', 'error'), row('ewt-timing', 'hint')];
+  // localeCompare is the order promised; the summary gets it without loading ICU.
+  const once = [...ids, 'ewt-timing'].sort((a, b) => a.localeCompare(b));
+  assert.equal(formatSummary(rows, 3), `9 findings: 2 errors, 6 warnings, 1 hint (ewt-outer-t 2, ${once.map((id) => `${id} 1`).join(', ')})`);
+  assert.equal(formatSummary([], 3), 'no findings in 3 files');
 });
