@@ -4,13 +4,16 @@ import { ancestor, assignedNames, GO_IDENTIFIER, identifiersIn, memoPerNode, men
 
 /** Name-based scope facts, enough for fixes that move code across a callback boundary. */
 
-/** The identifiers statement `s` declares at its block's level (`:=`, `var`). */
-function declaredIdentifiers(s: Node): Node[] {
+/**
+ * The identifiers statement `s` declares at its block's level (`:=`, `var`), once per tree: the
+ * statements of a long test are asked about one name after another.
+ */
+const declaredIdentifiers = memoPerNode((s): readonly Node[] => {
   const type = s.type;
   if (type === 'short_var_declaration') return assignedNames(s);
   if (type !== 'var_declaration') return [];
   return queryIn(s, '(var_spec) @v').flatMap((spec) => spec.childrenForFieldName('name').filter((n): n is Node => n?.type === 'identifier'));
-}
+});
 
 /**
  * What each statement of a block declares, materialised once per tree: every EventuallyWithT of
@@ -199,9 +202,9 @@ function declaredBetween(id: Node, top: Node, name: string): boolean {
   for (let parent = parentOf(cur); cur.id !== top.id && parent; parent = parentOf(cur)) {
     const type = typeOf(parent);
     if (type === 'statement_list' || type === 'block') {
-      for (const s of namedChildren(parent)) {
-        if (s.startIndex > cur.startIndex) break;
-        if (declares(s, name)) return true;
+      for (const s of declarationsOf(parent)) {
+        if (s.start > cur.startIndex) break;
+        if (s.names.some((n) => n.text === name)) return true;
       }
     }
     const init = type.endsWith('_statement') ? parent.childForFieldName('initializer') : null;

@@ -3,7 +3,7 @@ import { completeEwtCalls } from '../callbacks';
 import { queryIn, type EwtCall } from '../goFile';
 import { firstReadAfter, outerDeclaration, outerDeclarations } from '../scopes';
 import type { Rule } from '../rule';
-import { assignedNames, blockStatements, contains, mentionsWord } from '../syntax';
+import { assignedNames, blockStatements, contains, memoPerNode, mentionsWord } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 import { insertLinesBefore } from '../edits';
 import { blankedCode } from '../parts';
@@ -89,11 +89,12 @@ function assignmentBetween(text: string, name: string, from: number, to: number)
   return m ? from + m.index + m[1].length : null;
 }
 
-function nextStatement(stmt: Node): Node | null {
+/** Once per statement: each `err :=` of its callback asks, and a sibling is a walk of the parent's children. */
+const nextStatement = memoPerNode((stmt: Node): Node | null => {
   let n = stmt.nextNamedSibling;
   while (n && n.type === 'comment') n = n.nextNamedSibling;
   return n;
-}
+});
 
 /** `:=` → `=`, hoisting `var err error` for new error variables; nothing when a type is unknown. */
 function assignFix(ewt: EwtCall, decl: Node, outer: Map<string, Node>, hoist: (lines: string[]) => TextEdit): Fix[] {
