@@ -49,6 +49,8 @@ function checkRead(parser: GoParser, { groups, unchecked }: ReadInputs, onWarnin
     // reach the files that call them.
     const results = analyzePackage(parser, sources, {
       rules: options.rules,
+      // Rows carry no fixes.
+      fixes: false,
       onRuleError: (rule, e, file) => noteFailure(failures, file ?? path.dirname(sources[0]!.path), rule.id, String(e), onWarning),
     });
     for (const [where, why] of failures) unchecked.push({ path: where, reason: why.join('; ') });

@@ -122,6 +122,8 @@ export class CheckShare {
   private analyzeFile(file: SourceFile, tree: Tree, facts: Readonly<Record<string, PackageFacts>>): Finding[] {
     return analyzeTree(file.path, file.text, tree, {
       rules: this.rules,
+      // Rows carry no fixes.
+      fixes: false,
       packageFacts: facts[file.path],
       onRuleError: (rule, e) => this.errors.push({ file: file.path, rule: rule.id, message: String(e) }),
     });

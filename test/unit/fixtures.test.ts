@@ -91,3 +91,29 @@ for (const rule of allRules) {
     assert.ok(totalWants > 0, `${rule.id}: fixtures have no want comments`);
   });
 }
+
+test('fixtures without fixes (the CLI): the same findings with none attached, and no rule is asked to make one', async () => {
+  const parser = await loadParser();
+  let fixesMade = 0;
+  // Every rule's fixes, counted where a rule hands them over as a function (the costly ones).
+  const counted = allRules.map((rule) => ({
+    ...rule,
+    check: (ctx: Parameters<typeof rule.check>[0]) =>
+      rule.check({ ...ctx, report: (f) => ctx.report(typeof f.fixes === 'function' ? { ...f, fixes: ((make) => () => (fixesMade++, make()))(f.fixes) } : f) }),
+  }));
+  let compared = 0;
+  for (const id of fs.readdirSync(fixturesRoot)) {
+    const dir = path.join(fixturesRoot, id);
+    if (!fs.statSync(dir).isDirectory()) continue;
+    const sources = fs.readdirSync(dir).filter((f) => f.endsWith('.go')).map((name) => ({ path: path.join(dir, name), text: fs.readFileSync(path.join(dir, name), 'utf8') }));
+    const withFixes = analyzePackage(parser, sources, { rules: counted });
+    const made = fixesMade;
+    const without = analyzePackage(parser, sources, { rules: counted, fixes: false });
+    assert.equal(fixesMade, made, `${id}: a fix was made for a check that prints none`);
+    for (const [file, findings] of withFixes) {
+      assert.deepEqual(without.get(file), findings.map((f) => ({ ...f, fixes: [] })), path.relative(fixturesRoot, file));
+      compared += findings.length;
+    }
+  }
+  assert.ok(fixesMade > 10 && compared > 50, `${fixesMade} fixes made, ${compared} findings compared`);
+});

@@ -20,6 +20,8 @@ export interface AnalyzeOptions {
   rules?: readonly Rule[];
   /** Facts of the package's other files (facts.ts); the file's own are computed here. */
   packageFacts?: PackageFacts;
+  /** False: findings carry no fixes, and fixes a rule gives as a function are not made (the CLI prints none). */
+  fixes?: boolean;
   /** Told about a rule that threw; the analysis goes on without that rule's findings. */
   /** `file` is set by analyzePackage, which analyses several files in one call. */
   onRuleError?: (rule: Rule, error: unknown, file?: string) => void;
@@ -135,7 +137,7 @@ export class Analyzer {
     const units = namedChildren(root).filter((n) => UNIT_TYPES.has(n.type));
     const structureKey = JSON.stringify([
       path.endsWith('_test.go'), header.packageName, header.imports.assert, header.imports.require, header.imports.time, header.imports.testing, [...header.imports.packages].sort(), header.imports.harness,
-      [...header.functions.keys()].sort(), vocabularyId(vocab), rules.map((r) => r.id), levels,
+      [...header.functions.keys()].sort(), vocabularyId(vocab), rules.map((r) => r.id), levels, options.fixes !== false,
     ]);
     if (this.cache?.structureKey !== structureKey) this.cache = { structureKey, contextKey: '', units: new Map() };
     this.stats.partsChecked = 0;
@@ -404,7 +406,7 @@ export class Analyzer {
               start: f.start,
               end: f.end,
               related: (f.related ?? []).map((r) => ({ ...r, message: detached(r.message) })),
-              fixes: (f.fixes ?? []).map((fix) => ({ ...fix, title: detached(fix.title), edits: fix.edits.map((e) => ({ ...e, newText: detached(e.newText) })) })),
+              fixes: (options.fixes === false ? [] : typeof f.fixes === 'function' ? f.fixes() : f.fixes ?? []).map((fix) => ({ ...fix, title: detached(fix.title), edits: fix.edits.map((e) => ({ ...e, newText: detached(e.newText) })) })),
             });
           },
         });

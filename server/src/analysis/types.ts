@@ -40,7 +40,11 @@ export interface ReportedFinding {
   start: number;
   end: number;
   related?: RelatedInfo[];
-  fixes?: Fix[];
+  /**
+   * Costly fixes come as a function: the Analyzer calls it at once where fixes are wanted (the
+   * editor) and never where they are not (the CLI prints none; AnalyzeOptions.fixes).
+   */
+  fixes?: Fix[] | (() => Fix[]);
   /**
    * Related locations in other top-level functions, by name: the Analyzer resolves them against
    * the current text on every run, so a cached finding never holds another declaration's offsets.

@@ -46,7 +46,7 @@ if !assert.NoError(c, err) {
         end: c.call.endIndex,
         message: `\`${c.label}\` panics on error; inside EventuallyWithT a panic kills the test binary before logs are saved.${safe ? ` Use \`${safe}()\` and assert on its error.` : ''}`,
         // A read only for identity (a peer key, a node ID) needs no retry: read it once, before.
-        fixes: [...(readRole(ewt, c) === 'stable' ? hoistFix(file, ewt, c.call) : []), ...(safe ? mustFix(ewt, c.call, safe, file.text) : [])],
+        fixes: () => [...(readRole(ewt, c) === 'stable' ? hoistFix(file, ewt, c.call) : []), ...(safe ? mustFix(ewt, c.call, safe, file.text) : [])],
       });
     }
   },

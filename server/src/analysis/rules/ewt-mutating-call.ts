@@ -36,7 +36,7 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) { … }, 10*time.Second, 100*
         end: fnNode.endIndex,
         message: `\`${c.label}\` changes state; inside EventuallyWithT it runs again on every tick until the whole block passes. Run it once before the block and wait for its effect inside.`,
         related: [{ start: ewt.nameStart, end: ewt.nameEnd, message: 'the EventuallyWithT that retries it' }],
-        fixes: moveOutFix(ctx.file, ewt, c.call),
+        fixes: () => moveOutFix(ctx.file, ewt, c.call),
       });
     }
   },

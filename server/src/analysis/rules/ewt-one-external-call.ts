@@ -69,7 +69,7 @@ statement are one condition (a consistency check across views) and stay in one b
           { start: first.call.startIndex, end: first.call.endIndex, message: `first external call: ${first.label}` },
           { start: ewt.nameStart, end: ewt.nameEnd, message: 'the EventuallyWithT' },
         ],
-        fixes: splitFix(ctx.file, ewt, groups, second),
+        fixes: () => splitFix(ctx.file, ewt, groups, second),
       });
     }
   },

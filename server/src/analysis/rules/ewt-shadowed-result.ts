@@ -70,7 +70,7 @@ assert.EventuallyWithT(t, func(c *assert.CollectT) {
               ...(setFirst === null ? [] : [{ start: setFirst, end: setFirst + name.length, message: `outer ${name} assigned here first` }]),
               { start: use.startIndex, end: use.endIndex, message: `outer ${name} read here, not set by the block` },
             ],
-            fixes: assignFix(ewt, n, outerDeclarations(ewt), (lines) => insertLinesBefore(ctx.file, n, lines)),
+            fixes: () => assignFix(ewt, n, outerDeclarations(ewt), (lines) => insertLinesBefore(ctx.file, n, lines)),
           });
         }
       }

@@ -41,7 +41,7 @@ requireNodeRouteCountWithCollect(c, nodes[0], 2, 2, 2)`,
           start: n.startIndex,
           end: n.endIndex,
           message: `\`${n.text}\` panics when a tick sees fewer elements, and a panic in the callback kills the test binary before logs are saved. Guard it with \`if !assert.… { return }\`.`,
-          fixes: guardFix(ctx.file, ewt, n, operand.text, Number(index.text)),
+          fixes: () => guardFix(ctx.file, ewt, n, operand.text, Number(index.text)),
         });
       }
     }

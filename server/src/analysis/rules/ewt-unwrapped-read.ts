@@ -69,7 +69,7 @@ require.Len(t, nodes, 2)`,
         start: call.startIndex,
         end: call.endIndex,
         message: `\`${label}\` reads state that converges asynchronously, and the next statements assert on it right away. Read and assert inside EventuallyWithT.`,
-        fixes: wrapFix(file, stmt, asserts, names, after, label),
+        fixes: () => wrapFix(file, stmt, asserts, names, after, label),
       });
     }
   },
