@@ -42,8 +42,18 @@ export function topStatementOf(ewt: EwtCall, node: Node): Node | null {
   return callbackStatements(ewt).find((s) => contains(s, node)) ?? null;
 }
 
-/** True when `node` is inside a `for` loop that is itself inside the callback. */
-export function inLoopWithin(ewt: EwtCall, node: Node): boolean {
+/** Whether a callback's text has a `for` at all, once per EventuallyWithT. */
+const mayLoop = new WeakMap<EwtCall, boolean>();
+
+/**
+ * True when `node` is inside a `for` loop that is itself inside the callback. A callback whose
+ * text has no `for` has no loop, and its calls are not walked up (a parent lookup descends from
+ * the root).
+ */
+export function inLoopWithin(ewt: EwtCall, node: Node, text: string): boolean {
+  let loops = mayLoop.get(ewt);
+  if (loops === undefined) mayLoop.set(ewt, (loops = /\bfor\b/.test(text.slice(ewt.bodyStart, ewt.bodyEnd))));
+  if (!loops) return false;
   let p = parentOf(node);
   while (p && ewt.body && p.id !== ewt.body.id) {
     if (typeOf(p) === 'for_statement') return true;

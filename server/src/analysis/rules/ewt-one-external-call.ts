@@ -43,7 +43,9 @@ statement are one condition (a consistency check across views) and stay in one b
       // method called once more outside the loop (a fallback `ListNodes("")` after a loop over
       // users' `ListNodes(user)`, looking for the same node).
       const methods = reads.map((call) => `${call.method}|${call.argv ? call.argv.join(' ') : ''}`);
-      const looped = new Set(methods.filter((_, i) => inLoopWithin(ewt, reads[i].call)));
+      // (Loops only merge keys: a block whose reads are one call even apart from loops needs none.)
+      if (new Set(reads.map((call, i) => `${call.receiver}.${methods[i]}`)).size < 2) continue;
+      const looped = new Set(methods.filter((_, i) => inLoopWithin(ewt, reads[i].call, ctx.file.text)));
       const keys = reads.map((call, i) => (looped.has(methods[i]) ? methods[i] : `${call.receiver}.${methods[i]}`));
       // (The roles only take reads away: a block with one kind of read needs none of them.)
       if (new Set(keys).size < 2) continue;

@@ -37,7 +37,7 @@ requireNodeRouteCountWithCollect(c, nodes[1], 1, 1, 0) // the standby`,
     // A finding needs one list read at two positions in this model: without such a pair, the
     // lists filled in the whole declaration (a search of all of it) are not needed.
     if (!readAtTwoPositions(ctx.file.text, queryIn(ctx.file.scope, INDEX_READS))) return;
-    const declaration = ctx.file.scope.type === 'call_expression' ? outermostFunction(ctx.file.scope) ?? ctx.file.scope : ctx.file.scope;
+    const declaration = ctx.file.scope.type === 'call_expression' ? topFunction(ctx.file.scope) ?? ctx.file.scope : ctx.file.scope;
     const listed = listsFilled(declaration, ctx.file);
     for (const { fn, vars } of listed.values()) {
       // Group the positional reads by list and by the statement list holding them: one group is
@@ -134,7 +134,9 @@ const listsFilled = memoPerNode((declaration: Node, file: GoFile): Filled => {
     if (!stmt || (stmt.type !== 'short_var_declaration' && stmt.type !== 'assignment_statement')) continue;
     if (stmt.childForFieldName('right')?.namedChild(0)?.id !== call.id) continue;
     const first = assignedNames(stmt)[0];
-    const fn = outermostFunction(call);
+    // Inside a function declaration every call's outermost function is the declaration itself
+    // (found without walking up from each call: a parent lookup descends from the root).
+    const fn = declaration.type === 'function_declaration' || declaration.type === 'method_declaration' ? declaration : outermostFunction(call);
     if (!first || first.text === '_' || !fn) continue;
     const entry = listed.get(fn.id) ?? { fn, vars: new Map<string, Node[]>() };
     entry.vars.set(first.text, [...(entry.vars.get(first.text) ?? []), call]);
@@ -165,6 +167,12 @@ function statementOf(node: Node): Node | null {
   let n: Node | null = node;
   for (let up = n ? parentOf(n) : null; n && up && !STATEMENT_LISTS.has(up.type); up = parentOf(up)) n = up;
   return n && parentOf(n) ? n : null;
+}
+
+/** outermostFunction, read off the top-level declaration holding `node` where that is a function. */
+function topFunction(node: Node): Node | null {
+  const top = node.tree.rootNode.firstNamedChildForIndex(node.startIndex);
+  return top && (top.type === 'function_declaration' || top.type === 'method_declaration') && top.startIndex < node.startIndex ? top : outermostFunction(node);
 }
 
 function outermostFunction(node: Node): Node | null {
