@@ -6,7 +6,7 @@ import { analyzePackage, type SourceFile } from '../../server/src/analysis/analy
 import { mergeFacts, type PackageFacts } from '../../server/src/analysis/facts';
 import type { CheckWorkerData, CheckWorkerReply, CheckWorkerRequest } from './checkWorker';
 import { CheckClaims, CheckShare, type ParsedFile } from './checkShare';
-import { rowsOf, type CheckRow } from './checkRows';
+import { fileRows, type CheckRow } from './checkRows';
 import { GoParser } from '../../server/src/analysis/parser';
 import { type Rule } from '../../server/src/analysis/rule';
 import { allRules, rulesById } from '../../server/src/analysis/rules';
@@ -54,7 +54,7 @@ function checkRead(parser: GoParser, { groups, unchecked }: ReadInputs, onWarnin
       onRuleError: (rule, e, file) => noteFailure(failures, file ?? path.dirname(sources[0]!.path), rule.id, String(e), onWarning),
     });
     for (const [where, why] of failures) unchecked.push({ path: where, reason: why.join('; ') });
-    rows.push(...rowsOf(sources, results, cwd));
+    for (const file of sources) rows.push(...fileRows(file, results.get(file.path) ?? [], cwd));
   }
   return { rows, unchecked, checked: groups.flat().length };
 }

@@ -26,21 +26,16 @@ export interface CheckRow extends CheckLocation {
   related: (CheckLocation & { message: string })[];
 }
 
-export function rowsOf(sources: readonly SourceFile[], results: ReadonlyMap<string, Finding[]>, cwd: string): CheckRow[] {
-  const rows: CheckRow[] = [];
-  for (const { path: file, text } of sources) {
-    const lines = new LineIndex(text);
-    const shown = displayPath(file, cwd);
-    const at = (start: number, end: number): CheckLocation => {
-      const s = lines.positionAt(start);
-      const e = lines.positionAt(end);
-      return { file: shown, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
-    };
-    for (const f of results.get(file) ?? []) {
-      rows.push({ ...at(f.start, f.end), rule: f.ruleId, severity: f.severity, message: f.message, related: f.related.map((r) => ({ ...at(r.start, r.end), message: r.message })) });
-    }
-  }
-  return rows;
+/** The rows of one file's findings. */
+export function fileRows(file: SourceFile, findings: readonly Finding[], cwd: string): CheckRow[] {
+  const lines = new LineIndex(file.text);
+  const shown = displayPath(file.path, cwd);
+  const at = (start: number, end: number): CheckLocation => {
+    const s = lines.positionAt(start);
+    const e = lines.positionAt(end);
+    return { file: shown, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+  };
+  return findings.map((f) => ({ ...at(f.start, f.end), rule: f.ruleId, severity: f.severity, message: f.message, related: f.related.map((r) => ({ ...at(r.start, r.end), message: r.message })) }));
 }
 
 export function displayPath(file: string, cwd: string): string {

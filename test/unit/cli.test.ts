@@ -156,9 +156,9 @@ test('shares of a check take each file once: one that parsed nothing analyses wh
   const { mergeFacts } = await import('../../server/src/analysis/facts');
   const parser = await loadParser();
   const files = [0, 1, 2, 3].map((i) => ({ path: `/pkg/gen${i}_test.go`, text: generateFile(700 + i, 300, 1) }));
-  const { rowsOf } = await import('../../cli/src/checkRows');
+  const { fileRows } = await import('../../cli/src/checkRows');
   const found = analyzePackage(parser, files);
-  const expected = Object.fromEntries(files.map((f) => [f.path, rowsOf([f], found, '/pkg')]));
+  const expected = Object.fromEntries(files.map((f) => [f.path, fileRows(f, found.get(f.path) ?? [], '/pkg')]));
   // Two shares on one thread, run one after the other, so who does what is fixed: `busy` parses
   // every file; `idle` comes too late to parse any, and analyses first, so it takes them all.
   for (const stolen of [0, 2, 4]) {

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { FUNC_TYPES, type EwtCall } from './goFile';
-import { ancestor, assignedNames, GO_IDENTIFIER, identifiersIn, memoPerNode, mentionsWord, namedChildren, parentOf, queryIn, typeOf } from './syntax';
+import { ancestor, assignedNames, GO_IDENTIFIER, identifiersIn, memoPerNode, mentionsWord, namedChildren, nextWordAt, parentOf, queryIn, typeOf } from './syntax';
 
 /** Name-based scope facts, enough for fixes that move code across a callback boundary. */
 
@@ -85,9 +85,8 @@ export function outerDeclarations(ewt: EwtCall): Map<string, Node> {
 function* statementsMentioning(list: Node, text: string, name: string, from = list.startIndex, candidate?: (at: number) => boolean): Generator<Node> {
   let last: { start: number; end: number } | null = null;
   const end = list.endIndex;
-  for (let at = text.indexOf(name, from); at !== -1 && at < end; at = text.indexOf(name, at + name.length)) {
+  for (let at = nextWordAt(text, name, from, end); at !== -1; at = nextWordAt(text, name, at + name.length, end)) {
     if (last && at < last.end) continue; // (another mention in the same statement)
-    if (!mentionsWord(text.slice(Math.max(0, at - 1), at + name.length + 1), name)) continue;
     if (candidate && !candidate(at)) continue;
     const s = list.firstNamedChildForIndex(at);
     if (!s) return;

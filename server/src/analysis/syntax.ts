@@ -345,10 +345,7 @@ export function identifiersIn(node: Node, name?: string): Node[] {
   const text = node.text;
   const start = node.startIndex;
   const out: Node[] = [];
-  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + name.length)) {
-    const before = i > 0 ? text.charCodeAt(i - 1) : 32;
-    const after = i + name.length < text.length ? text.charCodeAt(i + name.length) : 32;
-    if (isIdentChar(before) || isIdentChar(after)) continue;
+  for (let i = nextWordAt(text, name); i !== -1; i = nextWordAt(text, name, i + name.length)) {
     // A mention in a comment or a string finds that node instead; a selector's name is a field_identifier.
     const id = node.descendantForIndex(start + i, start + i + name.length);
     if (id?.type === 'identifier' && id.startIndex === start + i && id.endIndex === start + i + name.length) out.push(id);
@@ -359,14 +356,23 @@ export function identifiersIn(node: Node, name?: string): Node[] {
 /** A Go identifier, as a regular-expression source for the `u` flag: a letter or _, then letters, digits or _. */
 export const GO_IDENTIFIER = '[\\p{L}_][\\p{L}\\p{Nd}_]*';
 
-/** Whether `text` contains `word` as a whole Go identifier. */
-export function mentionsWord(text: string, word: string): boolean {
-  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
+/**
+ * The first offset in [from, to) where `word` starts as a whole Go identifier (the characters
+ * around it in all of `text` decide), or -1. A whole word ends where the next can start, so a
+ * caller going on searches from the offset plus the word's length.
+ */
+export function nextWordAt(text: string, word: string, from = 0, to = text.length): number {
+  for (let i = text.indexOf(word, from); i !== -1 && i < to; i = text.indexOf(word, i + 1)) {
     const before = i > 0 ? text.charCodeAt(i - 1) : 32;
     const after = i + word.length < text.length ? text.charCodeAt(i + word.length) : 32;
-    if (!isIdentChar(before) && !isIdentChar(after)) return true;
+    if (!isIdentChar(before) && !isIdentChar(after)) return i;
   }
-  return false;
+  return -1;
+}
+
+/** Whether `text` contains `word` as a whole Go identifier. */
+export function mentionsWord(text: string, word: string): boolean {
+  return nextWordAt(text, word) !== -1;
 }
 
 function isIdentChar(c: number): boolean {

@@ -136,7 +136,7 @@ const listsFilled = memoPerNode((declaration: Node, file: GoFile): Filled => {
     const first = assignedNames(stmt)[0];
     // Inside a function declaration every call's outermost function is the declaration itself
     // (found without walking up from each call: a parent lookup descends from the root).
-    const fn = declaration.type === 'function_declaration' || declaration.type === 'method_declaration' ? declaration : outermostFunction(call);
+    const fn = TOP_FUNCTIONS.has(declaration.type) ? declaration : outermostFunction(call);
     if (!first || first.text === '_' || !fn) continue;
     const entry = listed.get(fn.id) ?? { fn, vars: new Map<string, Node[]>() };
     entry.vars.set(first.text, [...(entry.vars.get(first.text) ?? []), call]);
@@ -169,10 +169,13 @@ function statementOf(node: Node): Node | null {
   return n && parentOf(n) ? n : null;
 }
 
+/** Top-level functions: whatever lies inside one has it as its outermost function. */
+const TOP_FUNCTIONS = new Set(['function_declaration', 'method_declaration']);
+
 /** outermostFunction, read off the top-level declaration holding `node` where that is a function. */
 function topFunction(node: Node): Node | null {
   const top = node.tree.rootNode.firstNamedChildForIndex(node.startIndex);
-  return top && (top.type === 'function_declaration' || top.type === 'method_declaration') && top.startIndex < node.startIndex ? top : outermostFunction(node);
+  return top && TOP_FUNCTIONS.has(top.type) && top.startIndex < node.startIndex ? top : outermostFunction(node);
 }
 
 function outermostFunction(node: Node): Node | null {
