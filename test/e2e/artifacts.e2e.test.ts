@@ -228,6 +228,9 @@ test('13. a noisy failed run: its errors (not its warnings), the failure summary
     // Headscale and the clients in one document: the window's end (the first match is early, before
     // the clients log) holds a client container's lines.
     await page.locator(EDITOR_LINES, { hasText: '# Timeline: ±' }).click();
+    // A key pressed while the focus is still coming back from the command palette is lost (a CI
+    // run waited 30 s at the document's top): the editor says when it has the focus.
+    await page.locator('.part.editor .monaco-editor.focused').first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Control+End');
     await page.locator(EDITOR_LINES, { hasText: /\d\d:\d\d:\d\d\.\d{3}\s+ts-\w+-(head|1-94-1)-[0-9a-f]{6}\s/ }).first().waitFor({ timeout: 30_000 });
 
